@@ -1,0 +1,12 @@
+import { defineProject } from "vitest/config"
+
+/** Shared per-package vitest settings: tests live in `test/`, run in Node. */
+export const project = (name: string) =>
+  defineProject({
+    test: {
+      name,
+      include: ["test/**/*.test.ts"],
+      environment: "node",
+      sequence: { concurrent: false }
+    }
+  })
