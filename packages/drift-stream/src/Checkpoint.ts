@@ -1,0 +1,250 @@
+/**
+ * Where an export stands, saved so that a stopped or killed export resumes without losing or repeating a
+ * conversation.
+ *
+ * A checkpoint is a small JSON state (phase, next cursor, counts, watermark, and an opaque `sink` record the
+ * consumer fills, such as the byte length of its output file) plus the append-only list of conversation ids
+ * already emitted. The file-backed layer writes the state atomically (a temporary file, fsync, rename) after
+ * appending the new ids to `<path>.ids`, so a crash at any instant leaves the previous or the new checkpoint,
+ * never a torn one.
+ *
+ * @example
+ * ```ts
+ * import { Checkpoint } from "@parley/drift-stream"
+ * import { NodeServices } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ *
+ * const layer = Checkpoint.layerFile("export.checkpoint.json").pipe(Layer.provide(NodeServices.layer))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { FileSystem } from "effect/FileSystem"
+
+/**
+ * The saved state of an export.
+ *
+ * - `phase`: `main` (the first walk over the list), `catchup` (walks from the front collecting conversations
+ *   updated while the export ran), `done`.
+ * - `cursor`: the cursor of the next page to fetch in this phase (`null`: the front of the list).
+ * - `startedAt`: epoch ms of the newest `updatedAt` when the export began (server time, so no clock skew).
+ * - `watermark`: the newest `updatedAt` emitted: the `--since` of the next incremental export.
+ *
+ * @since 0.1.0
+ */
+export const State = Schema.Struct({
+  version: Schema.Literal(1),
+  phase: Schema.Literals(["main", "catchup", "done"]),
+  cursor: Schema.NullOr(Schema.String),
+  startedAt: Schema.NullOr(Schema.Number),
+  catchUpPass: Schema.Number,
+  catchUpFound: Schema.Number,
+  emittedCount: Schema.Number,
+  watermark: Schema.NullOr(Schema.Number),
+  counts: Schema.Struct({
+    pages: Schema.Number,
+    conversations: Schema.Number,
+    messages: Schema.Number
+  }),
+  options: Schema.Struct({
+    statuses: Schema.Array(Schema.String),
+    pageSize: Schema.Number,
+    since: Schema.NullOr(Schema.Number)
+  }),
+  sink: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
+})
+/** @since 0.1.0 */
+export interface State extends Schema.Schema.Type<typeof State> {}
+
+/**
+ * The ids emitted so far: an append-only log with a set for membership. A snapshot (`ids` up to `length`)
+ * stays valid while the log grows, so saving one copies nothing.
+ *
+ * @since 0.1.0
+ */
+export class EmittedIds {
+  private readonly set: Set<number>
+  private readonly order: Array<number>
+  constructor(ids: Iterable<number> = []) {
+    this.order = Array.from(ids)
+    this.set = new Set(this.order)
+  }
+  /** Whether `id` was emitted. */
+  has(id: number): boolean {
+    return this.set.has(id)
+  }
+  /** Records `id` as emitted; false when it already was. */
+  add(id: number): boolean {
+    if (this.set.has(id)) return false
+    this.set.add(id)
+    this.order.push(id)
+    return true
+  }
+  /** How many ids were emitted. */
+  get size(): number {
+    return this.order.length
+  }
+  /** The ids from index `from` (inclusive) to `to` (exclusive), in emission order. */
+  slice(from: number, to: number): ReadonlyArray<number> {
+    return this.order.slice(from, to)
+  }
+}
+
+/**
+ * What a checkpoint holds: the state and the emitted ids (the first `state.emittedCount` of `emitted`).
+ *
+ * @since 0.1.0
+ */
+export interface Saved {
+  readonly state: State
+  readonly emitted: EmittedIds
+}
+
+/**
+ * A checkpoint could not be read or written. The message says which file and what to do.
+ *
+ * @since 0.1.0
+ */
+export class CheckpointError extends Schema.TaggedError<CheckpointError>()("CheckpointError", {
+  path: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Checkpoint ${this.path}: ${this.reason}`
+  }
+}
+
+/**
+ * The checkpoint store.
+ *
+ * @since 0.1.0
+ */
+export class Checkpoint extends Context.Service<Checkpoint, {
+  /** The last saved checkpoint, if any. */
+  readonly load: Effect.Effect<Option.Option<Saved>, CheckpointError>
+  /** Saves `state` with the first `state.emittedCount` ids of `emitted`. */
+  readonly save: (state: State, emitted: EmittedIds) => Effect.Effect<void, CheckpointError>
+  /** Forgets the checkpoint. */
+  readonly clear: Effect.Effect<void, CheckpointError>
+}>()("@parley/drift-stream/Checkpoint") {
+  /**
+   * An in-memory checkpoint: for tests, and for runs that need no resume across processes.
+   *
+   * @since 0.1.0
+   */
+  static readonly layerMemory: Layer.Layer<Checkpoint> = Layer.sync(Checkpoint, () => {
+    // EmittedIds is append-only, so (log, state.emittedCount) stays a valid snapshot as the log grows.
+    let saved: Option.Option<{ readonly state: State; readonly emitted: EmittedIds }> = Option.none()
+    return Checkpoint.of({
+      load: Effect.sync(() =>
+        Option.map(saved, ({ emitted, state }) => ({
+          state,
+          emitted: new EmittedIds(emitted.slice(0, state.emittedCount))
+        }))
+      ),
+      save: (state, emitted) =>
+        Effect.sync(() => {
+          saved = Option.some({ state, emitted })
+        }),
+      clear: Effect.sync(() => {
+        saved = Option.none()
+      })
+    })
+  })
+
+  /**
+   * A file-backed checkpoint at `path` (and `path + ".ids"`). Requires a `FileSystem` (e.g.
+   * `NodeServices.layer`).
+   *
+   * @since 0.1.0
+   */
+  static readonly layerFile = (path: string): Layer.Layer<Checkpoint, never, FileSystem> =>
+    Layer.effect(Checkpoint, makeFile(path))
+}
+
+const decodeState = Schema.decodeUnknownEffect(Schema.fromJsonString(State))
+const encodeState = Schema.encodeEffect(Schema.fromJsonString(State))
+
+const makeFile = Effect.fnUntraced(function*(path: string) {
+  const fs = yield* FileSystem
+  const idsPath = `${path}.ids`
+  const tmpPath = `${path}.tmp`
+  const fail = (reason: string) => (cause: unknown) =>
+    new CheckpointError({ path, reason: `${reason}: ${cause instanceof Error ? cause.message : String(cause)}` })
+  // How many ids the ids file holds that a saved state vouches for; anything past it is a crash's leftover.
+  let persistedIds = -1
+
+  const readIds = Effect.fnUntraced(function*(count: number) {
+    const exists = yield* fs.exists(idsPath).pipe(Effect.mapError(fail("cannot read the ids file")))
+    if (!exists) {
+      if (count === 0) return [] as Array<number>
+      return yield* new CheckpointError({ path, reason: `${idsPath} is missing; delete ${path} to start over` })
+    }
+    const text = yield* fs.readFileString(idsPath).pipe(Effect.mapError(fail("cannot read the ids file")))
+    const ids: Array<number> = []
+    let start = 0
+    while (ids.length < count) {
+      const end = text.indexOf("\n", start)
+      if (end === -1) break
+      ids.push(Number(text.slice(start, end)))
+      start = end + 1
+    }
+    if (ids.length < count || ids.some((id) => !Number.isSafeInteger(id))) {
+      return yield* new CheckpointError({
+        path,
+        reason: `${idsPath} holds fewer valid ids than the checkpoint counts (${ids.length} < ${count}); delete ${path} to start over`
+      })
+    }
+    if (start < text.length) {
+      // Drop ids appended by a save that crashed before its state was written.
+      yield* fs.truncate(idsPath, Buffer.byteLength(text.slice(0, start))).pipe(
+        Effect.mapError(fail("cannot trim the ids file"))
+      )
+    }
+    return ids
+  })
+
+  const load = Effect.gen(function*() {
+    const exists = yield* fs.exists(path).pipe(Effect.mapError(fail("cannot read")))
+    if (!exists) {
+      persistedIds = 0
+      return Option.none<Saved>()
+    }
+    const text = yield* fs.readFileString(path).pipe(Effect.mapError(fail("cannot read")))
+    const state = yield* decodeState(text).pipe(
+      Effect.mapError((e) => new CheckpointError({ path, reason: `not a Parley checkpoint (${e.message})` }))
+    )
+    const ids = yield* readIds(state.emittedCount)
+    persistedIds = ids.length
+    return Option.some<Saved>({ state, emitted: new EmittedIds(ids) })
+  })
+
+  const save = Effect.fnUntraced(function*(state: State, emitted: EmittedIds) {
+    if (persistedIds < 0) yield* load
+    if (state.emittedCount > persistedIds) {
+      const lines = emitted.slice(persistedIds, state.emittedCount).map((id) => `${id}\n`).join("")
+      yield* Effect.scoped(Effect.gen(function*() {
+        const file = yield* fs.open(idsPath, { flag: "a" })
+        yield* file.writeAll(new TextEncoder().encode(lines))
+        yield* file.sync
+      })).pipe(Effect.mapError(fail("cannot append to the ids file")))
+      persistedIds = state.emittedCount
+    }
+    const json = yield* encodeState(state).pipe(Effect.mapError(fail("cannot encode the state")))
+    yield* Effect.scoped(Effect.gen(function*() {
+      const file = yield* fs.open(tmpPath, { flag: "w" })
+      yield* file.writeAll(new TextEncoder().encode(json + "\n"))
+      yield* file.sync
+    })).pipe(Effect.mapError(fail("cannot write")))
+    yield* fs.rename(tmpPath, path).pipe(Effect.mapError(fail("cannot replace")))
+  })
+
+  const clear = Effect.gen(function*() {
+    yield* fs.remove(path, { force: true }).pipe(Effect.mapError(fail("cannot remove")))
+    yield* fs.remove(idsPath, { force: true }).pipe(Effect.mapError(fail("cannot remove the ids file")))
+    persistedIds = 0
+  })
+
+  return Checkpoint.of({ load, save, clear })
+})

@@ -1,0 +1,26 @@
+/**
+ * Every Drift conversation, message and thread as a resumable, rate-aware Effect Stream.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The stream service: conversations, messages, threads, incremental sync, checkpointed exports.
+ *
+ * @since 0.1.0
+ */
+export * as DriftStream from "./DriftStream.ts"
+
+/**
+ * Checkpoints: where an export stands, in memory or in a file written atomically.
+ *
+ * @since 0.1.0
+ */
+export * as Checkpoint from "./Checkpoint.ts"
+
+/**
+ * The errors a Drift stream ends with, each naming where to resume.
+ *
+ * @since 0.1.0
+ */
+export * as DriftStreamError from "./DriftStreamError.ts"
