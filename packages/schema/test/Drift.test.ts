@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Option, Schema } from "effect"
+import { Arbitrary, DateTime, Effect, Option, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { Drift, Html } from "@parley/schema"
 
@@ -187,12 +187,12 @@ describe("Drift bad input: a SchemaError naming the path", () => {
 })
 
 describe("Drift codec law: decode(encode(a)) equals a", () => {
-  const options = { arbitrary: { runs: 150 } }
+  const options = { arbitrary: { runs: 150, size: 30 } }
   it.prop("Conversation", [Drift.Conversation], ([a]) => roundTrips(Drift.Conversation)(a), options)
   it.prop("Message", [Drift.Message], ([a]) => roundTrips(Drift.Message)(a), options)
-  it.prop("Thread", [Drift.Thread], ([a]) => roundTrips(Drift.Thread)(a), { arbitrary: { runs: 50 } })
+  it.prop("Thread", [Drift.Thread], ([a]) => roundTrips(Drift.Thread)(a), { arbitrary: { runs: 50, size: 30 } })
   it.prop("ConversationsPage", [Drift.ConversationsPage], ([a]) => roundTrips(Drift.ConversationsPage)(a), options)
-  it.prop("MessagesPage", [Drift.MessagesPage], ([a]) => roundTrips(Drift.MessagesPage)(a), { arbitrary: { runs: 50 } })
+  it.prop("MessagesPage", [Drift.MessagesPage], ([a]) => roundTrips(Drift.MessagesPage)(a), { arbitrary: { runs: 50, size: 30 } })
   it.prop("Contact", [Drift.Contact], ([a]) => roundTrips(Drift.Contact)(a), options)
   it.prop("User", [Drift.User], ([a]) => roundTrips(Drift.User)(a), options)
   it.prop("ApiErrors", [Drift.ApiErrors], ([a]) => roundTrips(Drift.ApiErrors)(a), options)
@@ -209,5 +209,15 @@ describe("Drift codec law: decode(encode(a)) equals a", () => {
     ([a]) => roundTrips(Drift.CreateConversationResponse)(a),
     options
   )
+  it.effect("the arbitraries exercise the optional fields the laws are about", () =>
+    Effect.gen(function*() {
+      const messages = yield* Arbitrary.sampleEffect(Arbitrary.schema(Drift.Message), { count: 200, size: 30 })
+      for (const key of ["body", "buttons", "context", "attributes", "attachments"] as const) {
+        expect(messages.some((m) => m[key] !== undefined), key).toBe(true)
+      }
+      expect(messages.some((m) => m.body !== undefined && m.body.includes("<"))).toBe(true)
+      const conversations = yield* Arbitrary.sampleEffect(Arbitrary.schema(Drift.Conversation), { count: 100, size: 30 })
+      expect(conversations.some((c) => c.conversationTags !== undefined && c.conversationTags.length > 0)).toBe(true)
+    }))
   it.prop("CreateMessageRequest", [Drift.CreateMessageRequest], ([a]) => roundTrips(Drift.CreateMessageRequest)(a), options)
 })

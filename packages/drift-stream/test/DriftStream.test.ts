@@ -1,0 +1,225 @@
+import { describe, expect, it } from "@effect/vitest"
+import { DriftClient } from "@parley/drift-client"
+import { Checkpoint, DriftStream } from "@parley/drift-stream"
+import { Drift } from "@parley/schema"
+import { DateTime, Effect, Fiber, Layer, Option, Redacted, Schedule, Stream } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { startSandbox } from "../../../test-support/sandbox.ts"
+
+type Sandbox = Effect.Success<ReturnType<typeof startSandbox>>
+
+const clientLayer = (sandbox: Sandbox) =>
+  DriftClient.DriftClient.layer({
+    token: Redacted.make(sandbox.token),
+    baseUrl: sandbox.url,
+    retry: { times: 8, baseDelay: "5 millis", maxDelay: "50 millis" },
+    timeout: "2 seconds"
+  }).pipe(Layer.provide(FetchHttpClient.layer))
+
+const streamLayer = (sandbox: Sandbox) =>
+  Layer.mergeAll(DriftStream.DriftStream.layer, Checkpoint.Checkpoint.layerMemory).pipe(
+    Layer.provideMerge(clientLayer(sandbox))
+  )
+
+const ids = (conversations: ReadonlyArray<Drift.Conversation>) => conversations.map((c) => c.id as number)
+
+const expectExactlyOnce = (emitted: ReadonlyArray<number>, expected: ReadonlyArray<number>) => {
+  expect(new Set(emitted).size).toBe(emitted.length)
+  expect([...emitted].sort((a, b) => a - b)).toStrictEqual([...expected].sort((a, b) => a - b))
+}
+
+describe("DriftStream against the sandbox", () => {
+  it.live("conversations: a full walk equals the sandbox's id set, once each", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 730 })
+      const expected = yield* sandbox.admin.ids()
+      for (const pageSize of [50, 7]) {
+        const emitted = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations({ pageSize }))).pipe(
+          Effect.provide(streamLayer(sandbox))
+        )
+        expectExactlyOnce(ids(emitted), expected)
+        // The list order: most recently updated first.
+        const times = emitted.map((c) => c.updatedAt.epochMilliseconds)
+        expect(times).toStrictEqual([...times].sort((a, b) => b - a))
+      }
+    }))
+
+  it.live("conversations: status filters", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 400 })
+      const layer = streamLayer(sandbox)
+      const all = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations())).pipe(
+        Effect.provide(layer)
+      )
+      for (const statuses of [["open"], ["closed", "pending"]] as const) {
+        const filtered = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations({ statuses })))
+          .pipe(Effect.provide(layer))
+        expect(filtered.length).toBeGreaterThan(0)
+        expectExactlyOnce(ids(filtered), ids(all.filter((c) => (statuses as ReadonlyArray<string>).includes(c.status))))
+      }
+    }))
+
+  it.live("threads: bounded concurrency keeps list order, messages across pages in order", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 160 })
+      const layer = streamLayer(sandbox)
+      const conversations = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations())).pipe(
+        Effect.provide(layer)
+      )
+      const threads = yield* DriftStream.DriftStream.use((s) =>
+        Stream.runCollect(s.threads({ concurrency: 8, withContact: true }))
+      ).pipe(Effect.provide(layer))
+      expect(threads.map((t) => t.conversation.id)).toStrictEqual(conversations.map((c) => c.id))
+      let multiPage = 0
+      for (const thread of threads) {
+        expect(thread.messages.every((m) => m.conversationId === thread.conversation.id)).toBe(true)
+        const created = thread.messages.map((m) => m.createdAt.epochMilliseconds)
+        expect(created).toStrictEqual([...created].sort((a, b) => a - b))
+        expect(new Set(thread.messages.map((m) => m.id)).size).toBe(thread.messages.length)
+        if (thread.messages.length > 20) multiPage++
+        expect(thread.contact?.id).toBe(thread.conversation.contactId)
+      }
+      expect(multiPage).toBeGreaterThan(0)
+      const single = threads.find((t) => t.messages.length > 20)!
+      const again = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.messages(single.conversation.id)))
+        .pipe(Effect.provide(layer))
+      expect(again.map((m) => m.id)).toStrictEqual(single.messages.map((m) => m.id))
+    }))
+
+  it.live("updates during the export: every conversation that existed at the start, exactly once", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 600 })
+      const expected = yield* sandbox.admin.ids()
+      const layer = streamLayer(sandbox)
+      // Another fiber keeps moving conversations to the front while the export pages through the list.
+      let touched = 0
+      const toucher = yield* Effect.forkChild(
+        Effect.suspend(() => {
+          const id = expected[(touched * 7919) % expected.length]!
+          touched++
+          return sandbox.admin.touch(id)
+        }).pipe(Effect.repeat(Schedule.spaced("2 millis")))
+      )
+      const emitted = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations({ pageSize: 10 })))
+        .pipe(Effect.provide(layer))
+      yield* Fiber.interrupt(toucher)
+      expect(touched).toBeGreaterThan(10)
+      expectExactlyOnce(ids(emitted), expected)
+    }))
+
+  it.live("faults on (429, 5xx, latency, truncated pages): nothing lost, nothing twice", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 300 })
+      const expected = yield* sandbox.admin.ids()
+      yield* sandbox.admin.setFaults({ rateLimitPerSecond: 400, errorRate: 0.1, truncateRate: 0.05, latencyMs: 1 })
+      const threads = yield* DriftStream.DriftStream.use((s) =>
+        Stream.runCollect(s.threads({ pageSize: 25, concurrency: 4 }))
+      ).pipe(Effect.provide(streamLayer(sandbox)))
+      expectExactlyOnce(threads.map((t) => t.conversation.id), expected)
+      const stats = yield* sandbox.admin.stats()
+      expect(stats).toBeDefined()
+    }))
+
+  it.live("changedSince: only conversations updated after the watermark, and the new watermark", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 200 })
+      const layer = streamLayer(sandbox)
+      const all = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations())).pipe(
+        Effect.provide(layer)
+      )
+      const watermark = all[0]!.updatedAt
+      const nothing = yield* DriftStream.DriftStream.use((s) =>
+        Effect.flatMap(s.changedSince(watermark), (r) => Stream.runCollect(r.conversations))
+      ).pipe(Effect.provide(layer))
+      expect(nothing).toStrictEqual([])
+      const touchedIds = [all[50]!.id, all[120]!.id, all[199]!.id]
+      for (const id of touchedIds) yield* sandbox.admin.touch(id)
+      const changed = yield* DriftStream.DriftStream.use((s) =>
+        Effect.flatMap(s.changedSince(watermark), (r) =>
+          Effect.map(Stream.runCollect(r.conversations), (cs) => ({ cs, watermark: r.watermark })))
+      ).pipe(Effect.provide(layer))
+      expectExactlyOnce(ids(changed.cs), touchedIds)
+      expect(DateTime.greaterThan(changed.watermark, watermark)).toBe(true)
+    }))
+
+  it.live("resume: interrupted at several points, the pages written add up to every conversation once", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 240 })
+      const expected = yield* sandbox.admin.ids()
+      for (const stopAfterPages of [1, 3, 7]) {
+        const written: Array<number> = []
+        const layer = streamLayer(sandbox)
+        const run = (limit: number) =>
+          Effect.gen(function*() {
+            let pages = 0
+            return yield* DriftStream.runExport({
+              pageSize: 20,
+              concurrency: 3,
+              resume: true,
+              write: (threads) =>
+                Effect.gen(function*() {
+                  if (pages++ >= limit) return yield* Effect.fail("stopped" as const)
+                  for (const t of threads) written.push(t.conversation.id)
+                  return { lines: written.length }
+                })
+            })
+          })
+        yield* Effect.gen(function*() {
+          const first = yield* Effect.result(run(stopAfterPages))
+          expect(first._tag).toBe("Failure")
+          const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
+          expect(Option.isSome(saved)).toBe(true)
+          const second = yield* run(Number.POSITIVE_INFINITY)
+          expect(second.resumed).toBe(true)
+          expect(second.state.phase).toBe("done")
+        }).pipe(Effect.provide(layer))
+        expectExactlyOnce(written, expected)
+      }
+    }))
+})
+
+describe("DriftStream crash and resume", () => {
+  it.live("a child process killed (SIGKILL) at random points and resumed writes every conversation exactly once", () =>
+    Effect.gen(function*() {
+      const { spawn } = yield* Effect.promise(() => import("node:child_process"))
+      const fs = yield* Effect.promise(() => import("node:fs"))
+      const os = yield* Effect.promise(() => import("node:os"))
+      const path = yield* Effect.promise(() => import("node:path"))
+      const sandbox = yield* startSandbox({ conversations: 400 })
+      yield* sandbox.admin.setFaults({ latencyMs: 2 })
+      const expected = yield* sandbox.admin.ids()
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-crash-"))
+      const out = path.join(dir, "out.ndjson")
+      const checkpoint = path.join(dir, "export.checkpoint.json")
+      const child = new URL("./fixtures/export-child.ts", import.meta.url).pathname
+      const lines = () => (fs.existsSync(out) ? fs.readFileSync(out, "utf8").split("\n").filter((l) => l !== "") : [])
+      const runChild = (killAfterLines: number | undefined) =>
+        Effect.callback<{ readonly killed: boolean; readonly code: number | null }>((resume) => {
+          const proc = spawn(process.execPath, [child, sandbox.url, sandbox.token, out, checkpoint], {
+            stdio: ["ignore", "pipe", "pipe"]
+          })
+          let stderr = ""
+          proc.stderr.on("data", (d) => (stderr += String(d)))
+          const timer = killAfterLines === undefined ? undefined : setInterval(() => {
+            if (lines().length >= killAfterLines) proc.kill("SIGKILL")
+          }, 5)
+          proc.on("exit", (code, signal) => {
+            if (timer) clearInterval(timer)
+            if (signal !== "SIGKILL" && code !== 0) console.error(stderr)
+            resume(Effect.succeed({ killed: signal === "SIGKILL", code }))
+          })
+          return Effect.sync(() => proc.kill("SIGKILL"))
+        })
+      let kills = 0
+      for (const at of [15, 90, 210]) {
+        const result = yield* runChild(at)
+        if (result.killed) kills++
+      }
+      const final = yield* runChild(undefined)
+      expect(final.code).toBe(0)
+      expect(kills).toBeGreaterThanOrEqual(2)
+      const written = lines().map((l) => (JSON.parse(l) as { id: number }).id)
+      expectExactlyOnce(written, expected)
+      fs.rmSync(dir, { recursive: true, force: true })
+    }), 120_000)
+})
