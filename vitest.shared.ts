@@ -7,6 +7,8 @@ export const project = (name: string) =>
       name,
       include: ["test/**/*.test.ts"],
       environment: "node",
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       sequence: { concurrent: false }
     }
   })

@@ -36,7 +36,7 @@ import * as Auth from "./Auth.ts"
 import { Faults } from "./Faults.ts"
 import type { FaultSettings } from "./Faults.ts"
 import * as Handlers from "./Handlers.ts"
-import { SandboxStore } from "./Store.ts"
+import { type CursorMode, SandboxStore } from "./Store.ts"
 
 /**
  * The defaults: 2,000 conversations from seed 1 on 127.0.0.1:4010, token `sandbox-token` (every scope) and
@@ -64,6 +64,8 @@ export interface Options {
   readonly host?: string | undefined
   readonly seed?: number | undefined
   readonly conversations?: number | undefined
+  /** How list cursors behave (default `snapshot`; `offset` imitates Drift's shifting pages). */
+  readonly cursorMode?: CursorMode | undefined
   /** The token with every scope. */
   readonly token?: string | undefined
   /** A token with every scope but `conversation_write`. */
@@ -130,7 +132,11 @@ export const layer = (
     disableListenLog: true
   }).pipe(
     Layer.provideMerge(Layer.mergeAll(
-      SandboxStore.layer({ seed, conversations: options.conversations ?? defaults.conversations }),
+      SandboxStore.layer({
+        seed,
+        conversations: options.conversations ?? defaults.conversations,
+        cursorMode: options.cursorMode
+      }),
       Faults.layer({ settings: options.faults, seed })
     )),
     Layer.provideMerge(

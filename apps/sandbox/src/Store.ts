@@ -37,6 +37,31 @@ export const MESSAGES_PAGE_SIZE = 20
  *
  * @since 0.1.0
  */
+/**
+ * How `GET /conversations/list` cursors behave.
+ *
+ * - `snapshot` (default): the cursor pins the moment the walk started and the last key; every conversation
+ *   that existed at the start is listed exactly once, whatever is updated during the walk.
+ * - `offset`: the cursor is the number of conversations already listed, counted in the current order, as
+ *   Drift's documentation suggests (`next=50`). An update moves a conversation to the front and shifts every
+ *   page behind it: a walk then sees some conversations twice and misses others, which is what a client must
+ *   survive against the real API. Each page costs O(offset).
+ *
+ * @since 0.1.0
+ */
+export type CursorMode = "snapshot" | "offset"
+
+/**
+ * What a workspace is built from.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceOptions {
+  readonly seed: number
+  readonly conversations: number
+  readonly cursorMode?: CursorMode | undefined
+}
+
 export interface ListOptions {
   readonly limit: number
   readonly next?: string | undefined
@@ -158,7 +183,11 @@ export class Workspace {
   private nextMessageId = 8_000_000_000_000
   private readonly usersById: Map<number, Seed.UserWire>
 
-  constructor(options: { readonly seed: number; readonly conversations: number }) {
+  /** How list cursors work: see {@link CursorMode}. */
+  readonly cursorMode: CursorMode
+
+  constructor(options: WorkspaceOptions) {
+    this.cursorMode = options.cursorMode ?? "snapshot"
     const world = Seed.makeWorld(options)
     this.world = world
     const n = world.size
@@ -316,6 +345,7 @@ export class Workspace {
 
   /** One page of the list. */
   list(options: ListOptions): ConversationsPageWire | InvalidParam {
+    if (this.cursorMode === "offset") return this.listByOffset(options)
     let snapshot = this.version
     let start = 0
     let page = 1
@@ -361,6 +391,42 @@ export class Workspace {
         next: Cursor.encode({ snapshot, updatedAt: lastKey, id: lastId, page: page + 1 })
       }
     }
+  }
+
+  /** One page of the list with an offset cursor (see {@link CursorMode}). */
+  private listByOffset(options: ListOptions): ConversationsPageWire | InvalidParam {
+    let offset = 0
+    if (options.next !== undefined && options.next !== "") {
+      if (!/^\d{1,12}$/.test(options.next)) {
+        return new InvalidParam({ param: "next", reason: "not a cursor this server issued" })
+      }
+      offset = Number(options.next)
+    }
+    let wanted: Array<boolean> | undefined
+    if (options.statusIds !== undefined && options.statusIds.length > 0) {
+      wanted = [false, false, false, false]
+      for (const s of options.statusIds) wanted[STATUS_OF_ID[s]] = true
+    }
+    const snapshot = this.version
+    const data: Array<Seed.ConversationWire> = []
+    const length = this.length
+    let seen = 0
+    let p = 0
+    for (; p < length && data.length < options.limit; p++) {
+      if (!this.liveAt(p, snapshot)) continue
+      const index = this.convAt(p)
+      if (wanted !== undefined && !wanted[this.status[index]!]) continue
+      if (seen++ < offset) continue
+      data.push(this.conversation(index))
+    }
+    let more = false
+    for (; p < length; p++) {
+      if (!this.liveAt(p, snapshot)) continue
+      if (wanted !== undefined && !wanted[this.status[this.convAt(p)]!]) continue
+      more = true
+      break
+    }
+    return more ? { data, pagination: { more: true, next: String(offset + data.length) } } : { data }
   }
 
   /** All messages of the conversation at `index`, oldest first. */
@@ -554,8 +620,7 @@ export class SandboxStore extends Context.Service<SandboxStore, {
    *
    * @since 0.1.0
    */
-  static readonly layer = (options: { readonly seed: number; readonly conversations: number }) =>
-    Layer.effect(SandboxStore, make(options))
+  static readonly layer = (options: WorkspaceOptions) => Layer.effect(SandboxStore, make(options))
 }
 
 const orFail = <A>(result: A | InvalidParam): Effect.Effect<A, InvalidParam> =>
@@ -566,10 +631,7 @@ const orFail = <A>(result: A | InvalidParam): Effect.Effect<A, InvalidParam> =>
  *
  * @since 0.1.0
  */
-export const make = Effect.fn("SandboxStore.make")(function*(options: {
-  readonly seed: number
-  readonly conversations: number
-}) {
+export const make = Effect.fn("SandboxStore.make")(function*(options: WorkspaceOptions) {
   const workspace = new Workspace(options)
   yield* Effect.annotateCurrentSpan({ seed: options.seed, conversations: workspace.count })
   const indexOf = (id: number) => {

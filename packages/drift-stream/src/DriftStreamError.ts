@@ -5,6 +5,17 @@
  */
 import { Schema } from "effect"
 
+const describe = (cause: unknown): string => {
+  if (typeof cause === "object" && cause !== null && "message" in cause && typeof cause.message === "string") {
+    return cause.message
+  }
+  try {
+    return String(cause)
+  } catch {
+    return "unknown cause"
+  }
+}
+
 /**
  * A page of `GET /conversations/list` kept failing after the client's retry budget. `cursor` is the cursor of
  * the page that failed (`null`: the first page): resume from it.
@@ -18,7 +29,7 @@ export class PageFailed extends Schema.TaggedError<PageFailed>()("PageFailed", {
 }) {
   override get message(): string {
     const at = this.cursor === null ? "the first page" : `cursor ${this.cursor}`
-    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    const cause = describe(this.cause)
     return `Listing conversations failed at ${at} (${this.phase} pass) after retries: ${cause}. Resume from ${at} (with a checkpoint: run again with resume).`
   }
 }
@@ -34,7 +45,7 @@ export class ThreadFailed extends Schema.TaggedError<ThreadFailed>()("ThreadFail
   cause: Schema.Defect()
 }) {
   override get message(): string {
-    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    const cause = describe(this.cause)
     return `Reading conversation ${this.conversationId} failed${
       this.cursor === null ? "" : ` at messages cursor ${this.cursor}`
     } after retries: ${cause}. Its page was not checkpointed; resume to retry it.`

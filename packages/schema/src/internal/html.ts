@@ -297,12 +297,26 @@ const checkUrl = (rule: UrlRule, raw: string): string | null => {
 // Text
 // -----------------------------------------------------------------------------
 
+/** The index of the first `&`, `<`, `>` or `"` in `s`, or -1 (native searches: faster than a loop over characters). */
+const firstSpecial = (s: string): number => {
+  let first = s.indexOf("&")
+  let i = s.indexOf("<")
+  if (i !== -1 && (first === -1 || i < first)) first = i
+  i = s.indexOf(">")
+  if (i !== -1 && (first === -1 || i < first)) first = i
+  i = s.indexOf("\"")
+  if (i !== -1 && (first === -1 || i < first)) first = i
+  return first
+}
+
 /** Escapes `&`, `<`, `>` and `"`; returns `s` itself when there is nothing to escape. */
 export const escape = (s: string): string => {
+  const first = firstSpecial(s)
+  if (first === -1) return s
   let out = ""
   let last = 0
   const n = s.length
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < n; i++) {
     let rep: string
     switch (s.charCodeAt(i)) {
       case 0x26:
@@ -323,7 +337,7 @@ export const escape = (s: string): string => {
     out += s.slice(last, i) + rep
     last = i + 1
   }
-  return last === 0 ? s : out + s.slice(last)
+  return out + s.slice(last)
 }
 
 /** Whether `s` is only ASCII whitespace as HTML counts it (CR never reaches here: the parser normalises it). */
@@ -338,35 +352,53 @@ const isWhitespace = (s: string): boolean => {
 const isAsciiAlpha = (c: number): boolean => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)
 const isAsciiAlnum = (c: number): boolean => isAsciiAlpha(c) || (c >= 0x30 && c <= 0x39)
 
+/** Whether the `<` at `i` would start markup: it does when followed by a letter, `/`, `!` or `?`. */
+const startsMarkup = (s: string, i: number): boolean => {
+  const next = s.charCodeAt(i + 1) // NaN past the end
+  return isAsciiAlpha(next) || next === 0x2f || next === 0x21 || next === 0x3f
+}
+
+/** Whether the `&` at `i` would start a character reference: it does when followed by a letter, digit or `#`. */
+const startsReference = (s: string, i: number): boolean => {
+  const next = s.charCodeAt(i + 1)
+  return isAsciiAlnum(next) || next === 0x23
+}
+
 /**
- * The fast path: one scan over a body that holds no markup, returning what the parser path would return for it,
- * or `undefined` as soon as it meets a `<` or `&` the tokenizer would not read as text. A `<` is text unless
- * followed by a letter, `/`, `!` or `?`; a `&` is text unless followed by a letter, digit or `#`. Like the parser,
- * it drops NUL and turns CRLF and CR into LF.
+ * The fast path: a body that holds no markup, returning what the parser path would return for it, or `undefined`
+ * when it meets a `<` or `&` the tokenizer would not read as text. A `<` is text unless followed by a letter, `/`,
+ * `!` or `?`; a `&` is text unless followed by a letter, digit or `#`. Like the parser, it drops NUL and turns CRLF
+ * and CR into LF. The searches are native `indexOf` calls; the common case (nothing to escape) allocates nothing.
  */
 export const fastPath = (s: string, escapeText: boolean): string | undefined => {
+  for (let i = s.indexOf("<"); i !== -1; i = s.indexOf("<", i + 1)) {
+    if (startsMarkup(s, i)) return undefined
+  }
+  for (let i = s.indexOf("&"); i !== -1; i = s.indexOf("&", i + 1)) {
+    if (startsReference(s, i)) return undefined
+  }
+  let first = escapeText ? firstSpecial(s) : -1
+  let i = s.indexOf("\u0000")
+  if (i !== -1 && (first === -1 || i < first)) first = i
+  i = s.indexOf("\r")
+  if (i !== -1 && (first === -1 || i < first)) first = i
+  if (first === -1) return s
   let out = ""
   let last = 0
   const n = s.length
-  for (let i = 0; i < n; i++) {
+  for (i = first; i < n; i++) {
     const c = s.charCodeAt(i)
     if (c > 0x3e) continue
     let rep: string
     switch (c) {
-      case 0x3c: {
-        const next = i + 1 < n ? s.charCodeAt(i + 1) : 0
-        if (isAsciiAlpha(next) || next === 0x2f || next === 0x21 || next === 0x3f) return undefined
+      case 0x3c:
         if (!escapeText) continue
         rep = "&lt;"
         break
-      }
-      case 0x26: {
-        const next = i + 1 < n ? s.charCodeAt(i + 1) : 0
-        if (isAsciiAlnum(next) || next === 0x23) return undefined
+      case 0x26:
         if (!escapeText) continue
         rep = "&amp;"
         break
-      }
       case 0x3e:
         if (!escapeText) continue
         rep = "&gt;"
@@ -379,7 +411,7 @@ export const fastPath = (s: string, escapeText: boolean): string | undefined => 
         rep = ""
         break
       case 0x0d:
-        rep = i + 1 < n && s.charCodeAt(i + 1) === 0x0a ? "" : "\n"
+        rep = s.charCodeAt(i + 1) === 0x0a ? "" : "\n"
         break
       default:
         continue
@@ -387,7 +419,449 @@ export const fastPath = (s: string, escapeText: boolean): string | undefined => 
     out += s.slice(last, i) + rep
     last = i + 1
   }
-  return last === 0 ? s : out + s.slice(last)
+  return out + s.slice(last)
+}
+
+// -----------------------------------------------------------------------------
+// Text elision
+// -----------------------------------------------------------------------------
+
+/*
+ * parse5 tokenizes text one character at a time, which makes long text the dominant cost of a parse. Before
+ * parsing, `elide` replaces long literal stretches of text, and of quoted attribute values, with a two-character
+ * marker (U+E000 and a private-use index); the walk puts them back when it writes a text node or a kept attribute.
+ * parse5 still parses every tag, comment and character reference that can reach the output; it only copies fewer
+ * characters.
+ *
+ * Why the tree is the same:
+ *
+ * - Markers only go where the tokenizer is certain to be in the data state or inside a quoted attribute value. The
+ *   scan follows the tokenizer's own rules for tags, comments, character references and bogus comments (none of
+ *   which depend on the tree builder), and stops eliding for good at anything whose end only the tree knows
+ *   (escaped script data; after svg, math, select or template, a raw-text element or `<![CDATA[` whose end is not
+ *   the same under every reading).
+ * - The content of raw-text elements (script, style, textarea, title, xmp, iframe, noembed, noframes, noscript,
+ *   plaintext) is removed outright: it is never written, and it ends where the tokenizer's "appropriate end tag"
+ *   rule says, which the scan applies only where the tree builder is certain to have switched the tokenizer.
+ * - In those states, every character but `<`, `&`, the closing quote, NUL and CR is copied literally. A text run's
+ *   core (the run without its leading and trailing whitespace) starts and ends with non-whitespace, and tree
+ *   building only tells whitespace from other text, so the marker lands in the same place and the same text node.
+ *   (The one exception, a column group inside `<template>` ignoring non-whitespace, is inside template content,
+ *   which is never written.) After a character reference's name, the next character is kept, because whether a
+ *   legacy reference without `;` is decoded in an attribute depends on it.
+ * - Tree building reads two attribute values, `type` and `encoding`, which are never elided, and compares the
+ *   attributes of formatting elements (the "Noah's Ark" clause), whose values are never elided either.
+ *
+ * A body that already holds U+E000 is not elided.
+ */
+
+const MARK = "\uE000"
+const FIRST_INDEX = 0xe001
+const MAX_RUNS = 0xf8ff - FIRST_INDEX
+
+/** A body with long data-state text runs replaced by markers, and the runs, in order. */
+export interface Elided {
+  readonly source: string
+  readonly runs: ReadonlyArray<string>
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d
+
+// Tag tokenizer states (WHATWG 13.2.5.8 to 13.2.5.40); quoted values are skipped with indexOf.
+const TAG_NAME = 0
+const BEFORE_ATTRIBUTE_NAME = 1
+const ATTRIBUTE_NAME = 2
+const AFTER_ATTRIBUTE_NAME = 3
+const BEFORE_ATTRIBUTE_VALUE = 4
+const ATTRIBUTE_VALUE_UNQUOTED = 5
+const AFTER_ATTRIBUTE_VALUE = 6
+const SELF_CLOSING = 7
+
+// What a start tag's name means to the scan.
+const TAG_PLAIN = 0 // attribute values may be elided
+const TAG_RAW_TEXT = 1 // the tree builder may switch the tokenizer to a raw-text state
+const TAG_FORMATTING = 2 // attributes are compared by the "Noah's Ark" clause: leave them alone
+const TAG_MODAL = 3 // may put the tree builder where raw-text start tags do not switch the tokenizer
+
+const TAG_CLASSES: ReadonlyMap<string, number> = new Map([
+  ...["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"].map(
+    (name) => [name, TAG_RAW_TEXT] as const
+  ),
+  // Foreign content (where these are ordinary elements), select (which ignores most of them) and template (whose
+  // column groups ignore them).
+  ...["svg", "math", "select", "template"].map((name) => [name, TAG_MODAL] as const),
+  // Formatting elements, except `a`: a start tag `a` first removes any `a` from the list of active formatting
+  // elements (back to the last marker), so an `a` never meets an identical twin there.
+  ...["b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"].map(
+    (name) => [name, TAG_FORMATTING] as const
+  )
+])
+
+/** The class of the start tag named `[start, end)`, ASCII case-insensitively. */
+const classifyTag = (s: string, start: number, end: number): number =>
+  end - start > 9 ? TAG_PLAIN : TAG_CLASSES.get(s.slice(start, end).toLowerCase()) ?? TAG_PLAIN
+
+/**
+ * Whether the value of the attribute named `[start, end)` may be elided: every attribute but `type` (`<input
+ * type=hidden>` in a table) and `encoding` (`<annotation-xml>` integration points), the only values tree building
+ * reads.
+ */
+const isElidableAttribute = (s: string, start: number, end: number): boolean => {
+  const length = end - start
+  if (length !== 4 && length !== 8) return true
+  const name = s.slice(start, end).toLowerCase()
+  return name !== "type" && name !== "encoding"
+}
+
+const orLength = (index: number, length: number): number => (index === -1 ? length : index)
+
+/** The state of one elision: the source built so far and the runs taken out. */
+class Elider {
+  readonly s: string
+  readonly minRun: number
+  out = ""
+  last = 0
+  runs: Array<string> | undefined = undefined
+  /** Whether anything was taken out (runs, or the content of raw-text elements). */
+  changed = false
+  /** Whether a start tag of class {@link TAG_MODAL} was seen: raw-text elements are then uncertain. */
+  modal = false
+
+  constructor(s: string, minRun: number) {
+    this.s = s
+    this.minRun = minRun
+  }
+
+  /** Replaces `[a, b)` with a marker; returns false when out of markers. */
+  replace(a: number, b: number): boolean {
+    if (this.runs === undefined) this.runs = []
+    if (this.runs.length >= MAX_RUNS) return false
+    this.out += this.s.slice(this.last, a) + MARK + String.fromCharCode(FIRST_INDEX + this.runs.length)
+    this.runs.push(this.s.slice(a, b))
+    this.last = b
+    this.changed = true
+    return true
+  }
+
+  // The next `<`, `&`, NUL and CR at or after the last position asked for (the length when there is none); the
+  // positions asked for only grow.
+  nextLt = -1
+  nextAmp = -1
+  nextNul = -1
+  nextCr = -1
+
+  /** The index of the first `<`, `&`, NUL or CR at or after `i`, or the length: native searches, remembered. */
+  nextSpecial(i: number): number {
+    const s = this.s
+    const n = s.length
+    if (this.nextLt < i) this.nextLt = orLength(s.indexOf("<", i), n)
+    if (this.nextAmp < i) this.nextAmp = orLength(s.indexOf("&", i), n)
+    if (this.nextNul < i) this.nextNul = orLength(s.indexOf("\u0000", i), n)
+    if (this.nextCr < i) this.nextCr = orLength(s.indexOf("\r", i), n)
+    return Math.min(this.nextLt, this.nextAmp, this.nextNul, this.nextCr)
+  }
+
+  /** Removes `[a, b)`. */
+  drop(a: number, b: number): void {
+    this.out += this.s.slice(this.last, a)
+    this.last = b
+    this.changed = true
+  }
+
+  /**
+   * At the `>` of a raw-text start tag named `name` (lowercase), ending at `open`: drops the element's content,
+   * which is never written, and returns the index just past its end tag, or -1 to stop the scan.
+   *
+   * Before any svg, math, select or template start tag, the tree builder does switch the tokenizer: to RCDATA
+   * (title, textarea), RAWTEXT (style, xmp, iframe, noembed, noframes, noscript: parse5 parses with scripting
+   * enabled), script data, or PLAINTEXT (to the end of input). The content then ends at the first `</name` followed
+   * by whitespace, `/` or `>`, ASCII case-insensitively; in script data only if no `<!--` comes before it (escaped
+   * script data is left to the tokenizer).
+   *
+   * After one of those, the start tag may instead be an ordinary element (in foreign content), be ignored (in
+   * select), or be ignored by a template's column group. The scan then goes on only when both readings meet the same
+   * end tag in the data state: when the content holds no `<` at all (it is then dropped: in every reading it lands
+   * inside an element that is never written, the raw-text element itself, svg, math, select or template), or when a
+   * dry scan of the content as markup reaches that end tag in the data state (the content is then left alone).
+   */
+  skipRawText(name: string, open: number): number {
+    const s = this.s
+    const n = s.length
+    if (name === "plaintext") {
+      if (this.modal) return -1
+      this.drop(open, n)
+      return -1
+    }
+    let end = -1
+    let j = open
+    while (true) {
+      const lt = s.indexOf("</", j)
+      if (lt === -1) break
+      const after = lt + 2 + name.length
+      if (after <= n && s.slice(lt + 2, after).toLowerCase() === name) {
+        const c = after < n ? s.charCodeAt(after) : -1
+        if (isSpace(c) || c === 0x2f || c === 0x3e) {
+          end = lt
+          break
+        }
+      }
+      j = lt + 2
+    }
+    const contentEnd = end === -1 ? n : end
+    if (name === "script") {
+      const escape = s.indexOf("<!--", open)
+      if (escape !== -1 && escape < contentEnd) return -1
+    }
+    if (this.modal) {
+      if (end === -1) return -1
+      if (s.indexOf("<", open) !== end) {
+        // Markup inside: go on only if, read as markup, it also reaches the end tag in the data state. The content
+        // may then be visible, so it is left as it is.
+        if (this.scan(open, end, true) !== end) return -1
+        return this.skipTag(end + 2 + name.length, true)
+      }
+    }
+    this.drop(open, contentEnd)
+    return end === -1 ? -1 : this.skipTag(end + 2 + name.length, true)
+  }
+
+  /**
+   * From the tag name state at `i` (just past the tag name), the index just past the tag's `>`, or -1 at end of
+   * input or when out of markers. Follows the tokenizer: quoted attribute values may hold `>`; character references
+   * inside attribute values only consume letters, digits, `#` and `;`, so they never end a value or a tag.
+   *
+   * With `attributes` (a start tag that is not a formatting element other than `a`), the long literal stretches of
+   * quoted attribute values are elided too, except in `type` and `encoding`: no other value is read by tree
+   * building, and only formatting elements have their attributes compared (by the "Noah's Ark" clause).
+   */
+  skipTag(i: number, attributes: boolean): number {
+    const s = this.s
+    const n = s.length
+    let state = TAG_NAME
+    let nameStart = 0
+    let elidable = false
+    while (i < n) {
+      const c = s.charCodeAt(i)
+      switch (state) {
+        case TAG_NAME:
+          if (isSpace(c)) state = BEFORE_ATTRIBUTE_NAME
+          else if (c === 0x2f) state = SELF_CLOSING
+          else if (c === 0x3e) return i + 1
+          break
+        case BEFORE_ATTRIBUTE_NAME:
+          if (isSpace(c)) break
+          if (c === 0x2f || c === 0x3e) {
+            state = AFTER_ATTRIBUTE_NAME
+            continue
+          }
+          state = ATTRIBUTE_NAME // "=" here starts a name, like any other character
+          nameStart = i
+          break
+        case ATTRIBUTE_NAME:
+          if (isSpace(c) || c === 0x2f || c === 0x3e) {
+            state = AFTER_ATTRIBUTE_NAME
+            elidable = attributes && isElidableAttribute(s, nameStart, i)
+            continue
+          }
+          if (c === 0x3d) {
+            state = BEFORE_ATTRIBUTE_VALUE
+            elidable = attributes && isElidableAttribute(s, nameStart, i)
+          }
+          break
+        case AFTER_ATTRIBUTE_NAME:
+          if (isSpace(c)) break
+          if (c === 0x2f) state = SELF_CLOSING
+          else if (c === 0x3d) state = BEFORE_ATTRIBUTE_VALUE
+          else if (c === 0x3e) return i + 1
+          else {
+            state = ATTRIBUTE_NAME
+            nameStart = i
+          }
+          break
+        case BEFORE_ATTRIBUTE_VALUE:
+          if (isSpace(c)) break
+          if (c === 0x22 || c === 0x27) {
+            const q = s.indexOf(c === 0x22 ? "\"" : "'", i + 1)
+            if (q === -1) return -1
+            if (elidable && q - i - 1 >= this.minRun && !this.elideValue(i + 1, q)) return -1
+            i = q + 1
+            state = AFTER_ATTRIBUTE_VALUE
+            continue
+          }
+          if (c === 0x3e) return i + 1
+          state = ATTRIBUTE_VALUE_UNQUOTED
+          continue
+        case ATTRIBUTE_VALUE_UNQUOTED:
+          if (isSpace(c)) state = BEFORE_ATTRIBUTE_NAME
+          else if (c === 0x3e) return i + 1
+          break
+        case AFTER_ATTRIBUTE_VALUE:
+          if (isSpace(c)) state = BEFORE_ATTRIBUTE_NAME
+          else if (c === 0x2f) state = SELF_CLOSING
+          else if (c === 0x3e) return i + 1
+          else {
+            state = BEFORE_ATTRIBUTE_NAME
+            continue
+          }
+          break
+        case SELF_CLOSING:
+          if (c === 0x3e) return i + 1
+          state = BEFORE_ATTRIBUTE_NAME
+          continue
+      }
+      i++
+    }
+    return -1
+  }
+
+  /**
+   * Elides the long literal segments of the attribute value `[start, end)`: the stretches between character
+   * references, NUL and CR. After a reference's name, the next character is kept as it is, because whether a legacy
+   * reference without `;` is decoded in an attribute depends on it.
+   */
+  elideValue(start: number, end: number): boolean {
+    const s = this.s
+    let j = start
+    while (j < end) {
+      const segment = j
+      let c = 0
+      while (j < end) {
+        c = s.charCodeAt(j)
+        if (c === 0x26 || c === 0x00 || c === 0x0d) break
+        j++
+      }
+      if (j - segment >= this.minRun && !this.replace(segment, j)) return false
+      if (j >= end) return true
+      j++
+      if (c !== 0x26) continue
+      if (j < end && s.charCodeAt(j) === 0x23) j++
+      while (j < end && isAsciiAlnum(s.charCodeAt(j))) j++
+      if (j < end) {
+        const d = s.charCodeAt(j)
+        if (d !== 0x26 && d !== 0x00 && d !== 0x0d) j++
+      }
+    }
+    return true
+  }
+
+  /**
+   * Scans from `i`, where the tokenizer is in the data state (as it is at the top of the loop). Returns -1 when it
+   * gives up, `stopAt` when it meets a `<` at `stopAt` in the data state, and otherwise the end of input. A `dry` scan
+   * changes nothing and gives up at raw-text start tags.
+   */
+  scan(i: number, stopAt: number, dry: boolean): number {
+    const s = this.s
+    const n = s.length
+    const minRun = dry ? Number.POSITIVE_INFINITY : this.minRun
+    while (i < n) {
+      if (i > stopAt && stopAt !== -1) return -1
+      const start = i
+      i = this.nextSpecial(i)
+      const c = i < n ? s.charCodeAt(i) : 0
+      if (i - start >= minRun) {
+        let a = start
+        let b = i
+        while (a < b && isSpace(s.charCodeAt(a))) a++
+        while (b > a && isSpace(s.charCodeAt(b - 1))) b--
+        if (b - a >= minRun && !this.replace(a, b)) return -1
+      }
+      if (i >= n) return n
+      if (i === stopAt) return stopAt
+      i++
+      if (c === 0x26) {
+        // A character reference consumes at most "#", letters, digits and ";" and returns to the data state.
+        if (i < n && s.charCodeAt(i) === 0x23) i++
+        while (i < n && isAsciiAlnum(s.charCodeAt(i))) i++
+        if (i < n && s.charCodeAt(i) === 0x3b) i++
+        continue
+      }
+      if (c !== 0x3c) continue // NUL or CR: one character of text
+      const next = i < n ? s.charCodeAt(i) : -1
+      if (isAsciiAlpha(next)) {
+        let nameEnd = i + 1
+        while (nameEnd < n) {
+          const d = s.charCodeAt(nameEnd)
+          if (isSpace(d) || d === 0x2f || d === 0x3e) break
+          nameEnd++
+        }
+        const tagClass = classifyTag(s, i, nameEnd)
+        if (tagClass === TAG_MODAL) this.modal = true
+        else if (tagClass === TAG_RAW_TEXT && dry) return -1
+        const open = this.skipTag(nameEnd, !dry && tagClass !== TAG_FORMATTING)
+        if (open === -1) return -1
+        i = tagClass === TAG_RAW_TEXT ? this.skipRawText(s.slice(i, nameEnd).toLowerCase(), open) : open
+        if (i === -1) return -1
+      } else if (next === 0x2f) {
+        const after = i + 1 < n ? s.charCodeAt(i + 1) : -1
+        if (after === 0x3e) i += 2 // "</>" is dropped
+        else if (isAsciiAlpha(after)) {
+          i = this.skipTag(i + 2, !dry) // end tag attributes are dropped by the tokenizer
+          if (i === -1) return -1
+        } else {
+          // "</" then anything else: a bogus comment up to ">" (or the text "</" at the end of input)
+          const gt = s.indexOf(">", i)
+          if (gt === -1) return -1
+          i = gt + 1
+        }
+      } else if (next === 0x21) {
+        if (s.startsWith("--", i + 1)) {
+          // A comment: "<!-->" and "<!--->" end at once; otherwise the first "-->" or "--!>" ends it.
+          const body = i + 3
+          if (s.charCodeAt(body) === 0x3e) i = body + 1
+          else if (s.charCodeAt(body) === 0x2d && s.charCodeAt(body + 1) === 0x3e) i = body + 2
+          else {
+            const close = s.indexOf("-->", body)
+            const bang = s.indexOf("--!>", body)
+            if (close === -1 && bang === -1) return -1
+            i = bang === -1 || (close !== -1 && close < bang) ? close + 3 : bang + 4
+          }
+        } else if (this.modal && s.startsWith("[CDATA[", i + 1)) {
+          // A CDATA section in foreign content (ending at "]]>"), a bogus comment elsewhere (ending at ">"): only the
+          // tree knows which, so go on only when both end at the same place. Neither is ever written.
+          const gt = s.indexOf(">", i)
+          if (gt === -1 || s.charCodeAt(gt - 1) !== 0x5d || s.charCodeAt(gt - 2) !== 0x5d || gt - 2 < i + 8) return -1
+          i = gt + 1
+        } else {
+          // A DOCTYPE (ignored in a body) or a bogus comment (`<![CDATA[` too, outside foreign content): both end
+          // at the first ">"
+          const gt = s.indexOf(">", i)
+          if (gt === -1) return -1
+          i = gt + 1
+        }
+      } else if (next === 0x3f) {
+        const gt = s.indexOf(">", i) // "<?": a bogus comment
+        if (gt === -1) return -1
+        i = gt + 1
+      }
+      // Otherwise "<" was text.
+    }
+    return stopAt === -1 ? n : -1
+  }
+}
+
+/**
+ * Replaces data-state text runs and literal stretches of attribute values of at least `minRun` characters with
+ * markers, and removes the content of raw-text elements; `undefined` when nothing changed.
+ */
+export const elide = (s: string, minRun: number): Elided | undefined => {
+  if (s.indexOf(MARK) !== -1) return undefined
+  const elider = new Elider(s, minRun)
+  elider.scan(0, -1, false)
+  return elider.changed ? { source: elider.out + s.slice(elider.last), runs: elider.runs ?? [] } : undefined
+}
+
+/** Puts elided runs back into a text node's value. */
+const restore = (value: string, runs: ReadonlyArray<string>): string => {
+  let i = value.indexOf(MARK)
+  if (i === -1) return value
+  let out = ""
+  let last = 0
+  while (i !== -1) {
+    out += value.slice(last, i) + runs[value.charCodeAt(i + 1) - FIRST_INDEX]
+    last = i + 2
+    i = value.indexOf(MARK, last)
+  }
+  return out + value.slice(last)
 }
 
 // -----------------------------------------------------------------------------
@@ -396,7 +870,10 @@ export const fastPath = (s: string, escapeText: boolean): string | undefined => 
 
 const bodyContext: Element = defaultTreeAdapter.createElement("body", P5.NS.HTML, [])
 
-/** Writes kept elements lazily, so that an element that ends up with no content is never written. */
+/**
+ * Writes kept elements lazily, so that an element that ends up with no content is never written. One instance is
+ * reused by every call (a walk is synchronous and calls no user code), so a sanitize allocates no writer state.
+ */
 class Writer {
   out = ""
   /** Whitespace-only text waiting to learn whether a block boundary follows it. */
@@ -419,10 +896,22 @@ class Writer {
   inA = 0
   inPre = 0
 
-  readonly escapeText: boolean
+  escapeText = true
+  runs: ReadonlyArray<string> | undefined = undefined
 
-  constructor(escapeText: boolean) {
+  reset(escapeText: boolean, runs: ReadonlyArray<string> | undefined): void {
+    this.out = ""
+    this.ws = ""
+    this.nl = false
+    this.afterBoundary = false
+    this.afterKeptBlock = false
+    this.depth = 0
+    this.emitted = 0
+    this.inP = 0
+    this.inA = 0
+    this.inPre = 0
     this.escapeText = escapeText
+    this.runs = runs
   }
 
   text(value: string): void {
@@ -430,6 +919,7 @@ class Writer {
       if (!this.afterBoundary) this.ws += value
       return
     }
+    if (this.runs !== undefined) value = restore(value, this.runs)
     this.flush(value.charCodeAt(0) === 0x0a)
     this.out += this.escapeText ? escape(value) : value
   }
@@ -578,12 +1068,16 @@ class Writer {
   }
 
   end(): string {
-    return this.ws.length > 0 ? this.out + this.ws : this.out
+    const out = this.ws.length > 0 ? this.out + this.ws : this.out
+    this.out = ""
+    this.ws = ""
+    this.runs = undefined
+    return out
   }
 }
 
 /** The start tag for a kept element, or undefined when a required URL attribute is missing or rejected. */
-const openTag = (el: Element, rule: CompiledElement): string | undefined => {
+const openTag = (el: Element, rule: CompiledElement, runs: ReadonlyArray<string> | undefined): string | undefined => {
   if (rule.open !== undefined) return rule.open
   const attrs = el.attrs
   let out = "<" + rule.tag
@@ -592,7 +1086,7 @@ const openTag = (el: Element, rule: CompiledElement): string | undefined => {
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i]!
       if (a.name === url.name && a.namespace === undefined) {
-        value = checkUrl(url, a.value)
+        value = checkUrl(url, runs === undefined ? a.value : restore(a.value, runs))
         break
       }
     }
@@ -603,7 +1097,7 @@ const openTag = (el: Element, rule: CompiledElement): string | undefined => {
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i]!
       if (a.name === name && a.namespace === undefined) {
-        out += " " + name + "=\"" + escape(a.value) + "\""
+        out += " " + name + "=\"" + escape(runs === undefined ? a.value : restore(a.value, runs)) + "\""
         break
       }
     }
@@ -617,12 +1111,24 @@ const KIND_BREAK = 1
 const KIND_INLINE = 2
 const KIND_BLOCK = 3
 
-const walk = (nodes: ReadonlyArray<ChildNode>, policy: Compiled, escapeText: boolean): string => {
-  const w = new Writer(escapeText)
+const writer = new Writer()
+const NO_NODES: ReadonlyArray<ChildNode> = []
+const levels: Array<ReadonlyArray<ChildNode>> = []
+const indices: Array<number> = []
+const kinds: Array<number> = []
+
+const walk = (
+  nodes: ReadonlyArray<ChildNode>,
+  policy: Compiled,
+  escapeText: boolean,
+  runs: ReadonlyArray<string> | undefined
+): string => {
+  const w = writer
+  w.reset(escapeText, runs)
   const { actions, kept } = policy
-  const levels: Array<ReadonlyArray<ChildNode>> = [nodes]
-  const indices: Array<number> = [0]
-  const kinds: Array<number> = [KIND_UNWRAP]
+  levels[0] = nodes
+  indices[0] = 0
+  kinds[0] = KIND_UNWRAP
   let top = 0
   while (top >= 0) {
     const list = levels[top]!
@@ -639,7 +1145,7 @@ const walk = (nodes: ReadonlyArray<ChildNode>, policy: Compiled, escapeText: boo
           w.closeBlock()
           break
       }
-      top--
+      levels[top--] = NO_NODES // do not keep the tree alive
       continue
     }
     indices[top] = index + 1
@@ -657,7 +1163,7 @@ const walk = (nodes: ReadonlyArray<ChildNode>, policy: Compiled, escapeText: boo
     if (action === DROP) continue
     if (action >= INLINE) {
       const rule = kept.get(tag)!
-      const open = openTag(el, rule)
+      const open = openTag(el, rule, runs)
       if (open === undefined) {
         action = action === VOID ? DROP : action === BLOCK ? BREAK : UNWRAP
       } else if (action === VOID) {
@@ -686,11 +1192,26 @@ const walk = (nodes: ReadonlyArray<ChildNode>, policy: Compiled, escapeText: boo
   return w.end()
 }
 
-const parse = (html: string): ReadonlyArray<ChildNode> => parseFragment(bodyContext, html, {}).childNodes
+/** Runs of text shorter than this are left to the tokenizer: a marker and its bookkeeping cost more. */
+const MIN_RUN = 12
+
+/** Tuning knobs, for tests: `minRun` is the shortest text run elided (`Infinity` turns elision off). */
+export interface Options {
+  readonly minRun: number
+}
+
+const defaults: Options = { minRun: MIN_RUN }
+
+const run = (html: string, policy: Compiled, escapeText: boolean, options: Options): string => {
+  const elided = elide(html, options.minRun)
+  const source = elided === undefined ? html : elided.source
+  return walk(parseFragment(bodyContext, source, {}).childNodes, policy, escapeText, elided?.runs)
+}
 
 /** Sanitizes `html` under `policy`. */
-export const sanitize = (html: string, policy: Policy): string =>
-  fastPath(html, true) ?? walk(parse(html), compiled(policy), true)
+export const sanitize = (html: string, policy: Policy, options: Options = defaults): string =>
+  fastPath(html, true) ?? run(html, compiled(policy), true, options)
 
 /** The text of `html`, entities decoded, block boundaries as line breaks. */
-export const toPlainText = (html: string): string => fastPath(html, false) ?? walk(parse(html), PLAIN, false)
+export const toPlainText = (html: string, options: Options = defaults): string =>
+  fastPath(html, false) ?? run(html, PLAIN, false, options)

@@ -1,0 +1,276 @@
+/**
+ * The errors of the `parley` command, and how every failure becomes one line on stderr and an exit code.
+ *
+ * | exit code | meaning |
+ * | --- | --- |
+ * | 0 | done |
+ * | 1 | the run failed (Drift refused or could not be reached, a file could not be read or written, ...) |
+ * | 2 | the invocation is wrong: a flag, an argument, an environment variable (`DRIFT_TOKEN` missing, ...) |
+ * | 3 | done, but some input records were rejected (`convert`; see the rejects file) |
+ * | 130 | interrupted (Ctrl-C, SIGTERM); an export resumes from its checkpoint with `--resume` |
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@parley/cli"
+ *
+ * const { line, exitCode } = Errors.describe(new Errors.MissingToken())
+ * // line: "DRIFT_TOKEN is not set. Create a token ...", exitCode: 2
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { DriftApiError, DriftError } from "@parley/drift-client"
+import { Checkpoint, DriftStreamError } from "@parley/drift-stream"
+import { MappingError } from "@parley/intercom"
+import { Cause, Config, Schema } from "effect"
+import { CliError } from "effect/cli"
+
+/**
+ * The exit codes (see the module docs).
+ *
+ * @since 0.1.0
+ */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  rejects: 3,
+  interrupted: 130
+} as const
+
+/**
+ * Where Drift tokens are made, for messages.
+ *
+ * @since 0.1.0
+ */
+export const TOKEN_HELP =
+  "Create a token with the conversation_read scope at https://dev.drift.com (your app > Auth & Scopes, install it, copy its access token)"
+
+/**
+ * `DRIFT_TOKEN` is not set (and `--sandbox` was not given).
+ *
+ * @since 0.1.0
+ */
+export class MissingToken extends Schema.TaggedError<MissingToken>()("MissingToken", {}) {
+  override get message(): string {
+    return `DRIFT_TOKEN is not set. ${TOKEN_HELP}, then export DRIFT_TOKEN=<token>, or run with --sandbox to export from the embedded sandbox`
+  }
+}
+
+/**
+ * The command line or the environment asks for something that cannot be done (exit code 2).
+ *
+ * @since 0.1.0
+ */
+export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/**
+ * A file could not be read or written.
+ *
+ * @since 0.1.0
+ */
+export class FileError extends Schema.TaggedError<FileError>()("FileError", {
+  path: Schema.String,
+  operation: Schema.Literals(["read", "write", "truncate", "open", "sync"]),
+  reason: Schema.String
+}) {
+  override get message(): string {
+    const target = this.path === "-" ? (this.operation === "read" ? "stdin" : "stdout") : this.path
+    return `cannot ${this.operation} ${target}: ${this.reason}`
+  }
+}
+
+/**
+ * A resume cannot continue the output it finds (the file was changed or removed since the checkpoint).
+ *
+ * @since 0.1.0
+ */
+export class ResumeError extends Schema.TaggedError<ResumeError>()("ResumeError", {
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/**
+ * A `convert` finished but rejected some records (exit code 3).
+ *
+ * @since 0.1.0
+ */
+export class RecordsRejected extends Schema.TaggedError<RecordsRejected>()("RecordsRejected", {
+  rejected: Schema.Number,
+  records: Schema.Number,
+  rejects: Schema.String
+}) {
+  override get message(): string {
+    return `${this.rejected} of ${this.records} records rejected (written to ${this.rejects}); the others were converted`
+  }
+}
+
+/**
+ * A failure a command already described (it printed its summary with this line); the entry point prints the
+ * line and exits with the code.
+ *
+ * @since 0.1.0
+ */
+export class Described extends Schema.TaggedError<Described>()("Described", {
+  line: Schema.String,
+  exitCode: Schema.Number
+}) {
+  override get message(): string {
+    return this.line
+  }
+}
+
+/**
+ * Every error of the `parley` commands.
+ *
+ * @since 0.1.0
+ */
+export type ParleyError = MissingToken | UsageError | FileError | ResumeError | RecordsRejected | Described
+
+const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim()
+
+/**
+ * Context that makes messages more precise: the base URL in use, whether contacts were asked for.
+ *
+ * @since 0.1.0
+ */
+export interface Context {
+  readonly baseUrl?: string | undefined
+  readonly sandbox?: boolean | undefined
+}
+
+const resumeHint = " Progress up to the last written page is checkpointed: run the same command with --resume to continue."
+
+const describeDrift = (
+  error: DriftError.DriftError,
+  context: Context,
+  resumable: boolean
+): { readonly line: string; readonly exitCode: number } => {
+  const resume = resumable ? resumeHint : ""
+  if (error instanceof DriftApiError.Unauthorized) {
+    return {
+      line: `Drift rejected the token in DRIFT_TOKEN (401). ${TOKEN_HELP}, then export DRIFT_TOKEN=<token>, or run with --sandbox`,
+      exitCode: ExitCode.failure
+    }
+  }
+  if (error instanceof DriftApiError.Forbidden) {
+    const detail = oneLine(error.errors.map((e) => `${e.type}: ${e.message}`).join("; "))
+    return {
+      line:
+        `the token in DRIFT_TOKEN lacks a scope this command needs (403 ${detail}). Grant conversation_read (and contact_read for --with-contacts) to your app at https://dev.drift.com, reinstall it and export its new token as DRIFT_TOKEN`,
+      exitCode: ExitCode.failure
+    }
+  }
+  if (error instanceof DriftError.TransportError) {
+    const host = /^[a-z]+:\/\/([^/]+)/i.exec(error.url)?.[1] ?? context.baseUrl ?? error.url
+    return {
+      line: `cannot reach Drift at ${host} (${oneLine(error.description)}${
+        error.attempts !== undefined && error.attempts > 1 ? `, ${error.attempts} attempts` : ""
+      }). Check DRIFT_BASE_URL${
+        context.baseUrl === undefined ? "" : ` (now ${context.baseUrl})`
+      } and your network, or run with --sandbox.${resume}`,
+      exitCode: ExitCode.failure
+    }
+  }
+  return { line: `${oneLine(error.message)}.${resume}`, exitCode: ExitCode.failure }
+}
+
+const isDriftError = (u: unknown): u is DriftError.DriftError =>
+  DriftApiError.isDriftApiError(u) || u instanceof DriftError.TransportError || u instanceof DriftError.Timeout ||
+  u instanceof DriftError.DecodeError
+
+/**
+ * One line (without the `parley: ` prefix) and an exit code for a failure.
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@parley/cli"
+ *
+ * Errors.describe(new Errors.UsageError({ reason: "--page-size must be 1 to 50" })).exitCode // 2
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const describe = (error: unknown, context: Context = {}): { readonly line: string; readonly exitCode: number } => {
+  if (error instanceof Described) return { line: error.line, exitCode: error.exitCode }
+  if (error instanceof MissingToken || error instanceof UsageError) {
+    return { line: error.message, exitCode: ExitCode.usage }
+  }
+  if (error instanceof RecordsRejected) return { line: error.message, exitCode: ExitCode.rejects }
+  if (error instanceof FileError || error instanceof ResumeError) {
+    return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  }
+  if (error instanceof DriftStreamError.PageFailed || error instanceof DriftStreamError.ThreadFailed) {
+    if (isDriftError(error.cause)) return describeDrift(error.cause, context, true)
+    return { line: `${oneLine(error.message)}`, exitCode: ExitCode.failure }
+  }
+  if (error instanceof DriftStreamError.CheckpointMismatch) {
+    return {
+      line:
+        `the checkpoint was written by an export with other options (saved ${error.saved}, asked ${error.requested}). Resume with the same --status, --page-size and --since (or leave them out to reuse the saved ones), or start over without --resume`,
+      exitCode: ExitCode.usage
+    }
+  }
+  if (error instanceof DriftStreamError.CursorLoop) {
+    return { line: `${oneLine(error.message)}${resumeHint}`, exitCode: ExitCode.failure }
+  }
+  if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  if (isDriftError(error)) return describeDrift(error, context, false)
+  if (error instanceof MappingError.InvalidConfig) {
+    return { line: `${oneLine(error.message)} (check the PARLEY_INTERCOM_* variables)`, exitCode: ExitCode.usage }
+  }
+  if (CliError.isCliError(error)) return { line: oneLine(error.message), exitCode: ExitCode.usage }
+  if (error instanceof Config.ConfigError) {
+    return { line: `invalid configuration: ${oneLine(error.message)}`, exitCode: ExitCode.usage }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return {
+    line: `internal error: ${oneLine(message)} (run with PARLEY_DEBUG=1 for details, and report it)`,
+    exitCode: ExitCode.failure
+  }
+}
+
+/**
+ * The line and exit code of a failed run's `Cause`: its first typed failure, else its first defect.
+ *
+ * @since 0.1.0
+ */
+export const describeCause = (
+  cause: Cause.Cause<unknown>,
+  context: Context = {}
+): { readonly line: string; readonly exitCode: number } => {
+  const failure = cause.reasons.find(Cause.isFailReason)
+  if (failure !== undefined) return describe(failure.error, context)
+  const defect = cause.reasons.find(Cause.isDieReason)
+  if (defect !== undefined) return describe(defect.defect, context)
+  return { line: "interrupted", exitCode: ExitCode.interrupted }
+}
+
+/**
+ * Removes every occurrence of `secret` (the token) from `text`: the last guard before anything is printed.
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@parley/cli"
+ *
+ * Errors.scrub("Bearer abc123 failed", ["abc123"]) // "Bearer <redacted> failed"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string => {
+  let out = text
+  for (const secret of secrets) {
+    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("<redacted>")
+  }
+  return out
+}

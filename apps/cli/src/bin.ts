@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * The `parley` binary: runs {@link Cli.main} on the command line and exits with its code.
+ *
+ * ```sh
+ * parley export --sandbox --to intercom --out parley-export.ndjson
+ * node apps/cli/src/bin.ts --help
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Effect, Exit, Runtime } from "effect"
+import * as Cli from "./Cli.ts"
+
+// `pnpm start -- --flag` passes the `--` through: drop a leading one.
+const argv = process.argv.slice(2)
+const args = argv[0] === "--" ? argv.slice(1) : argv
+
+// A closed stdout (`parley convert x | head`) ends the run quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+})
+
+Cli.main(args).pipe(
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain({
+    disableErrorReporting: true,
+    teardown: (exit, onExit) => Exit.isSuccess(exit) ? onExit(exit.value) : Runtime.defaultTeardown(exit, onExit)
+  })
+)

@@ -1,0 +1,23 @@
+/**
+ * `parley openapi`: the OpenAPI document of `DriftApi` (the Drift API as Parley declares it), as JSON.
+ *
+ * @since 0.1.0
+ */
+import { DriftApi } from "@parley/drift-client"
+import { Effect } from "effect"
+import { Command } from "effect/cli"
+import { OpenApi } from "effect/http-api"
+
+/**
+ * `parley openapi`.
+ *
+ * @since 0.1.0
+ */
+export const command = Command.make(
+  "openapi",
+  {},
+  Effect.fn("parley.openapi")(function*() {
+    const document = OpenApi.fromApi(DriftApi.DriftApi)
+    yield* Effect.sync(() => process.stdout.write(`${JSON.stringify(document, null, 2)}\n`))
+  })
+).pipe(Command.withDescription("Print the OpenAPI document of the Drift API (DriftApi) as JSON"))

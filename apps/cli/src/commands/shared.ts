@@ -1,0 +1,70 @@
+/**
+ * Flags and helpers shared by the commands.
+ *
+ * @since 0.1.0
+ */
+import { Console, Effect } from "effect"
+import { Flag } from "effect/cli"
+import * as Errors from "../Errors.ts"
+
+/**
+ * `--quiet`: no progress, no human summary (errors are still printed).
+ *
+ * @since 0.1.0
+ */
+export const quiet = Flag.Boolean("quiet").pipe(
+  Flag.withAlias("q"),
+  Flag.withDescription("No progress and no summary on stderr (errors are still printed)"),
+  Flag.withDefault(false)
+)
+
+/**
+ * `--json`: a machine-readable summary.
+ *
+ * @since 0.1.0
+ */
+export const json = Flag.Boolean("json").pipe(
+  Flag.withDescription("Print a JSON summary (on stdout when --out is a file, else on stderr)"),
+  Flag.withDefault(false)
+)
+
+/**
+ * `--progress-interval`: seconds between progress lines when stderr is not a terminal.
+ *
+ * @since 0.1.0
+ */
+export const progressInterval = Flag.Finite("progress-interval").pipe(
+  Flag.withDescription("Seconds between progress lines when stderr is not a terminal"),
+  Flag.withDefault(5),
+  Flag.filter((n) => n > 0, (n) => `--progress-interval must be positive, got ${n}`)
+)
+
+/**
+ * Writes a line to stderr, prefixed `parley: `.
+ *
+ * @since 0.1.0
+ */
+export const note = (line: string): Effect.Effect<void> => Console.error(`parley: ${line}`)
+
+/**
+ * A failure already turned into its line and exit code (so the command can print its summary first and the
+ * entry point prints just the line).
+ *
+ * @since 0.1.0
+ */
+export const describeWith = (context: Errors.Context) => (error: unknown) => Errors.describe(error, context)
+
+/**
+ * Whether `path` means stdin/stdout.
+ *
+ * @since 0.1.0
+ */
+export const isStd = (path: string | undefined): boolean => path === undefined || path === "-"
+
+/**
+ * Prints the JSON summary to stdout (when the data went to a file) or stderr.
+ *
+ * @since 0.1.0
+ */
+export const printJson = (summary: unknown, dataOnStdout: boolean): Effect.Effect<void> =>
+  dataOnStdout ? Console.error(JSON.stringify(summary)) : Console.log(JSON.stringify(summary))

@@ -1,0 +1,656 @@
+/**
+ * `DriftClient`: Drift's conversation API as an Effect service, with bearer auth, per-request timeouts,
+ * retries with backoff that honour `Retry-After`, a client-side rate limit and typed errors.
+ *
+ * Built on `HttpApiClient` over {@link DriftApi.DriftApi}, so the API is declared once. The layers require an
+ * `HttpClient`: provide `FetchHttpClient.layer` (from `effect/http`) or `NodeHttpClient.layerUndici` (from
+ * `@effect/platform-node`).
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { FetchHttpClient } from "effect/http"
+ *
+ * const program = Effect.gen(function*() {
+ *   const drift = yield* DriftClient.DriftClient
+ *   const page = yield* drift.listConversations({ limit: 50, statuses: ["open"] })
+ *   yield* Effect.log(`${page.data.length} open conversations`)
+ * })
+ *
+ * const DriftLive = DriftClient.DriftClient.layer({ token: Redacted.make("my-token") }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * Effect.runPromise(program.pipe(Effect.provide(DriftLive)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Drift } from "@parley/schema"
+import { Config, Context, Duration, Effect, flow, identity, Layer, Option, Redacted, Schedule } from "effect"
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
+import { HttpApiClient } from "effect/http-api"
+import { RateLimiter } from "effect/persistence"
+import { DriftApi } from "./DriftApi.ts"
+import * as DriftApiError from "./DriftApiError.ts"
+import * as DriftError from "./DriftError.ts"
+import * as Classify from "./internal/classify.ts"
+
+// -----------------------------------------------------------------------------
+// Options
+// -----------------------------------------------------------------------------
+
+/**
+ * Drift's API host, the default `baseUrl`.
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_BASE_URL = "https://driftapi.com"
+
+/**
+ * The defaults of every {@link Options} field but `token`.
+ *
+ * - `timeout`: 30 seconds per request (each attempt, from sending to the last byte of the body);
+ * - `retry`: 5 retries (6 attempts), exponential backoff from 250 ms doubling up to 30 s, jittered ±20%;
+ * - `rateLimit`: 600 requests per minute, bursts of up to 10 (one second's worth).
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ *
+ * DriftClient.defaults.retry.times // 5
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const defaults = {
+  baseUrl: DEFAULT_BASE_URL,
+  timeout: Duration.seconds(30),
+  retry: {
+    times: 5,
+    baseDelay: Duration.millis(250),
+    maxDelay: Duration.seconds(30),
+    jitter: true
+  },
+  rateLimit: {
+    requestsPerMinute: 600
+  }
+} as const
+
+/**
+ * How failed requests are retried. Retried: 429, 5xx, transport errors and timeouts; never other 4xx or
+ * undecodable answers. The delay before retry `n` (from 1) is `baseDelay * 2^(n-1)`, capped at `maxDelay`,
+ * jittered by a random factor in [0.8, 1.2] when `jitter` is on; when the answer carries `Retry-After`
+ * (seconds or an HTTP date), the delay is exactly that. A `Retry-After` longer than `maxDelay` ends the retries:
+ * the error carries `retryAfterMillis` so the caller can decide.
+ *
+ * @example
+ * ```ts
+ * import type { DriftClient } from "@parley/drift-client"
+ *
+ * const patient: DriftClient.RetryOptions = { times: 8, baseDelay: "1 second", maxDelay: "1 minute" }
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 5; 0 disables retrying. */
+  readonly times?: number | undefined
+  /** The first backoff delay. Default 250 ms. */
+  readonly baseDelay?: Duration.Input | undefined
+  /** The largest backoff delay, and the longest `Retry-After` the client waits for. Default 30 s. */
+  readonly maxDelay?: Duration.Input | undefined
+  /** Multiply each backoff delay by a random factor in [0.8, 1.2]. Default true. */
+  readonly jitter?: boolean | undefined
+}
+
+/**
+ * The client-side rate limit: a token bucket shared by every method of one `DriftClient` (all attempts
+ * count), refilled at `requestsPerMinute`, holding at most `burst` tokens. A request that finds the bucket
+ * empty waits for its turn; it never fails for it.
+ *
+ * @example
+ * ```ts
+ * import type { DriftClient } from "@parley/drift-client"
+ *
+ * const gentle: DriftClient.RateLimitOptions = { requestsPerMinute: 120, burst: 1 }
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface RateLimitOptions {
+  /** Requests per minute. Default 600; `Infinity` disables the limit. */
+  readonly requestsPerMinute?: number | undefined
+  /** The most requests sent back to back. Default: one second's worth (`ceil(requestsPerMinute / 60)`). */
+  readonly burst?: number | undefined
+}
+
+/**
+ * Options of {@link DriftClient.layer}. Only `token` is required; see {@link defaults} for the rest.
+ *
+ * @example
+ * ```ts
+ * import type { DriftClient } from "@parley/drift-client"
+ * import { Redacted } from "effect"
+ *
+ * const options: DriftClient.Options = {
+ *   token: Redacted.make("my-token"),
+ *   timeout: "10 seconds",
+ *   retry: { times: 3 },
+ *   rateLimit: { requestsPerMinute: 300 }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The OAuth access token, sent as `Authorization: Bearer <token>`. */
+  readonly token: Redacted.Redacted<string>
+  /** Default `https://driftapi.com`. */
+  readonly baseUrl?: string | URL | undefined
+  /** Per request (each attempt): default 30 s. */
+  readonly timeout?: Duration.Input | undefined
+  readonly retry?: RetryOptions | undefined
+  /** Default 600 requests per minute; `false` disables the limit. */
+  readonly rateLimit?: RateLimitOptions | false | undefined
+}
+
+/**
+ * Options of {@link Service.listConversations}.
+ *
+ * @example
+ * ```ts
+ * import type { DriftClient } from "@parley/drift-client"
+ *
+ * const openFirst: DriftClient.ListConversationsOptions = { limit: 50, statuses: ["open", "pending"] }
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface ListConversationsOptions {
+  /** Page size, 1 to 50 (Drift's default is 25). */
+  readonly limit?: number | undefined
+  /** The cursor of the page to read (`Drift.nextCursor(page.pagination)`); absent: the first page. */
+  readonly next?: string | undefined
+  /** Keep only these statuses (sent as repeated `statusId`). */
+  readonly statuses?: ReadonlyArray<Drift.FilterableStatus> | undefined
+}
+
+/**
+ * Options of {@link Service.listMessages}.
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ * import { Drift } from "@parley/schema"
+ * import { Option } from "effect"
+ *
+ * const nextPage = (id: Drift.ConversationId, page: Drift.MessagesPage) =>
+ *   Option.map(Drift.nextCursor(Drift.messagesPagination(page)), (next) =>
+ *     DriftClient.DriftClient.use((drift) => drift.listMessages(id, { next })))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface ListMessagesOptions {
+  /** The cursor of the page to read (`Drift.nextCursor(Drift.messagesPagination(page))`). */
+  readonly next?: string | undefined
+}
+
+// -----------------------------------------------------------------------------
+// Service
+// -----------------------------------------------------------------------------
+
+/**
+ * The methods of {@link DriftClient}, one per endpoint. Each is traced as a span named `DriftClient.<method>`
+ * (with the attempt count as `drift.attempts`) and fails with a {@link DriftError.DriftError}.
+ *
+ * @example
+ * ```ts
+ * import type { DriftClient } from "@parley/drift-client"
+ *
+ * // a hand-written stand-in for tests that do not need HTTP
+ * declare const fake: DriftClient.Service
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** `GET /conversations/list`: one page, most recently updated first. */
+  readonly listConversations: (
+    options?: ListConversationsOptions
+  ) => Effect.Effect<Drift.ConversationsPage, DriftError.DriftError>
+  /** `GET /conversations/{id}`. */
+  readonly getConversation: (id: Drift.ConversationId) => Effect.Effect<Drift.Conversation, DriftError.DriftError>
+  /** `GET /conversations/{id}/messages`: one page of a conversation's messages, oldest first. */
+  readonly listMessages: (
+    id: Drift.ConversationId,
+    options?: ListMessagesOptions
+  ) => Effect.Effect<Drift.MessagesPage, DriftError.DriftError>
+  /** `POST /conversations/new`: start a conversation with a contact, by email. */
+  readonly createConversation: (
+    request: Drift.CreateConversationRequest
+  ) => Effect.Effect<Drift.CreateConversationResponse, DriftError.DriftError>
+  /** `POST /conversations/{id}/messages`: post a chat message or a private note. */
+  readonly createMessage: (
+    id: Drift.ConversationId,
+    request: Drift.CreateMessageRequest
+  ) => Effect.Effect<Drift.Message, DriftError.DriftError>
+  /** `GET /conversations/stats`: conversation counts by status. */
+  readonly conversationStats: () => Effect.Effect<Drift.ConversationStats, DriftError.DriftError>
+  /** `GET /contacts/{id}`. */
+  readonly getContact: (id: Drift.ContactId) => Effect.Effect<Drift.Contact, DriftError.DriftError>
+  /** `GET /users/{id}`. */
+  readonly getUser: (id: Drift.UserId) => Effect.Effect<Drift.User, DriftError.DriftError>
+  /** `GET /users/list`: every user of the organization. */
+  readonly listUsers: () => Effect.Effect<ReadonlyArray<Drift.User>, DriftError.DriftError>
+}
+
+interface Resolved {
+  readonly token: Redacted.Redacted<string>
+  readonly baseUrl: string
+  readonly timeout: Duration.Duration
+  readonly retry: {
+    readonly times: number
+    readonly baseDelay: Duration.Duration
+    readonly maxDelay: Duration.Duration
+    readonly jitter: boolean
+  }
+  readonly rateLimit: { readonly requestsPerMinute: number; readonly burst: number } | undefined
+}
+
+const invalid = (message: string) => Effect.die(new Error(`DriftClient: ${message}`))
+
+const resolve = Effect.fnUntraced(function*(options: Options) {
+  const baseUrl = String(options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+  if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+    return yield* invalid(`baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`)
+  }
+  const timeout = Duration.fromInputUnsafe(options.timeout ?? defaults.timeout)
+  const times = options.retry?.times ?? defaults.retry.times
+  if (!Number.isSafeInteger(times) || times < 0) {
+    return yield* invalid(`retry.times must be a non-negative integer, got ${times}`)
+  }
+  const requestsPerMinute = options.rateLimit === false
+    ? Number.POSITIVE_INFINITY
+    : options.rateLimit?.requestsPerMinute ?? defaults.rateLimit.requestsPerMinute
+  if (!(requestsPerMinute > 0)) {
+    return yield* invalid(`rateLimit.requestsPerMinute must be positive, got ${requestsPerMinute}`)
+  }
+  const burst = (options.rateLimit === false ? undefined : options.rateLimit?.burst) ??
+    Math.ceil(requestsPerMinute / 60)
+  if (Number.isFinite(requestsPerMinute) && (!Number.isSafeInteger(burst) || burst < 1)) {
+    return yield* invalid(`rateLimit.burst must be a positive integer, got ${burst}`)
+  }
+  const resolved: Resolved = {
+    token: options.token,
+    baseUrl,
+    timeout,
+    retry: {
+      times,
+      baseDelay: Duration.fromInputUnsafe(options.retry?.baseDelay ?? defaults.retry.baseDelay),
+      maxDelay: Duration.fromInputUnsafe(options.retry?.maxDelay ?? defaults.retry.maxDelay),
+      jitter: options.retry?.jitter ?? defaults.retry.jitter
+    },
+    rateLimit: Number.isFinite(requestsPerMinute) ? { requestsPerMinute, burst } : undefined
+  }
+  return resolved
+})
+
+/**
+ * The `HttpClient` every generated method runs through, innermost first: base URL and `Accept`, the body read
+ * inside the per-attempt timeout, the rate limiter, and the `Authorization` header, added last.
+ */
+const transport = Effect.fnUntraced(function*(http: HttpClient.HttpClient, options: Resolved) {
+  const timed = http.pipe(
+    HttpClient.mapRequest(flow(HttpClientRequest.prependUrl(options.baseUrl), HttpClientRequest.acceptJson)),
+    HttpClient.transform((effect, request) =>
+      effect.pipe(
+        // Responses cache their body, so reading it here puts the whole answer under the timeout.
+        Effect.tap((response) => response.arrayBuffer),
+        Effect.timeoutOrElse({
+          duration: options.timeout,
+          orElse: () => Effect.fail(new Classify.AttemptTimeout({ method: request.method, url: request.url }))
+        })
+      )
+    )
+  )
+  const limited = options.rateLimit === undefined ? timed : timed.pipe(
+    HttpClient.withRateLimiter({
+      limiter: yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory)),
+      key: "drift",
+      algorithm: "token-bucket",
+      limit: options.rateLimit.burst,
+      window: Duration.millis(options.rateLimit.burst * 60_000 / options.rateLimit.requestsPerMinute),
+      // Retries are the client's job (below); the limiter only spaces requests.
+      times: 0,
+      disableResponseInspection: true,
+      disableAdaptiveLearning: true
+    }),
+    // The in-memory store cannot fail, and `onExceeded: "delay"` waits instead of failing.
+    HttpClient.catchTag("RateLimiterError", (error) => Effect.die(error))
+  )
+  return limited.pipe(HttpClient.mapRequest(HttpClientRequest.bearerToken(options.token)))
+})
+
+const retryAfterOf = (error: DriftError.DriftError): number | undefined =>
+  error instanceof DriftApiError.RateLimited || error instanceof DriftApiError.ServerError
+    ? error.retryAfterMillis
+    : undefined
+
+/**
+ * The retry policy of {@link RetryOptions} as a `Schedule` over the errors of attempts.
+ *
+ * @example
+ * ```ts
+ * import { DriftClient, type DriftError } from "@parley/drift-client"
+ * import { Effect } from "effect"
+ *
+ * declare const call: Effect.Effect<string, DriftError.DriftError>
+ * call.pipe(Effect.retry(DriftClient.retrySchedule({ times: 2, baseDelay: "10 millis" })))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
+  Duration.Duration,
+  DriftError.DriftError
+> => {
+  const maxDelay = Duration.fromInputUnsafe(options.maxDelay ?? defaults.retry.maxDelay)
+  const maxDelayMillis = Duration.toMillis(maxDelay)
+  return Schedule.min([
+    Schedule.exponential(options.baseDelay ?? defaults.retry.baseDelay),
+    Schedule.spaced(maxDelay)
+  ]).pipe(
+    (options.jitter ?? defaults.retry.jitter) ? Schedule.jittered : identity,
+    Schedule.setInputType<DriftError.DriftError>(),
+    Schedule.modifyDelay(({ duration, input }) => {
+      const retryAfter = retryAfterOf(input)
+      return Effect.succeed(retryAfter === undefined ? duration : Duration.millis(retryAfter))
+    }),
+    Schedule.while(({ input }) => DriftError.isRetryable(input) && (retryAfterOf(input) ?? 0) <= maxDelayMillis),
+    Schedule.upTo({ times: options.times ?? defaults.retry.times }),
+    Schedule.tap(({ attempt, duration, input }) =>
+      Effect.logDebug(`DriftClient: retrying in ${Duration.format(duration)} (retry ${attempt}): ${input.message}`)
+    )
+  )
+}
+
+/**
+ * Builds the service: the transport, the generated `HttpApiClient`, one decoder per endpoint, and the retry
+ * loop around each call. Prefer {@link DriftClient.layer}.
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ * import { Effect, Redacted } from "effect"
+ * import { FetchHttpClient } from "effect/http"
+ *
+ * const drift = DriftClient.make({ token: Redacted.make("my-token") }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const make = Effect.fnUntraced(function*(options: Options) {
+  const resolved = yield* resolve(options)
+  const http = yield* transport(yield* HttpClient.HttpClient, resolved)
+  const api = yield* HttpApiClient.makeWith(DriftApi, { httpClient: http })
+  const schedule = retrySchedule(resolved.retry)
+  // A write that failed with a 5xx, a timeout or a cut connection may have happened: repeating it could post a
+  // message twice. Writes are retried only when Drift refused them outright (429).
+  const writeSchedule = schedule.pipe(
+    Schedule.while(({ input }) => input instanceof DriftApiError.RateLimited)
+  )
+  const timeoutMillis = Duration.toMillis(resolved.timeout)
+  const secret = Redacted.value(resolved.token)
+  const scrub = (text: string): string => secret.length < 4 ? text : text.split(secret).join("<redacted>")
+
+  const decoders = {
+    list: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "list" }),
+    stats: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "stats" }),
+    get: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "get" }),
+    messages: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "messages" }),
+    create: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "create" }),
+    createMessage: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "createMessage" }),
+    contact: HttpApiClient.decodeResponse(DriftApi, { group: "contacts", endpoint: "get" }),
+    user: HttpApiClient.decodeResponse(DriftApi, { group: "users", endpoint: "get" }),
+    users: HttpApiClient.decodeResponse(DriftApi, { group: "users", endpoint: "list" })
+  }
+
+  /**
+   * One call: send (the generated method in `response-only` mode, so every failure before an answer is a
+   * request failure), decode with the endpoint's decoder, classify failures, retry on the schedule.
+   */
+  const call = <A>(
+    send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
+    decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>,
+    options: { readonly write?: boolean } = {}
+  ): Effect.Effect<A, DriftError.DriftError> =>
+    Effect.suspend(() => {
+      let attempts = 0
+      const attempt = Effect.suspend(() => {
+        attempts++
+        const ctx: Classify.Context = { attempts, timeoutMillis, scrub }
+        return send.pipe(
+          Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
+          Effect.flatMap((response) =>
+            decode(response).pipe(
+              Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
+            )
+          )
+        )
+      })
+      return attempt.pipe(
+        Effect.retry(options.write === true ? writeSchedule : schedule),
+        Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("drift.attempts", attempts)))
+      )
+    })
+
+  const listConversations = Effect.fn("DriftClient.listConversations")(function*(
+    options: ListConversationsOptions = {}
+  ) {
+    const query = {
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+      ...(options.next === undefined ? {} : { next: options.next }),
+      ...(options.statuses === undefined || options.statuses.length === 0
+        ? {}
+        : { statusId: options.statuses.map(Drift.statusIdOf) })
+    }
+    return yield* call(
+      api.conversations.list({ query, responseMode: "response-only" }),
+      decoders.list
+    )
+  })
+
+  const getConversation = Effect.fn("DriftClient.getConversation")(function*(id: Drift.ConversationId) {
+    yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
+    const response = yield* call(
+      api.conversations.get({ params: { id }, responseMode: "response-only" }),
+      decoders.get
+    )
+    return response.data
+  })
+
+  const listMessages = Effect.fn("DriftClient.listMessages")(function*(
+    id: Drift.ConversationId,
+    options: ListMessagesOptions = {}
+  ) {
+    yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
+    return yield* call(
+      api.conversations.messages({
+        params: { id },
+        query: options.next === undefined ? {} : { next: options.next },
+        responseMode: "response-only"
+      }),
+      decoders.messages
+    )
+  })
+
+  const createConversation = Effect.fn("DriftClient.createConversation")(function*(
+    request: Drift.CreateConversationRequest
+  ) {
+    return yield* call(
+      api.conversations.create({ payload: request, responseMode: "response-only" }),
+      decoders.create,
+      { write: true }
+    )
+  })
+
+  const createMessage = Effect.fn("DriftClient.createMessage")(function*(
+    id: Drift.ConversationId,
+    request: Drift.CreateMessageRequest
+  ) {
+    yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
+    const response = yield* call(
+      api.conversations.createMessage({ params: { id }, payload: request, responseMode: "response-only" }),
+      decoders.createMessage,
+      { write: true }
+    )
+    return response.data
+  })
+
+  const conversationStats = Effect.fn("DriftClient.conversationStats")(function*() {
+    return yield* call(
+      api.conversations.stats({ responseMode: "response-only" }),
+      decoders.stats
+    )
+  })
+
+  const getContact = Effect.fn("DriftClient.getContact")(function*(id: Drift.ContactId) {
+    yield* Effect.annotateCurrentSpan("drift.contact_id", id)
+    const response = yield* call(
+      api.contacts.get({ params: { id }, responseMode: "response-only" }),
+      decoders.contact
+    )
+    return response.data
+  })
+
+  const getUser = Effect.fn("DriftClient.getUser")(function*(id: Drift.UserId) {
+    yield* Effect.annotateCurrentSpan("drift.user_id", id)
+    const response = yield* call(
+      api.users.get({ params: { id }, responseMode: "response-only" }),
+      decoders.user
+    )
+    return response.data
+  })
+
+  const listUsers = Effect.fn("DriftClient.listUsers")(function*() {
+    const response = yield* call(
+      api.users.list({ responseMode: "response-only" }),
+      decoders.users
+    )
+    return response.data
+  })
+
+  return DriftClient.of({
+    listConversations,
+    getConversation,
+    listMessages,
+    createConversation,
+    createMessage,
+    conversationStats,
+    getContact,
+    getUser,
+    listUsers
+  })
+})
+
+/**
+ * The options {@link DriftClient.layerConfig} reads: `DRIFT_TOKEN` (required, redacted), `DRIFT_BASE_URL`
+ * (default `https://driftapi.com`), `DRIFT_TIMEOUT` (a duration such as `30 seconds`), `DRIFT_RETRY_TIMES`,
+ * `DRIFT_RETRY_BASE_DELAY`, `DRIFT_RETRY_MAX_DELAY`, `DRIFT_RETRY_JITTER`, `DRIFT_REQUESTS_PER_MINUTE`
+ * (`Infinity` disables the limit) and `DRIFT_RATE_LIMIT_BURST`; each defaults as in {@link defaults}.
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const options = DriftClient.config.parse(ConfigProvider.fromEnv())
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const config: Config.Config<Options> = Config.all({
+  token: Config.Redacted("DRIFT_TOKEN"),
+  baseUrl: Config.String("DRIFT_BASE_URL").pipe(Config.withDefault(DEFAULT_BASE_URL)),
+  timeout: Config.Duration("DRIFT_TIMEOUT").pipe(Config.withDefault(defaults.timeout)),
+  retry: Config.all({
+    times: Config.Int("DRIFT_RETRY_TIMES").pipe(Config.withDefault(defaults.retry.times)),
+    baseDelay: Config.Duration("DRIFT_RETRY_BASE_DELAY").pipe(Config.withDefault(defaults.retry.baseDelay)),
+    maxDelay: Config.Duration("DRIFT_RETRY_MAX_DELAY").pipe(Config.withDefault(defaults.retry.maxDelay)),
+    jitter: Config.Boolean("DRIFT_RETRY_JITTER").pipe(Config.withDefault(defaults.retry.jitter))
+  }),
+  rateLimit: Config.all({
+    requestsPerMinute: Config.Number("DRIFT_REQUESTS_PER_MINUTE").pipe(
+      Config.withDefault(defaults.rateLimit.requestsPerMinute)
+    ),
+    burst: Config.Int("DRIFT_RATE_LIMIT_BURST").pipe(Config.option, Config.map(Option.getOrUndefined))
+  })
+})
+
+/**
+ * The Drift client service. Use its methods through `yield* DriftClient`; build it with {@link DriftClient.layer}
+ * or {@link DriftClient.layerConfig}, both of which require an `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ * import { Effect, Layer } from "effect"
+ * import { FetchHttpClient } from "effect/http"
+ *
+ * const program = Effect.gen(function*() {
+ *   const drift = yield* DriftClient.DriftClient
+ *   const users = yield* drift.listUsers()
+ *   return users.map((user) => user.name)
+ * })
+ *
+ * // DRIFT_TOKEN (and optionally DRIFT_BASE_URL, ...) from the environment
+ * program.pipe(Effect.provide(DriftClient.DriftClient.layerConfig.pipe(Layer.provide(FetchHttpClient.layer))))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export class DriftClient extends Context.Service<DriftClient, Service>()("@parley/drift-client/DriftClient") {
+  /**
+   * A layer from explicit options; requires an `HttpClient`.
+   *
+   * @example
+   * ```ts
+   * import { DriftClient } from "@parley/drift-client"
+   * import { NodeHttpClient } from "@effect/platform-node"
+   * import { Layer, Redacted } from "effect"
+   *
+   * const DriftLive = DriftClient.DriftClient.layer({
+   *   token: Redacted.make("my-token"),
+   *   retry: { times: 3 }
+   * }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+   * ```
+   *
+   * @since 0.1.0
+   */
+  static readonly layer = (options: Options): Layer.Layer<DriftClient, never, HttpClient.HttpClient> =>
+    Layer.effect(DriftClient, make(options))
+
+  /**
+   * A layer from configuration (see {@link config}: `DRIFT_TOKEN`, `DRIFT_BASE_URL`, ...); requires an
+   * `HttpClient`.
+   *
+   * @example
+   * ```ts
+   * import { DriftClient } from "@parley/drift-client"
+   * import { Layer } from "effect"
+   * import { FetchHttpClient } from "effect/http"
+   *
+   * const DriftLive = DriftClient.DriftClient.layerConfig.pipe(Layer.provide(FetchHttpClient.layer))
+   * ```
+   *
+   * @since 0.1.0
+   */
+  static readonly layerConfig: Layer.Layer<DriftClient, Config.ConfigError, HttpClient.HttpClient> = Layer.effect(
+    DriftClient,
+    Effect.gen(function*() {
+      return yield* make(yield* config)
+    })
+  )
+}

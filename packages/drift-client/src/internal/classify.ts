@@ -1,0 +1,251 @@
+/**
+ * Turning what an attempt produced (an `HttpClientError`, a timeout, a `SchemaError`, a decoded Drift error, a
+ * response nobody declared) into a {@link DriftError.DriftError}.
+ *
+ * @internal
+ */
+import { Drift } from "@parley/schema"
+import { Clock, Data, Duration, Effect, Option, Result, Schema, SchemaIssue } from "effect"
+import { Headers, HttpClientError, type HttpClientResponse } from "effect/http"
+import * as DriftApiError from "../DriftApiError.ts"
+import * as DriftError from "../DriftError.ts"
+import { syntaxErrorOffset } from "./jsonSyntax.ts"
+
+/** The per-attempt timeout fired; raised by the transport, which knows the request. */
+export class AttemptTimeout extends Data.TaggedError("AttemptTimeout")<{
+  readonly method: string
+  readonly url: string
+}> {}
+
+/** Everything a classification needs besides the failure itself. */
+export interface Context {
+  readonly attempts: number
+  readonly timeoutMillis: number
+  /** Removes the token from any text taken from the wire, in case a server echoes it. */
+  readonly scrub: (text: string) => string
+}
+
+const EXCERPT_LENGTH = 200
+
+const oneLine = (text: string): string => text.replace(/\s+/g, " ")
+
+/** Origin and path of a URL, dropping userinfo, query and fragment. */
+export const safeUrl = (url: string): string => {
+  const parsed = Result.try(() => new URL(url))
+  return Result.isSuccess(parsed) ? `${parsed.success.origin}${parsed.success.pathname}` : url.replace(/[?#].*$/, "")
+}
+
+const excerptAt = (text: string, position: number): string => {
+  if (text.length <= EXCERPT_LENGTH) return text
+  const start = Math.max(0, Math.min(position - EXCERPT_LENGTH / 2, text.length - EXCERPT_LENGTH))
+  return text.slice(start, start + EXCERPT_LENGTH)
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.length === 0
+    ? "the root"
+    : path.map((key) => typeof key === "number" ? `[${key}]` : `[${JSON.stringify(String(key))}]`).join("")
+
+/** Where the body stops being JSON, and why, if it does. */
+const jsonSyntaxError = (text: string): Option.Option<{ readonly position: number; readonly reason: string }> => {
+  const position = syntaxErrorOffset(text)
+  if (position === undefined) return Option.none()
+  const rest = text.slice(position).trimStart()
+  return Option.some({
+    position,
+    reason: text.trim().length === 0
+      ? "the body is empty, expected JSON"
+      : position >= text.length
+      ? "the JSON ends early: the body looks cut off"
+      : `not JSON from here on (${JSON.stringify(rest.slice(0, 12))}${rest.startsWith("<") ? ": looks like HTML" : ""})`
+  })
+}
+
+/** `Retry-After` (seconds or an HTTP date) as milliseconds from now. */
+export const retryAfterMillis = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    const header = response.headers["retry-after"]
+    if (header === undefined) return undefined
+    const parsed = Headers.parseRetryAfter(header)
+    return Result.isSuccess(parsed)
+      ? Math.max(0, Duration.toMillis(Headers.retryAfterDelay(parsed.success, now)))
+      : undefined
+  })
+
+const decodeEnvelope = Schema.decodeUnknownOption(Schema.fromJsonString(Drift.ApiErrors))
+
+type ErrorList = readonly [Drift.ApiError, ...Array<Drift.ApiError>]
+
+/** The body's Drift envelope if it has one, else one entry describing the body. */
+const errorsOfBody = (status: number, text: string, scrub: (s: string) => string): ErrorList => {
+  const envelope = decodeEnvelope(text)
+  if (Option.isSome(envelope)) {
+    return Drift.apiErrorList(envelope.value).map((e) => ({
+      ...e,
+      message: scrub(e.message)
+    })) as unknown as ErrorList
+  }
+  const body = oneLine(scrub(text)).trim().slice(0, 120)
+  return [{
+    type: "http_error",
+    message: `HTTP ${status} without Drift's error envelope${body === "" ? "" : `, body: ${JSON.stringify(body)}`}`
+  }]
+}
+
+const scrubErrors = (errors: ErrorList, scrub: (s: string) => string): ErrorList =>
+  errors.map((e) => ({ ...e, message: scrub(e.message) })) as unknown as ErrorList
+
+/** A typed error for a non-2xx status, from the body's envelope when the declared decoder could not read it. */
+const byStatus = Effect.fnUntraced(function*(
+  response: HttpClientResponse.HttpClientResponse,
+  errors: ErrorList,
+  ctx: Context
+) {
+  const status = response.status
+  switch (status) {
+    case 401:
+      return new DriftApiError.Unauthorized({ errors })
+    case 403:
+      return new DriftApiError.Forbidden({ errors })
+    case 404:
+      return new DriftApiError.NotFound({ errors })
+    case 429: {
+      const retryAfter = yield* retryAfterMillis(response)
+      return new DriftApiError.RateLimited({
+        errors,
+        attempts: ctx.attempts,
+        ...(retryAfter === undefined ? {} : { retryAfterMillis: retryAfter })
+      })
+    }
+  }
+  if (status >= 500) {
+    const retryAfter = yield* retryAfterMillis(response)
+    return new DriftApiError.ServerError({
+      errors,
+      status,
+      attempts: ctx.attempts,
+      ...(retryAfter === undefined ? {} : { retryAfterMillis: retryAfter })
+    })
+  }
+  return new DriftApiError.ValidationError({ errors, status })
+})
+
+/** A failure before an answer arrived: invalid input, transport failure, timeout. */
+export const classifySendFailure = (error: unknown, ctx: Context): Effect.Effect<never, DriftError.DriftError> => {
+  if (Schema.isSchemaError(error)) {
+    const issues = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues
+    const errors = issues.map((issue) => ({
+      type: "invalid_request",
+      message: oneLine(issue.message),
+      ...(issue.path === undefined || issue.path.length === 0
+        ? {}
+        : { param: issue.path.map((key) => String(typeof key === "object" ? key.key : key)).join(".") })
+    }))
+    return Effect.fail(
+      new DriftApiError.ValidationError({
+        errors: (errors.length === 0 ? [{ type: "invalid_request", message: oneLine(error.message) }] : errors) as [
+          Drift.ApiError,
+          ...Array<Drift.ApiError>
+        ]
+      })
+    )
+  }
+  if (error instanceof AttemptTimeout) {
+    return Effect.fail(
+      new DriftError.Timeout({
+        method: error.method,
+        url: safeUrl(error.url),
+        timeoutMillis: ctx.timeoutMillis,
+        attempts: ctx.attempts
+      })
+    )
+  }
+  if (HttpClientError.isHttpClientError(error)) {
+    return Effect.fail(
+      new DriftError.TransportError({
+        method: error.request.method,
+        url: safeUrl(error.request.url),
+        description: ctx.scrub(describeTransport(error)),
+        attempts: ctx.attempts
+      })
+    )
+  }
+  if (DriftApiError.isDriftApiError(error)) return Effect.fail(error)
+  return Effect.die(error)
+}
+
+/** What went wrong on the wire, from the innermost cause that says something (`ECONNREFUSED 127.0.0.1:1`). */
+const describeTransport = (error: HttpClientError.HttpClientError): string => {
+  const reason = error.reason
+  const prefix = reason instanceof HttpClientError.DecodeError ? "the connection failed while reading the body" : ""
+  const details: Array<string> = []
+  let cause: unknown = reason.cause
+  for (let depth = 0; depth < 5 && cause !== undefined && cause !== null; depth++) {
+    if (typeof cause === "object") {
+      const c = cause as { readonly message?: unknown; readonly code?: unknown; readonly cause?: unknown }
+      const message = typeof c.message === "string" ? c.message : undefined
+      if (message !== undefined && message !== "" && !details.includes(message)) details.push(message)
+      else if (typeof c.code === "string" && !details.includes(c.code)) details.push(c.code)
+      cause = c.cause
+    } else {
+      details.push(String(cause))
+      cause = undefined
+    }
+  }
+  const text = details.length === 0
+    ? (("description" in reason ? reason.description : undefined) ?? "the request failed")
+    : details.slice(-2).join(": ")
+  return oneLine(prefix === "" ? text : `${prefix}: ${text}`)
+}
+
+/** A failure decoding an answer: a declared Drift error, or a body or status the API does not declare. */
+export const classifyResponseFailure = Effect.fnUntraced(function*(
+  error: unknown,
+  response: HttpClientResponse.HttpClientResponse,
+  ctx: Context
+): Effect.fn.Return<never, DriftError.DriftError> {
+  const text = yield* Effect.orElseSucceed(response.text, () => "")
+  if (DriftApiError.isDriftApiError(error)) {
+    const errors = scrubErrors(error.errors, ctx.scrub)
+    // Declared errors decode from the body alone; the status, `Retry-After` and the attempt count add the rest.
+    return yield* Effect.fail(yield* byStatus(response, errors, ctx))
+  }
+  if (response.status >= 400) {
+    return yield* Effect.fail(yield* byStatus(response, errorsOfBody(response.status, text, ctx.scrub), ctx))
+  }
+  const common = {
+    method: response.request.method,
+    url: safeUrl(response.request.url),
+    status: response.status
+  }
+  if (Schema.isSchemaError(error)) {
+    const issue = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues[0]
+    const path = issue?.path?.map((key) => (typeof key === "object" ? key.key : key)) ?? []
+    const syntax = path.length === 0 ? jsonSyntaxError(text) : Option.none()
+    if (Option.isSome(syntax)) {
+      return yield* new DriftError.DecodeError({
+        ...common,
+        path: `position ${syntax.value.position} of ${text.length}`,
+        description: oneLine(ctx.scrub(syntax.value.reason)),
+        excerpt: ctx.scrub(excerptAt(text, syntax.value.position))
+      })
+    }
+    return yield* new DriftError.DecodeError({
+      ...common,
+      path: formatPath(path),
+      description: oneLine(ctx.scrub(issue?.message ?? error.message)),
+      excerpt: ctx.scrub(excerptAt(text, 0))
+    })
+  }
+  if (HttpClientError.isHttpClientError(error)) {
+    return yield* new DriftError.DecodeError({
+      ...common,
+      path: "the status",
+      description: `HTTP ${response.status} is not an answer this endpoint declares (${
+        oneLine(ctx.scrub(error.reason.description ?? "no description"))
+      })`,
+      excerpt: ctx.scrub(excerptAt(text, 0))
+    })
+  }
+  return yield* Effect.die(error)
+})
