@@ -65,6 +65,18 @@ export const fromEnv = Effect.fn("Connection.fromEnv")(function*(overrides: Over
     })
   }
   const options = yield* DriftClient.config
+  const rateLimit = options.rateLimit === false ? undefined : options.rateLimit
+  if (rateLimit?.requestsPerMinute !== undefined && !(rateLimit.requestsPerMinute > 0)) {
+    return yield* new UsageError({
+      reason:
+        `DRIFT_REQUESTS_PER_MINUTE must be positive (Infinity disables the limit), got ${rateLimit.requestsPerMinute}`
+    })
+  }
+  if (options.retry?.times !== undefined && !(Number.isSafeInteger(options.retry.times) && options.retry.times >= 0)) {
+    return yield* new UsageError({
+      reason: `DRIFT_RETRY_TIMES must be a non-negative integer, got ${options.retry.times}`
+    })
+  }
   return withOverrides({ ...options, token: token.value, baseUrl }, overrides)
 })
 

@@ -146,6 +146,8 @@ const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim()
 export interface Context {
   readonly baseUrl?: string | undefined
   readonly sandbox?: boolean | undefined
+  /** Whether a checkpoint holds progress a `--resume` would continue from (default true). */
+  readonly resumable?: boolean | undefined
 }
 
 const resumeHint = " Progress up to the last written page is checkpointed: run the same command with --resume to continue."
@@ -210,7 +212,7 @@ export const describe = (error: unknown, context: Context = {}): { readonly line
     return { line: oneLine(error.message), exitCode: ExitCode.failure }
   }
   if (error instanceof DriftStreamError.PageFailed || error instanceof DriftStreamError.ThreadFailed) {
-    if (isDriftError(error.cause)) return describeDrift(error.cause, context, true)
+    if (isDriftError(error.cause)) return describeDrift(error.cause, context, context.resumable ?? true)
     return { line: `${oneLine(error.message)}`, exitCode: ExitCode.failure }
   }
   if (error instanceof DriftStreamError.CheckpointMismatch) {
@@ -221,7 +223,10 @@ export const describe = (error: unknown, context: Context = {}): { readonly line
     }
   }
   if (error instanceof DriftStreamError.CursorLoop) {
-    return { line: `${oneLine(error.message)}${resumeHint}`, exitCode: ExitCode.failure }
+    return {
+      line: `${oneLine(error.message)}${context.resumable === false ? "" : resumeHint}`,
+      exitCode: ExitCode.failure
+    }
   }
   if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
   if (isDriftError(error)) return describeDrift(error, context, false)

@@ -95,12 +95,32 @@ export type Result =
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
-const rejectedFromIssue = (issue: SchemaIssue.Issue): Result => {
+const valueAt = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
+  let value = input
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined
+    value = (value as Record<PropertyKey, unknown>)[key]
+  }
+  return value
+}
+
+const shortJson = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+const withActual = (message: string, input: unknown, path: ReadonlyArray<PropertyKey>): string => {
+  if (message.includes(", got ")) return message
+  const actual = valueAt(input, path)
+  return actual === undefined ? message : `${message}, got ${shortJson(actual)}`
+}
+
+const rejectedFromIssue = (issue: SchemaIssue.Issue, input: unknown): Result => {
   const issues = formatter(issue).issues.map((i) => ({
     path: formatPath((i.path ?? []).map((p) => typeof p === "object" && p !== null ? p.key : p)),
     rawPath: (i.path ?? []).map((p) => typeof p === "object" && p !== null ? p.key : p),
     message: i.message
-  }))
+  })).map((i) => ({ ...i, message: withActual(i.message, input, i.rawPath) }))
   const first = issues[0]
   return {
     _tag: "Rejected",
@@ -119,11 +139,11 @@ const encodeV2 = Schema.encodeExit(Intercom.ConversationV2)
 
 type Step<A> = { readonly _tag: "Ok"; readonly value: A } | Extract<Result, { _tag: "Rejected" }>
 
-const fromExit = <A>(exit: Exit.Exit<A, Schema.SchemaError>): Step<A> => {
+const fromExit = <A>(exit: Exit.Exit<A, Schema.SchemaError>, input: unknown): Step<A> => {
   if (Exit.isSuccess(exit)) return { _tag: "Ok", value: exit.value }
   const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
   if (failure !== undefined && failure._tag === "Fail") {
-    return rejectedFromIssue(failure.error.issue) as Extract<Result, { _tag: "Rejected" }>
+    return rejectedFromIssue(failure.error.issue, input) as Extract<Result, { _tag: "Rejected" }>
   }
   throw exit.cause
 }
@@ -152,13 +172,13 @@ const fromMapping = <A>(f: () => A): Step<A> => {
 export const toThread = (from: Shape, mapper: Mapping.Mapper) => (record: unknown): Step<Drift.Thread> => {
   switch (from) {
     case "drift":
-      return fromExit(decodeThread(record))
+      return fromExit(decodeThread(record), record)
     case "intercom": {
-      const decoded = fromExit(decodeClassic(record))
+      const decoded = fromExit(decodeClassic(record), record)
       return decoded._tag === "Ok" ? fromMapping(() => mapper.fromIntercom(decoded.value)) : decoded
     }
     case "intercom-2.11": {
-      const decoded = fromExit(decodeV2(record))
+      const decoded = fromExit(decodeV2(record), record)
       return decoded._tag === "Ok" ? fromMapping(() => mapper.fromIntercomV2(decoded.value)) : decoded
     }
   }
@@ -172,11 +192,11 @@ export const toThread = (from: Shape, mapper: Mapping.Mapper) => (record: unknow
 export const fromThread = (to: Shape, mapper: Mapping.Mapper) => (thread: Drift.Thread): Step<unknown> => {
   switch (to) {
     case "drift":
-      return fromExit(encodeThread(thread))
+      return fromExit(encodeThread(thread), undefined)
     case "intercom":
-      return fromExit(encodeClassic(mapper.toIntercom(thread)))
+      return fromExit(encodeClassic(mapper.toIntercom(thread)), undefined)
     case "intercom-2.11":
-      return fromExit(encodeV2(mapper.toIntercomV2(thread)))
+      return fromExit(encodeV2(mapper.toIntercomV2(thread)), undefined)
   }
 }
 

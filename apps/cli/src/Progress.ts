@@ -86,7 +86,10 @@ export class Tracker {
   rejects = 0
   readonly http: HttpCounters = { requests: 0, retried: 0 }
   readonly startedAt = Date.now()
-  constructor(readonly unit: string) {}
+  readonly unit: string
+  constructor(unit: string) {
+    this.unit = unit
+  }
   /** Sets the total number of items (including those done before a resume). */
   setTotal(total: number): void {
     this.total = total
@@ -94,6 +97,8 @@ export class Tracker {
   /** Counts `n` more items done. */
   add(n: number, extra: { readonly messages?: number; readonly rejects?: number } = {}): void {
     this.done += n
+    // A total that turns out short (e.g. Drift's stats leave out bulk_sent conversations) is dropped, not exceeded.
+    if (this.total !== undefined && this.before + this.done > this.total) this.total = undefined
     this.messages += extra.messages ?? 0
     this.rejects += extra.rejects ?? 0
   }

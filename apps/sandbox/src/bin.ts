@@ -37,7 +37,9 @@ const flags = {
     Flag.withDefault(Sandbox.defaults.conversations)
   ),
   cursor: Flag.Literals("cursor", ["snapshot", "offset"]).pipe(
-    Flag.withDescription("List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift)"),
+    Flag.withDescription(
+      "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift)"
+    ),
     Flag.withDefault("snapshot")
   ),
   token: Flag.String("token").pipe(

@@ -310,7 +310,10 @@ layer(Sandbox.layer(), { excludeTestServices: true, timeout: "60 seconds" })(
         Effect.gen(function*() {
           const drift = yield* makeClient({ retry: { times: 3 } })
           for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-            const { delta, result } = yield* withFaults({ malformedRate: 1, seed }, Effect.exit(drift.listConversations()))
+            const { delta, result } = yield* withFaults(
+              { malformedRate: 1, seed },
+              Effect.exit(drift.listConversations())
+            )
             const error = failure(result)
             assert.instanceOf(error, DriftError.DecodeError)
             if (!error.path.startsWith("position")) {

@@ -118,8 +118,14 @@ describe("retrySchedule", () => {
       })
       // an unparseable answer to a GET is retried (cut off in transit); one that parses to the wrong shape is not
       assert.strictEqual((yield* attemptTimes({ times: 5, jitter: false }, () => decode)).length, 6)
-      assert.deepStrictEqual(yield* attemptTimes({ times: 5 }, () => new DriftError.DecodeError({ ...decode, path: "[\"data\"]" })), [0])
-      assert.deepStrictEqual(yield* attemptTimes({ times: 5 }, () => new DriftError.DecodeError({ ...decode, method: "POST" })), [0])
+      assert.deepStrictEqual(
+        yield* attemptTimes({ times: 5 }, () => new DriftError.DecodeError({ ...decode, path: "[\"data\"]" })),
+        [0]
+      )
+      assert.deepStrictEqual(
+        yield* attemptTimes({ times: 5 }, () => new DriftError.DecodeError({ ...decode, method: "POST" })),
+        [0]
+      )
       // a transient error, then a permanent one: the permanent one ends the retries
       const transient = new DriftError.Timeout({
         method: "GET",

@@ -193,7 +193,8 @@ const makeFile = Effect.fnUntraced(function*(path: string) {
     if (ids.length < count || ids.some((id) => !Number.isSafeInteger(id))) {
       return yield* new CheckpointError({
         path,
-        reason: `${idsPath} holds fewer valid ids than the checkpoint counts (${ids.length} < ${count}); delete ${path} to start over`
+        reason:
+          `${idsPath} holds fewer valid ids than the checkpoint counts (${ids.length} < ${count}); delete ${path} to start over`
       })
     }
     if (start < text.length) {

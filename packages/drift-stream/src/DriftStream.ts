@@ -41,7 +41,7 @@
 import { DriftClient } from "@parley/drift-client"
 import { Drift } from "@parley/schema"
 import { Context, DateTime, Effect, Layer, Option, Stream } from "effect"
-import { type Saved, EmittedIds, type State } from "./Checkpoint.ts"
+import { EmittedIds, type Saved, type State } from "./Checkpoint.ts"
 import * as Checkpoint from "./Checkpoint.ts"
 import { CheckpointMismatch, CursorLoop, type DriftStreamError, PageFailed, ThreadFailed } from "./DriftStreamError.ts"
 
@@ -293,8 +293,8 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         conversations: out.length,
         skipped
       })
-      const page_: ConversationPage = { conversations: out, state: nextState, emitted }
-      return [[page_], nextState.phase === "done" ? Option.none() : Option.some(nextState)] as const
+      const emittedPage: ConversationPage = { conversations: out, state: nextState, emitted }
+      return [[emittedPage], nextState.phase === "done" ? Option.none() : Option.some(nextState)] as const
     })
 
   const conversationPages = (
@@ -458,7 +458,11 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
       state: State
     ) => Effect.Effect<State["sink"] | void, E, R>
   }
-): Effect.fn.Return<ExportSummary, E | DriftStreamError | Checkpoint.CheckpointError, R | DriftStream | Checkpoint.Checkpoint> {
+): Effect.fn.Return<
+  ExportSummary,
+  E | DriftStreamError | Checkpoint.CheckpointError,
+  R | DriftStream | Checkpoint.Checkpoint
+> {
   const stream = yield* DriftStream
   const checkpoint = yield* Checkpoint.Checkpoint
   const saved = options.resume === true ? yield* checkpoint.load : Option.none<Saved>()
@@ -473,6 +477,9 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
       last = state
     }))
   )
-  const summary: ExportSummary = { state: last ?? initialState(normalizeOptions(options)), resumed: Option.isSome(saved) }
+  const summary: ExportSummary = {
+    state: last ?? initialState(normalizeOptions(options)),
+    resumed: Option.isSome(saved)
+  }
   return summary
 })

@@ -35,9 +35,10 @@ describe("DriftStream against the sandbox", () => {
       const sandbox = yield* startSandbox({ conversations: 730 })
       const expected = yield* sandbox.admin.ids()
       for (const pageSize of [50, 7]) {
-        const emitted = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations({ pageSize }))).pipe(
-          Effect.provide(streamLayer(sandbox))
-        )
+        const emitted = yield* DriftStream.DriftStream.use((s) => Stream.runCollect(s.conversations({ pageSize })))
+          .pipe(
+            Effect.provide(streamLayer(sandbox))
+          )
         expectExactlyOnce(ids(emitted), expected)
         // The list order: most recently updated first.
         const times = emitted.map((c) => c.updatedAt.epochMilliseconds)
@@ -158,8 +159,10 @@ describe("DriftStream against the sandbox", () => {
       const touchedIds = [all[50]!.id, all[120]!.id, all[199]!.id]
       for (const id of touchedIds) yield* sandbox.admin.touch(id)
       const changed = yield* DriftStream.DriftStream.use((s) =>
-        Effect.flatMap(s.changedSince(watermark), (r) =>
-          Effect.map(Stream.runCollect(r.conversations), (cs) => ({ cs, watermark: r.watermark })))
+        Effect.flatMap(
+          s.changedSince(watermark),
+          (r) => Effect.map(Stream.runCollect(r.conversations), (cs) => ({ cs, watermark: r.watermark }))
+        )
       ).pipe(Effect.provide(layer))
       expectExactlyOnce(ids(changed.cs), touchedIds)
       expect(DateTime.isGreaterThan(changed.watermark, watermark)).toBe(true)
@@ -202,47 +205,51 @@ describe("DriftStream against the sandbox", () => {
 })
 
 describe("DriftStream crash and resume", () => {
-  it.live("a child process killed (SIGKILL) at random points and resumed writes every conversation exactly once", () =>
-    Effect.gen(function*() {
-      const { spawn } = yield* Effect.promise(() => import("node:child_process"))
-      const fs = yield* Effect.promise(() => import("node:fs"))
-      const os = yield* Effect.promise(() => import("node:os"))
-      const path = yield* Effect.promise(() => import("node:path"))
-      const sandbox = yield* startSandbox({ conversations: 400 })
-      yield* sandbox.admin.setFaults({ latency: { ms: 2 } })
-      const expected = yield* sandbox.admin.ids()
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-crash-"))
-      const out = path.join(dir, "out.ndjson")
-      const checkpoint = path.join(dir, "export.checkpoint.json")
-      const child = new URL("./fixtures/export-child.ts", import.meta.url).pathname
-      const lines = () => (fs.existsSync(out) ? fs.readFileSync(out, "utf8").split("\n").filter((l) => l !== "") : [])
-      const runChild = (killAfterLines: number | undefined) =>
-        Effect.callback<{ readonly killed: boolean; readonly code: number | null }>((resume) => {
-          const proc = spawn(process.execPath, [child, sandbox.url, sandbox.token, out, checkpoint], {
-            stdio: ["ignore", "pipe", "pipe"]
+  it.live(
+    "a child process killed (SIGKILL) at random points and resumed writes every conversation exactly once",
+    () =>
+      Effect.gen(function*() {
+        const { spawn } = yield* Effect.promise(() => import("node:child_process"))
+        const fs = yield* Effect.promise(() => import("node:fs"))
+        const os = yield* Effect.promise(() => import("node:os"))
+        const path = yield* Effect.promise(() => import("node:path"))
+        const sandbox = yield* startSandbox({ conversations: 400 })
+        yield* sandbox.admin.setFaults({ latency: { ms: 2 } })
+        const expected = yield* sandbox.admin.ids()
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-crash-"))
+        const out = path.join(dir, "out.ndjson")
+        const checkpoint = path.join(dir, "export.checkpoint.json")
+        const child = new URL("./fixtures/export-child.ts", import.meta.url).pathname
+        const lines = () => (fs.existsSync(out) ? fs.readFileSync(out, "utf8").split("\n").filter((l) => l !== "") : [])
+        const runChild = (killAfterLines: number | undefined) =>
+          Effect.callback<{ readonly killed: boolean; readonly code: number | null }>((resume) => {
+            const proc = spawn(process.execPath, [child, sandbox.url, sandbox.token, out, checkpoint], {
+              stdio: ["ignore", "pipe", "pipe"]
+            })
+            let stderr = ""
+            proc.stderr.on("data", (d) => (stderr += String(d)))
+            const timer = killAfterLines === undefined ? undefined : setInterval(() => {
+              if (lines().length >= killAfterLines) proc.kill("SIGKILL")
+            }, 5)
+            proc.on("exit", (code, signal) => {
+              if (timer) clearInterval(timer)
+              if (signal !== "SIGKILL" && code !== 0) console.error(stderr)
+              resume(Effect.succeed({ killed: signal === "SIGKILL", code }))
+            })
+            return Effect.sync(() => proc.kill("SIGKILL"))
           })
-          let stderr = ""
-          proc.stderr.on("data", (d) => (stderr += String(d)))
-          const timer = killAfterLines === undefined ? undefined : setInterval(() => {
-            if (lines().length >= killAfterLines) proc.kill("SIGKILL")
-          }, 5)
-          proc.on("exit", (code, signal) => {
-            if (timer) clearInterval(timer)
-            if (signal !== "SIGKILL" && code !== 0) console.error(stderr)
-            resume(Effect.succeed({ killed: signal === "SIGKILL", code }))
-          })
-          return Effect.sync(() => proc.kill("SIGKILL"))
-        })
-      let kills = 0
-      for (const at of [15, 90, 210]) {
-        const result = yield* runChild(at)
-        if (result.killed) kills++
-      }
-      const final = yield* runChild(undefined)
-      expect(final.code).toBe(0)
-      expect(kills).toBeGreaterThanOrEqual(2)
-      const written = lines().map((l) => (JSON.parse(l) as { id: number }).id)
-      expectExactlyOnce(written, expected)
-      fs.rmSync(dir, { recursive: true, force: true })
-    }), 120_000)
+        let kills = 0
+        for (const at of [15, 90, 210]) {
+          const result = yield* runChild(at)
+          if (result.killed) kills++
+        }
+        const final = yield* runChild(undefined)
+        expect(final.code).toBe(0)
+        expect(kills).toBeGreaterThanOrEqual(2)
+        const written = lines().map((l) => (JSON.parse(l) as { id: number }).id)
+        expectExactlyOnce(written, expected)
+        fs.rmSync(dir, { recursive: true, force: true })
+      }),
+    120_000
+  )
 })

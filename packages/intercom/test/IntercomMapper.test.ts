@@ -1,4 +1,3 @@
-// oxlint-disable vitest/no-standalone-expect -- oxlint does not know @effect/vitest's it.effect blocks
 import { describe, expect, it } from "@effect/vitest"
 import { Drift, Intercom } from "@parley/schema"
 import { Config, ConfigProvider, Effect, Exit, Layer, Schema, Stream } from "effect"

@@ -1,4 +1,3 @@
-// oxlint-disable vitest/no-standalone-expect -- oxlint does not know @effect/vitest's it.prop / it.effect blocks
 import { describe, expect, it } from "@effect/vitest"
 import { Drift, Html, Intercom } from "@parley/schema"
 import { DateTime, Exit, Schema } from "effect"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Drift, Html } from "@parley/schema"
 import { Arbitrary, DateTime, Effect, Option, Schema } from "effect"
 import { readFileSync } from "node:fs"
-import { Drift, Html } from "@parley/schema"
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"))
@@ -128,7 +128,11 @@ describe("Drift message bodies", () => {
       conversationId: 4,
       createdAt: 5
     })
-    expect(message.body).toBe(Html.sanitize("<p onclick=\"x()\">Hi <b>there</b><script>alert(1)</script> <a href=\"javascript:alert(1)\">x</a></p>"))
+    expect(message.body).toBe(
+      Html.sanitize(
+        "<p onclick=\"x()\">Hi <b>there</b><script>alert(1)</script> <a href=\"javascript:alert(1)\">x</a></p>"
+      )
+    )
     expect(message.body).not.toContain("script")
     expect(message.body).not.toContain("javascript")
     expect(message.body).toContain("<b>there</b>")
@@ -156,10 +160,20 @@ describe("Drift bad input: a SchemaError naming the path", () => {
     ["negative timestamp", { createdAt: -1 }, "[\"data\"][1][\"createdAt\"]", "epoch timestamp in milliseconds"],
     ["fractional timestamp", { updatedAt: 1.5 }, "[\"data\"][1][\"updatedAt\"]", "epoch timestamp in milliseconds"],
     ["timestamp as a string", { createdAt: "2020-01-01" }, "[\"data\"][1][\"createdAt\"]", "number"],
-    ["unknown status", { status: "archived" }, "[\"data\"][1][\"status\"]", "\"open\" | \"closed\" | \"pending\" | \"bulk_sent\""],
+    [
+      "unknown status",
+      { status: "archived" },
+      "[\"data\"][1][\"status\"]",
+      "\"open\" | \"closed\" | \"pending\" | \"bulk_sent\""
+    ],
     ["negative id", { contactId: -4 }, "[\"data\"][1][\"contactId\"]", "non-negative integer id"],
     ["missing inbox", { inboxId: undefined }, "[\"data\"][1][\"inboxId\"]", ""],
-    ["tag with a bad color", { conversationTags: [{ color: "blue", name: "x" }] }, "[\"data\"][1][\"conversationTags\"][0][\"color\"]", "hex color"]
+    [
+      "tag with a bad color",
+      { conversationTags: [{ color: "blue", name: "x" }] },
+      "[\"data\"][1][\"conversationTags\"][0][\"color\"]",
+      "hex color"
+    ]
   ])("%s", (_, patch, path, expected) => {
     const input = page(patch)
     if ("inboxId" in patch) delete (input.data[1] as Record<string, unknown>)["inboxId"]
@@ -192,7 +206,9 @@ describe("Drift codec law: decode(encode(a)) equals a", () => {
   it.prop("Message", [Drift.Message], ([a]) => roundTrips(Drift.Message)(a), options)
   it.prop("Thread", [Drift.Thread], ([a]) => roundTrips(Drift.Thread)(a), { arbitrary: { runs: 50, size: 30 } })
   it.prop("ConversationsPage", [Drift.ConversationsPage], ([a]) => roundTrips(Drift.ConversationsPage)(a), options)
-  it.prop("MessagesPage", [Drift.MessagesPage], ([a]) => roundTrips(Drift.MessagesPage)(a), { arbitrary: { runs: 50, size: 30 } })
+  it.prop("MessagesPage", [Drift.MessagesPage], ([a]) => roundTrips(Drift.MessagesPage)(a), {
+    arbitrary: { runs: 50, size: 30 }
+  })
   it.prop("Contact", [Drift.Contact], ([a]) => roundTrips(Drift.Contact)(a), options)
   it.prop("User", [Drift.User], ([a]) => roundTrips(Drift.User)(a), options)
   it.prop("ApiErrors", [Drift.ApiErrors], ([a]) => roundTrips(Drift.ApiErrors)(a), options)
@@ -216,8 +232,16 @@ describe("Drift codec law: decode(encode(a)) equals a", () => {
         expect(messages.some((m) => m[key] !== undefined), key).toBe(true)
       }
       expect(messages.some((m) => m.body !== undefined && m.body.includes("<"))).toBe(true)
-      const conversations = yield* Arbitrary.sampleEffect(Arbitrary.schema(Drift.Conversation), { count: 100, size: 30 })
+      const conversations = yield* Arbitrary.sampleEffect(Arbitrary.schema(Drift.Conversation), {
+        count: 100,
+        size: 30
+      })
       expect(conversations.some((c) => c.conversationTags !== undefined && c.conversationTags.length > 0)).toBe(true)
     }))
-  it.prop("CreateMessageRequest", [Drift.CreateMessageRequest], ([a]) => roundTrips(Drift.CreateMessageRequest)(a), options)
+  it.prop(
+    "CreateMessageRequest",
+    [Drift.CreateMessageRequest],
+    ([a]) => roundTrips(Drift.CreateMessageRequest)(a),
+    options
+  )
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Ajv2020 } from "ajv/dist/2020.js"
 import { Schema } from "effect"
 import { readFileSync } from "node:fs"
-import { Ajv2020 } from "ajv/dist/2020.js"
 import { jsonSchemaModels } from "../src/internal/models.ts"
 
 const fixture = (name: string): unknown =>

@@ -382,7 +382,9 @@ const run = Effect.fnUntraced(function*(args: Args) {
       )
       : yield* Connection.fromEnv(overrides)
     context.baseUrl = String(clientOptions.baseUrl)
-    const clientLayer = Connection.layer(clientOptions, tracker.http)
+    const clientLayer = DriftStream.DriftStream.layer.pipe(
+      Layer.provideMerge(Connection.layer(clientOptions, tracker.http))
+    )
 
     return yield* Effect.gen(function*() {
       const mapper = yield* makeMapper(thePlan.to, args.quiet)
