@@ -37,7 +37,7 @@ describe("syntaxErrorOffset", () => {
     assert.strictEqual(syntaxErrorOffset(")]}',\n{}"), 0)
     assert.strictEqual(syntaxErrorOffset("  x"), 2)
     assert.strictEqual(syntaxErrorOffset("{\"a\":1}x"), 7)
-    assert.strictEqual(syntaxErrorOffset("{\"a\":tru}"), 8)
+    assert.strictEqual(syntaxErrorOffset("{\"a\":tru}"), 5) // the start of the token that is not JSON
     assert.strictEqual(syntaxErrorOffset("[1 2]"), 3)
     assert.strictEqual(syntaxErrorOffset("{'a':1}"), 1)
   })
