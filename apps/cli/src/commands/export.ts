@@ -273,6 +273,19 @@ const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean
   return yield* Effect.try({ try: () => Mapping.make({ ...config, users }), catch: (e) => e })
 })
 
+/** The number of conversations to export, from Drift's stats, into the tracker (best effort). */
+const reportTotals = (statuses: ReadonlyArray<Drift.FilterableStatus>, tracker: Progress.Tracker) =>
+  DriftClient.DriftClient.use((client) => client.conversationStats()).pipe(
+    Effect.map((stats) => {
+      const counts = stats.conversationCount as Partial<Record<string, number>>
+      const wanted = statuses.length === 0
+        ? Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0)
+        : statuses.reduce((a, s) => a + (counts[s.toUpperCase()] ?? 0), 0)
+      tracker.setTotal(wanted)
+    }),
+    Effect.ignore
+  )
+
 /**
  * The export summary (`--json`).
  *
@@ -325,7 +338,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const overrides = requestsPerMinute === undefined ? {} : { requestsPerMinute }
   const mode = Progress.modeFor({ quiet: args.quiet })
   const tracker = new Progress.Tracker("threads")
-  const context: { baseUrl?: string; sandbox: boolean } = { sandbox: args.sandbox }
+  const context: { baseUrl?: string; sandbox: boolean; resumable?: boolean } = { sandbox: args.sandbox }
   let planned: Plan | undefined
   let sink: Output.Sink | undefined
   let last: Checkpoint.State | undefined
@@ -399,6 +412,8 @@ const run = Effect.fnUntraced(function*(args: Args) {
       sink = theSink
       const rejectsSink = yield* Output.lazyFile(toStdout ? "-" : `${out}.rejects.ndjson`)
       yield* Progress.start(tracker, { mode, intervalMs: args.progressInterval * 1000 })
+      // runExport reports the totals of a fresh export only; a resumed one asks for them here (for the ETA).
+      if (thePlan.resume && thePlan.since === null) yield* reportTotals(thePlan.statuses, tracker)
 
       const result = yield* DriftStream.runExport({
         statuses: thePlan.statuses,
@@ -477,6 +492,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
   )
 
   if (exit._tag === "Failure") {
+    context.resumable = !toStdout && checkpointPath !== undefined && (sink?.position().lines ?? 0) > 0
     const described = Errors.describeCause(exit.cause, context)
     if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.failCause(exit.cause)
     if (args.json) yield* Shared.printJson(summary("failed", described.line), toStdout)
