@@ -37,6 +37,14 @@ export const MESSAGES_PAGE_SIZE = 20
  *
  * @since 0.1.0
  */
+/** Which status codes a list keeps (indexed by status code), or `undefined` for all. */
+const wantedStatuses = (options: ListOptions): Array<boolean> | undefined => {
+  if (options.statusIds === undefined || options.statusIds.length === 0) return undefined
+  const wanted = [false, false, false, false]
+  for (const s of options.statusIds) wanted[STATUS_OF_ID[s]] = true
+  return wanted
+}
+
 /**
  * How `GET /conversations/list` cursors behave.
  *
@@ -358,11 +366,7 @@ export class Workspace {
       start = this.positionAfter(cursor.updatedAt, cursor.id)
       page = cursor.page
     }
-    let wanted: Array<boolean> | undefined
-    if (options.statusIds !== undefined && options.statusIds.length > 0) {
-      wanted = [false, false, false, false]
-      for (const s of options.statusIds) wanted[STATUS_OF_ID[s]] = true
-    }
+    const wanted = wantedStatuses(options)
     const data: Array<Seed.ConversationWire> = []
     let lastKey = 0
     let lastId = 0
@@ -402,11 +406,7 @@ export class Workspace {
       }
       offset = Number(options.next)
     }
-    let wanted: Array<boolean> | undefined
-    if (options.statusIds !== undefined && options.statusIds.length > 0) {
-      wanted = [false, false, false, false]
-      for (const s of options.statusIds) wanted[STATUS_OF_ID[s]] = true
-    }
+    const wanted = wantedStatuses(options)
     const snapshot = this.version
     const data: Array<Seed.ConversationWire> = []
     const length = this.length
