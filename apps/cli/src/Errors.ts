@@ -150,7 +150,8 @@ export interface Context {
   readonly resumable?: boolean | undefined
 }
 
-const resumeHint = " Progress up to the last written page is checkpointed: run the same command with --resume to continue."
+const resumeHint =
+  " Progress up to the last written page is checkpointed: run the same command with --resume to continue."
 
 const describeDrift = (
   error: DriftError.DriftError,
@@ -160,7 +161,8 @@ const describeDrift = (
   const resume = resumable ? resumeHint : ""
   if (error instanceof DriftApiError.Unauthorized) {
     return {
-      line: `Drift rejected the token in DRIFT_TOKEN (401). ${TOKEN_HELP}, then export DRIFT_TOKEN=<token>, or run with --sandbox`,
+      line:
+        `Drift rejected the token in DRIFT_TOKEN (401). ${TOKEN_HELP}, then export DRIFT_TOKEN=<token>, or run with --sandbox`,
       exitCode: ExitCode.failure
     }
   }
@@ -202,7 +204,10 @@ const isDriftError = (u: unknown): u is DriftError.DriftError =>
  *
  * @since 0.1.0
  */
-export const describe = (error: unknown, context: Context = {}): { readonly line: string; readonly exitCode: number } => {
+export const describe = (
+  error: unknown,
+  context: Context = {}
+): { readonly line: string; readonly exitCode: number } => {
   if (error instanceof Described) return { line: error.line, exitCode: error.exitCode }
   if (error instanceof MissingToken || error instanceof UsageError) {
     return { line: error.message, exitCode: ExitCode.usage }

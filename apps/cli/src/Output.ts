@@ -117,6 +117,14 @@ export const file = Effect.fn("Output.file")(function*(
   }
 })
 
+const writeStdout = (text: string) =>
+  Effect.callback<void, FileError>((resume) => {
+    process.stdout.write(text, (error) => {
+      if (error) resume(Effect.fail(new FileError({ path: "-", operation: "write", reason: reasonOf(error) })))
+      else resume(Effect.void)
+    })
+  })
+
 /**
  * A sink on stdout: lines are written as they come (waiting when the pipe is full); it cannot be truncated.
  *
@@ -124,13 +132,6 @@ export const file = Effect.fn("Output.file")(function*(
  */
 export const stdout: Effect.Effect<Sink> = Effect.sync(() => {
   let position: Position = { bytes: 0, lines: 0 }
-  const write = (text: string) =>
-    Effect.callback<void, FileError>((resume) => {
-      process.stdout.write(text, (error) => {
-        if (error) resume(Effect.fail(new FileError({ path: "-", operation: "write", reason: reasonOf(error) })))
-        else resume(Effect.void)
-      })
-    })
   const sink: Sink = {
     target: "-",
     seekable: false,
@@ -138,7 +139,7 @@ export const stdout: Effect.Effect<Sink> = Effect.sync(() => {
       Effect.gen(function*() {
         if (lines.length === 0) return position
         const text = lines.join("\n") + "\n"
-        yield* write(text)
+        yield* writeStdout(text)
         position = { bytes: position.bytes + Buffer.byteLength(text), lines: position.lines + lines.length }
         return position
       }),

@@ -118,7 +118,13 @@ export class Tracker {
       retried: this.http.retried,
       elapsedMs,
       rate,
-      etaMs: remaining === undefined ? undefined : remaining === 0 ? 0 : rate > 0 ? (remaining / rate) * 1000 : undefined
+      etaMs: remaining === undefined
+        ? undefined
+        : remaining === 0
+        ? 0
+        : rate > 0
+        ? (remaining / rate) * 1000
+        : undefined
     }
   }
 }
@@ -155,7 +161,9 @@ export const describe = (s: Snapshot): string => {
   const parts: Array<string> = [
     s.total === undefined
       ? `${count(doneAll)} ${s.unit}`
-      : `${count(doneAll)}/${count(s.total)} ${s.unit} (${s.total === 0 ? 100 : Math.floor((doneAll / s.total) * 100)}%)`
+      : `${count(doneAll)}/${count(s.total)} ${s.unit} (${
+        s.total === 0 ? 100 : Math.floor((doneAll / s.total) * 100)
+      }%)`
   ]
   if (s.unit === "threads") parts.push(`${count(s.messages)} messages`)
   if (s.rejects > 0) parts.push(`${count(s.rejects)} rejected`)

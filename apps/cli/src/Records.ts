@@ -211,7 +211,11 @@ export class Splitter {
   }
 
   private element(b: string, end: number): RawRecord {
-    const record: RawRecord = { line: this.elementLine, index: this.index++, text: b.slice(this.elementStart, end).trim() }
+    const record: RawRecord = {
+      line: this.elementLine,
+      index: this.index++,
+      text: b.slice(this.elementStart, end).trim()
+    }
     this.elementStart = -1
     return record
   }

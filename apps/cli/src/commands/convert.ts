@@ -92,6 +92,22 @@ const readInput = (input: string): Stream.Stream<string, Errors.FileError> =>
       })
   )
 
+const reject = (
+  raw: Records.RawRecord,
+  path: string,
+  error: string,
+  input: unknown,
+  issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>
+): string =>
+  JSON.stringify({
+    line: raw.line,
+    index: raw.index,
+    path,
+    error,
+    ...(issues !== undefined && issues.length > 1 ? { issues } : {}),
+    input
+  })
+
 const run = Effect.fnUntraced(function*(args: Args) {
   const out = Option.getOrUndefined(args.out)
   const toStdout = Shared.isStd(out)
@@ -137,22 +153,6 @@ const run = Effect.fnUntraced(function*(args: Args) {
       mode: Progress.modeFor({ quiet: args.quiet }),
       intervalMs: args.progressInterval * 1000
     })
-
-    const reject = (
-      raw: Records.RawRecord,
-      path: string,
-      error: string,
-      input: unknown,
-      issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>
-    ): string =>
-      JSON.stringify({
-        line: raw.line,
-        index: raw.index,
-        path,
-        error,
-        ...(issues !== undefined && issues.length > 1 ? { issues } : {}),
-        input
-      })
 
     const handle = (batch: ReadonlyArray<Records.RawRecord>) =>
       Effect.gen(function*() {
@@ -246,7 +246,8 @@ export const command = Command.make("convert", flags, (args) => run(args).pipe(E
     Command.withExamples([
       {
         command: "parley convert export.ndjson --to intercom-2.11 --out intercom.ndjson",
-        description: "Drift threads to Intercom API 2.11 conversations; bad records go to intercom.ndjson.rejects.ndjson"
+        description:
+          "Drift threads to Intercom API 2.11 conversations; bad records go to intercom.ndjson.rejects.ndjson"
       },
       {
         command: "cat intercom.ndjson | parley convert - --from intercom-2.11 --to drift > drift.ndjson",

@@ -11,9 +11,9 @@
  *
  * @since 0.1.0
  */
+import { DriftApiError, DriftClient } from "@parley/drift-client"
 import { Sandbox } from "@parley/drift-sandbox"
 import { Checkpoint, DriftStream } from "@parley/drift-stream"
-import { DriftApiError, DriftClient } from "@parley/drift-client"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
 import { Cause, DateTime, Effect, Layer, Option } from "effect"
@@ -235,7 +235,9 @@ const plan = Effect.fnUntraced(function*(
     return {
       resume: true,
       to: flagTo ?? sink.to ?? "drift",
-      statuses: flagStatuses.length > 0 ? flagStatuses : state.options.statuses as ReadonlyArray<Drift.FilterableStatus>,
+      statuses: flagStatuses.length > 0
+        ? flagStatuses
+        : state.options.statuses as ReadonlyArray<Drift.FilterableStatus>,
       pageSize: flagPageSize ?? state.options.pageSize,
       since: since === undefined ? state.options.since : since,
       withContacts: args.withContacts || sink.withContacts === true,
@@ -265,7 +267,9 @@ const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean
     Effect.catchTag("Forbidden", (e: DriftApiError.Forbidden) =>
       Effect.as(
         quiet ? Effect.void : Shared.note(
-          `warning: the token cannot read the user list (${e.errors[0].type}); admins are mapped by id only (grant user_read for names and emails)`
+          `warning: the token cannot read the user list (${
+            e.errors[0].type
+          }); admins are mapped by id only (grant user_read for names and emails)`
         ),
         [] as ReadonlyArray<Drift.User>
       ))
@@ -378,7 +382,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
     const saved = yield* checkpoint.load
     const thePlan = yield* plan(args, saved, checkpointPath)
     planned = thePlan
-    if (!args.quiet) for (const line of thePlan.notes) yield* Shared.note(line)
+    if (!args.quiet) { for (const line of thePlan.notes) yield* Shared.note(line) }
 
     // Where from: the embedded sandbox, or Drift with the token from the environment.
     const clientOptions = args.sandbox
@@ -389,9 +393,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
         seed: args.sandboxSeed
       }).pipe(
         Effect.map((sandbox) => Connection.forSandbox(sandbox.url, sandbox.token, overrides)),
-        Effect.mapError((e) =>
-          new Errors.UsageError({ reason: `cannot start the embedded sandbox: ${e.message}` })
-        )
+        Effect.mapError((e) => new Errors.UsageError({ reason: `cannot start the embedded sandbox: ${e.message}` }))
       )
       : yield* Connection.fromEnv(overrides)
     context.baseUrl = String(clientOptions.baseUrl)

@@ -44,8 +44,10 @@ const readStdin = Effect.callback<string, Errors.FileError>((resume) => {
   process.stdin.setEncoding("utf8")
   process.stdin.on("data", (chunk: string) => chunks.push(chunk))
   process.stdin.once("end", () => resume(Effect.succeed(chunks.join(""))))
-  process.stdin.once("error", (error) =>
-    resume(Effect.fail(new Errors.FileError({ path: "-", operation: "read", reason: error.message }))))
+  process.stdin.once(
+    "error",
+    (error) => resume(Effect.fail(new Errors.FileError({ path: "-", operation: "read", reason: error.message })))
+  )
 })
 
 /**

@@ -6,15 +6,12 @@
  *
  * @internal
  */
-import { parse, type ParseError, ParseErrorCode } from "jsonc-parser"
+import { parse, type ParseError, printParseErrorCode } from "jsonc-parser"
 
 const strict = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false } as const
 
-const endOfInput = new Set<ParseErrorCode>([
-  ParseErrorCode.UnexpectedEndOfString,
-  ParseErrorCode.UnexpectedEndOfNumber,
-  ParseErrorCode.UnexpectedEndOfComment
-])
+// jsonc-parser's codes are a const enum, which isolated modules cannot read: compare their printed names.
+const endOfInput = new Set(["UnexpectedEndOfString", "UnexpectedEndOfNumber", "UnexpectedEndOfComment"])
 
 const isLiteralPrefix = (tail: string): boolean =>
   tail === "-" || (tail.length > 0 && ["true", "false", "null"].some((word) => word.startsWith(tail)))
@@ -28,12 +25,13 @@ export const syntaxErrorOffset = (text: string): number | undefined => {
   parse(text, errors, strict)
   const first = errors[0]
   if (first === undefined) return undefined
+  const code = printParseErrorCode(first.error)
   const atEnd = first.offset + first.length >= text.length
-  const cutOff = endOfInput.has(first.error) ||
+  const cutOff = endOfInput.has(code) ||
     // a closer or value missing at the very end of the input
-    (first.offset >= text.trimEnd().length && first.error !== ParseErrorCode.EndOfFileExpected) ||
+    (first.offset >= text.trimEnd().length && code !== "EndOfFileExpected") ||
     // a literal or number cut in the middle: "tr", "-", "12.", "1e"
-    (atEnd && first.error === ParseErrorCode.InvalidSymbol && isLiteralPrefix(text.slice(first.offset))) ||
-    (atEnd && first.error === ParseErrorCode.InvalidNumberFormat)
+    (atEnd && code === "InvalidSymbol" && isLiteralPrefix(text.slice(first.offset))) ||
+    (atEnd && code === "InvalidNumberFormat")
   return cutOff ? text.length : first.offset
 }
