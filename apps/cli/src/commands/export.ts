@@ -48,7 +48,7 @@ export const flags = {
     Flag.optional
   ),
   concurrency: Flag.Int("concurrency").pipe(
-    Flag.withDescription("Conversations whose messages are read at once"),
+    Flag.withDescription("Conversations whose messages are read at once (default 8)"),
     Flag.withDefault(8)
   ),
   pageSize: Flag.Int("page-size").pipe(
@@ -77,11 +77,11 @@ export const flags = {
     Flag.withDefault(false)
   ),
   sandboxConversations: Flag.Int("sandbox-conversations").pipe(
-    Flag.withDescription("Conversations seeded in the embedded sandbox"),
+    Flag.withDescription("Conversations seeded in the embedded sandbox (default 2000)"),
     Flag.withDefault(Sandbox.defaults.conversations)
   ),
   sandboxSeed: Flag.Int("sandbox-seed").pipe(
-    Flag.withDescription("Seed of the embedded sandbox's data"),
+    Flag.withDescription("Seed of the embedded sandbox's data (default 1)"),
     Flag.withDefault(Sandbox.defaults.seed)
   ),
   requestsPerMinute: Flag.Finite("requests-per-minute").pipe(

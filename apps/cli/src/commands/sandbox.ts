@@ -37,6 +37,12 @@ export const flags = {
     Flag.withDescription("Number of seeded conversations"),
     Flag.withDefault(Sandbox.defaults.conversations)
   ),
+  cursor: Flag.Literals("cursor", ["snapshot", "offset"]).pipe(
+    Flag.withDescription(
+      "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift)"
+    ),
+    Flag.withDefault("snapshot")
+  ),
   token: Flag.String("token").pipe(
     Flag.withDescription("Bearer token with every scope"),
     Flag.withDefault(Sandbox.defaults.token)
@@ -142,6 +148,7 @@ export const command = Command.make(
       host: args.host,
       seed: args.seed,
       conversations: args.conversations,
+      cursorMode: args.cursor,
       token: args.token,
       readonlyToken: args.readonlyToken,
       faults: faultSettings(args),

@@ -34,7 +34,7 @@ export const json = Flag.Boolean("json").pipe(
  * @since 0.1.0
  */
 export const progressInterval = Flag.Finite("progress-interval").pipe(
-  Flag.withDescription("Seconds between progress lines when stderr is not a terminal"),
+  Flag.withDescription("Seconds between progress lines when stderr is not a terminal (default 5)"),
   Flag.withDefault(5),
   Flag.filter((n) => n > 0, (n) => `--progress-interval must be positive, got ${n}`)
 )

@@ -1,0 +1,38 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { runCli } from "./cli.ts"
+
+describe("parley sanitize, openapi, --help", () => {
+  it.live("sanitize: argument or stdin, Drift's or Intercom's policy, or plain text", () =>
+    Effect.gen(function*() {
+      const hostile =
+        `<p onclick="x()">Hi <b>there</b><script>alert(1)</script><img src="https://x.test/a.png" onerror="x()"></p>`
+      const drift = yield* runCli(["sanitize", hostile])
+      assert.strictEqual(drift.code, 0, drift.stderr)
+      assert.strictEqual(drift.stdout, "Hi <b>there</b>\n")
+      const intercom = yield* runCli(["sanitize", "--policy", "intercom"], { input: hostile })
+      assert.strictEqual(intercom.code, 0, intercom.stderr)
+      assert.strictEqual(intercom.stdout, `<p>Hi <b>there</b><img src="https://x.test/a.png"></p>\n`)
+      const plain = yield* runCli(["sanitize", "--plain", "-"], { input: "<p>Fish &amp; chips</p><p>today</p>" })
+      assert.strictEqual(plain.stdout, "Fish & chips\ntoday\n")
+    }))
+
+  it.live("openapi: the DriftApi document as JSON", () =>
+    Effect.gen(function*() {
+      const ran = yield* runCli(["openapi"])
+      assert.strictEqual(ran.code, 0, ran.stderr)
+      const document = JSON.parse(ran.stdout) as { openapi: string; paths: Record<string, unknown> }
+      assert.match(document.openapi, /^3\./)
+      assert.property(document.paths, "/conversations/list")
+    }))
+
+  it.live("--help on stdout, exit 0; --version", () =>
+    Effect.gen(function*() {
+      const help = yield* runCli(["export", "--help"])
+      assert.strictEqual(help.code, 0)
+      assert.include(help.stdout, "--resume")
+      const version = yield* runCli(["--version"])
+      assert.strictEqual(version.code, 0)
+      assert.include(version.stdout, "0.1.0")
+    }))
+})
