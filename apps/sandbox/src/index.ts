@@ -66,3 +66,10 @@ export * as Admin from "./Admin.ts"
  * @since 0.1.0
  */
 export * as SandboxError from "./SandboxError.ts"
+
+/**
+ * The sandbox's command line (`effect/cli`), for the `parley-drift-sandbox` binary and `parley sandbox`.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxCommand from "./SandboxCommand.ts"

@@ -1,0 +1,192 @@
+/**
+ * The sandbox's command line, as an `effect/cli` command other CLIs can mount.
+ *
+ * @since 0.1.0
+ */
+import { Console, Effect, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import type { FaultSettings } from "./Faults.ts"
+import * as Sandbox from "./Sandbox.ts"
+
+const optionalInt = (name: string, description: string) =>
+  Flag.Int(name).pipe(Flag.withDescription(description), Flag.optional)
+
+const optionalRate = (name: string, description: string) =>
+  Flag.Finite(name).pipe(
+    Flag.withDescription(description),
+    Flag.filter((n) => n >= 0 && n <= 1, (n) => `--${name} must be between 0 and 1, got ${n}`),
+    Flag.optional
+  )
+
+/**
+ * The flags of the sandbox command.
+ *
+ * @since 0.1.0
+ */
+export const flags = {
+  port: Flag.Int("port").pipe(
+    Flag.withDescription("Port to listen on (0 picks a free one)"),
+    Flag.withDefault(Sandbox.defaults.port)
+  ),
+  host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on"), Flag.withDefault("127.0.0.1")),
+  seed: Flag.Int("seed").pipe(Flag.withDescription("Seed of the generated data"), Flag.withDefault(1)),
+  conversations: Flag.Int("conversations").pipe(
+    Flag.withDescription("Number of seeded conversations"),
+    Flag.withDefault(Sandbox.defaults.conversations)
+  ),
+  cursor: Flag.Literals("cursor", ["snapshot", "offset"]).pipe(
+    Flag.withDescription(
+      "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift)"
+    ),
+    Flag.withDefault("snapshot")
+  ),
+  token: Flag.String("token").pipe(
+    Flag.withDescription("Bearer token with every scope"),
+    Flag.withDefault(Sandbox.defaults.token)
+  ),
+  readonlyToken: Flag.String("readonly-token").pipe(
+    Flag.withDescription("Bearer token with every scope but conversation_write"),
+    Flag.withDefault(Sandbox.defaults.readonlyToken)
+  ),
+  rateLimit: Flag.Finite("rate-limit").pipe(
+    Flag.withDescription("Leaky-bucket rate limit in requests per second (429 beyond it)"),
+    Flag.optional
+  ),
+  burst: optionalInt("burst", "Bucket size of the rate limit (default: the rate, at least 1)"),
+  retryAfter: Flag.Boolean("retry-after").pipe(
+    Flag.withDescription("Send Retry-After (seconds) with 429 answers"),
+    Flag.withDefault(false)
+  ),
+  errorRate: optionalRate("error-rate", "Fraction of requests answered 5xx"),
+  errorStatuses: Flag.String("error-statuses").pipe(
+    Flag.withDescription("Comma-separated 5xx statuses to pick from (default 500,502,503)"),
+    Flag.optional
+  ),
+  latency: optionalInt("latency", "Added latency in milliseconds"),
+  jitter: optionalInt("jitter", "Added random latency in milliseconds, on top of --latency"),
+  truncateRate: optionalRate("truncate-rate", "Fraction of 200 answers whose JSON body is cut mid-way"),
+  malformedRate: optionalRate("malformed-rate", "Fraction of 200 answers whose body is malformed"),
+  pageTimeout: optionalInt("page-timeout", "List pages from this page number on time out (first page is 1)"),
+  pageTimeoutRate: optionalRate("page-timeout-rate", "Fraction of list pages that time out"),
+  pageTimeoutMs: optionalInt("page-timeout-ms", "How long a timing-out page hangs before its 504 (default 3000)"),
+  pageTimeoutMode: Flag.Literals("page-timeout-mode", ["504", "hang"]).pipe(
+    Flag.withDescription("504: answer 504 after the delay; hang: never answer"),
+    Flag.optional
+  ),
+  faultSeed: optionalInt("fault-seed", "Seed of the fault decisions (default: --seed)"),
+  json: Flag.Boolean("json").pipe(
+    Flag.withDescription("Print one JSON line {url, token, conversations} on start"),
+    Flag.withDefault(false)
+  ),
+  log: Flag.Boolean("log").pipe(Flag.withDescription("Log every request"), Flag.withDefault(false)),
+  exitWithStdin: Flag.Boolean("exit-with-stdin").pipe(
+    Flag.withDescription("Stop when stdin closes (when the parent process that spawned it dies)"),
+    Flag.withDefault(false)
+  )
+}
+
+/**
+ * The parsed flags.
+ *
+ * @since 0.1.0
+ */
+export type Parsed = Command.Command.Config.Infer<typeof flags>
+
+/**
+ * The fault settings the flags ask for.
+ *
+ * @since 0.1.0
+ */
+export const faultSettings = (args: Parsed): FaultSettings => {
+  const statuses = Option.map(
+    args.errorStatuses,
+    (s) =>
+      s.split(",").map((x) => Number(x.trim())).filter((n): n is 500 | 502 | 503 | 504 =>
+        n === 500 || n === 502 || n === 503 || n === 504
+      )
+  )
+  const pageTimeout = Option.isSome(args.pageTimeout) || Option.isSome(args.pageTimeoutRate)
+    ? {
+      ...Option.match(args.pageTimeout, { onNone: () => ({}), onSome: (fromPage) => ({ fromPage }) }),
+      ...Option.match(args.pageTimeoutRate, { onNone: () => ({}), onSome: (rate) => ({ rate }) }),
+      ...Option.match(args.pageTimeoutMs, { onNone: () => ({}), onSome: (delayMs) => ({ delayMs }) }),
+      ...Option.match(args.pageTimeoutMode, { onNone: () => ({}), onSome: (mode) => ({ mode }) })
+    }
+    : undefined
+  return {
+    ...(Option.isSome(args.faultSeed) ? { seed: args.faultSeed.value } : {}),
+    ...(Option.isSome(args.rateLimit)
+      ? {
+        rateLimit: {
+          perSecond: args.rateLimit.value,
+          ...(Option.isSome(args.burst) ? { burst: args.burst.value } : {}),
+          retryAfter: args.retryAfter
+        }
+      }
+      : {}),
+    ...(Option.isSome(args.errorRate) ? { errorRate: args.errorRate.value } : {}),
+    ...(Option.isSome(statuses) && statuses.value.length > 0 ? { errorStatuses: statuses.value } : {}),
+    ...(Option.isSome(args.latency) || Option.isSome(args.jitter)
+      ? {
+        latency: {
+          ms: Option.getOrElse(args.latency, () => 0),
+          ...(Option.isSome(args.jitter) ? { jitterMs: args.jitter.value } : {})
+        }
+      }
+      : {}),
+    ...(Option.isSome(args.truncateRate) ? { truncateRate: args.truncateRate.value } : {}),
+    ...(Option.isSome(args.malformedRate) ? { malformedRate: args.malformedRate.value } : {}),
+    ...(pageTimeout !== undefined ? { pageTimeout } : {})
+  }
+}
+
+/**
+ * The sandbox as an `effect/cli` command named `name`: starts the sandbox with the flags and serves until
+ * interrupted. The `parley-drift-sandbox` binary and `parley sandbox` are both this command.
+ *
+ * @example
+ * ```ts
+ * import { SandboxCommand } from "@parley/drift-sandbox"
+ * import { Command } from "effect/cli"
+ *
+ * const parley = Command.make("parley").pipe(Command.withSubcommands([SandboxCommand.make("sandbox")]))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const make = (name: string) =>
+  Command.make(
+    name,
+    flags,
+    Effect.fnUntraced(function*(args) {
+      const sandbox = yield* Sandbox.start({
+        port: args.port,
+        host: args.host,
+        seed: args.seed,
+        conversations: args.conversations,
+        cursorMode: args.cursor,
+        token: args.token,
+        readonlyToken: args.readonlyToken,
+        faults: faultSettings(args),
+        logRequests: args.log
+      })
+      const conversations = sandbox.store.world.size
+      if (args.json) {
+        yield* Console.log(JSON.stringify({ url: sandbox.url, token: sandbox.token, conversations }))
+      } else {
+        yield* Console.log(
+          `Drift sandbox on ${sandbox.url} (${conversations} conversations, seed ${args.seed}); ` +
+            `token: ${sandbox.token} (read-only: ${sandbox.readonlyToken}); docs: ${sandbox.url}/docs`
+        )
+      }
+      if (args.exitWithStdin) {
+        // Resolves when the parent closes our stdin (or dies): then stop like on SIGTERM.
+        yield* Effect.callback<void>((resume) => {
+          process.stdin.once("close", () => resume(Effect.void))
+          process.stdin.resume()
+        })
+        return
+      }
+      return yield* Effect.never
+    }, Effect.scoped)
+  ).pipe(Command.withDescription("A Drift-compatible conversation API on seeded data, with switchable faults"))
