@@ -1,15 +1,15 @@
 /**
  * Where an export reads from: Drift (the token and options from the environment) or the embedded sandbox, and
- * the `DriftClient` layer over a counting undici `HttpClient`.
+ * the `DriftClient` layer over undici.
  *
  * @example
  * ```ts
- * import { Connection, Progress } from "@parley/cli"
+ * import { Connection } from "@parley/cli"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
  *   const options = yield* Connection.fromEnv({}) // DRIFT_TOKEN, DRIFT_BASE_URL, DRIFT_TIMEOUT, ...
- *   const layer = Connection.layer(options, new Progress.Tracker("threads").http)
+ *   const layer = Connection.layer(options)
  * })
  * ```
  *
@@ -18,9 +18,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { DriftClient } from "@parley/drift-client"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
-import { HttpClient } from "effect/http"
 import { MissingToken, UsageError } from "./Errors.ts"
-import type { HttpCounters } from "./Progress.ts"
 
 /**
  * Overrides from the command line.
@@ -95,40 +93,10 @@ export const forSandbox = (url: string, token: string, overrides: Overrides): Dr
   }, overrides)
 
 /**
- * An undici `HttpClient` that counts requests and retryable failures (429, 5xx, errors on the wire) into
- * `counters`.
+ * The `DriftClient` with `options`, over undici. Its `stats` count requests and retries exactly; the export reads
+ * them from the stream's progress events.
  *
  * @since 0.1.0
  */
-export const countingHttpClient = (counters: HttpCounters): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.effect(
-    HttpClient.HttpClient,
-    Effect.gen(function*() {
-      const client = yield* HttpClient.HttpClient
-      return client.pipe(
-        HttpClient.tapRequest(() =>
-          Effect.sync(() => {
-            counters.requests++
-          })
-        ),
-        HttpClient.tap((response) =>
-          Effect.sync(() => {
-            if (response.status === 429 || response.status >= 500) counters.retried++
-          })
-        ),
-        HttpClient.tapError(() =>
-          Effect.sync(() => {
-            counters.retried++
-          })
-        )
-      )
-    })
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-
-/**
- * The `DriftClient` with `options`, over {@link countingHttpClient}.
- *
- * @since 0.1.0
- */
-export const layer = (options: DriftClient.Options, counters: HttpCounters): Layer.Layer<DriftClient.DriftClient> =>
-  DriftClient.DriftClient.layer(options).pipe(Layer.provide(countingHttpClient(counters)))
+export const layer = (options: DriftClient.Options): Layer.Layer<DriftClient.DriftClient> =>
+  DriftClient.DriftClient.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))

@@ -20,6 +20,7 @@
  *
  * @since 0.1.0
  */
+import type { DriftClient } from "@parley/drift-client"
 import cliProgress from "cli-progress"
 import { Effect, Schedule, type Scope } from "effect"
 
@@ -37,18 +38,6 @@ export type Mode = "bar" | "lines" | "off"
  */
 export const modeFor = (options: { readonly quiet: boolean }): Mode =>
   options.quiet ? "off" : process.stderr.isTTY === true ? "bar" : "lines"
-
-/**
- * HTTP counts, filled by the counting `HttpClient` the export builds: every attempt is a request; an attempt
- * answered 429 or 5xx, or failing on the wire, is counted in `retried` (the client retries those within its
- * budget).
- *
- * @since 0.1.0
- */
-export interface HttpCounters {
-  requests: number
-  retried: number
-}
 
 /**
  * What a tracker knows at one instant.
@@ -84,7 +73,8 @@ export class Tracker {
   total: number | undefined = undefined
   messages = 0
   rejects = 0
-  readonly http: HttpCounters = { requests: 0, retried: 0 }
+  /** The client's traffic, as the last progress event (or a final read) reported it. */
+  client: DriftClient.Stats = { requests: 0, retries: 0, rateLimited: 0 }
   readonly startedAt = Date.now()
   readonly unit: string
   constructor(unit: string) {
@@ -114,8 +104,8 @@ export class Tracker {
       total: this.total,
       messages: this.messages,
       rejects: this.rejects,
-      requests: this.http.requests,
-      retried: this.http.retried,
+      requests: this.client.requests,
+      retried: this.client.retries,
       elapsedMs,
       rate,
       etaMs: remaining === undefined

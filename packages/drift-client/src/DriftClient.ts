@@ -244,6 +244,20 @@ export interface Service {
   readonly getUser: (id: Drift.UserId) => Effect.Effect<Drift.User, DriftError.DriftError>
   /** `GET /users/list`: every user of the organization. */
   readonly listUsers: () => Effect.Effect<ReadonlyArray<Drift.User>, DriftError.DriftError>
+  /** What this client has done so far: requests sent (every attempt), retries, 429 answers. */
+  readonly stats: Effect.Effect<Stats>
+}
+
+/**
+ * Counts of a client's traffic since it was built, for progress displays: every attempt is a request; a retry is
+ * an attempt after the first of a call; `rateLimited` counts 429 answers.
+ *
+ * @since 0.1.0
+ */
+export interface Stats {
+  readonly requests: number
+  readonly retries: number
+  readonly rateLimited: number
 }
 
 interface Resolved {
@@ -421,6 +435,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
    * One call: send (the generated method in `response-only` mode, so every failure before an answer is a
    * request failure), decode with the endpoint's decoder, classify failures, retry on the schedule.
    */
+  const counts = { requests: 0, retries: 0, rateLimited: 0 }
+
   const call = <A>(
     send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
     decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>,
@@ -430,6 +446,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       let attempts = 0
       const attempt = Effect.suspend(() => {
         attempts++
+        counts.requests++
+        if (attempts > 1) counts.retries++
         const ctx: Classify.Context = { attempts, timeoutMillis, scrub }
         return send.pipe(
           Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
@@ -437,6 +455,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
             decode(response).pipe(
               Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
             )
+          ),
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              if (error._tag === "RateLimited") counts.rateLimited++
+            })
           )
         )
       })
@@ -543,6 +566,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   })
 
   return DriftClient.of({
+    stats: Effect.sync((): Stats => ({ ...counts })),
     listConversations,
     getConversation,
     listMessages,

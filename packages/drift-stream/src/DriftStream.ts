@@ -66,8 +66,16 @@ export type ProgressEvent =
     readonly cursor: string | null
     readonly conversations: number
     readonly skipped: number
+    /** The client's traffic so far (requests, retries, 429s). */
+    readonly client: DriftClient.Stats
   }
-  | { readonly _tag: "Thread"; readonly conversationId: Drift.ConversationId; readonly messages: number }
+  | {
+    readonly _tag: "Thread"
+    readonly conversationId: Drift.ConversationId
+    readonly messages: number
+    /** The client's traffic so far (requests, retries, 429s). */
+    readonly client: DriftClient.Stats
+  }
 
 /**
  * Which conversations to read.
@@ -291,7 +299,8 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         phase: state.phase === "catchup" ? "catchup" : "main",
         cursor: state.cursor,
         conversations: out.length,
-        skipped
+        skipped,
+        client: yield* client.stats
       })
       const emittedPage: ConversationPage = { conversations: out, state: nextState, emitted }
       return [[emittedPage], nextState.phase === "done" ? Option.none() : Option.some(nextState)] as const
@@ -384,7 +393,13 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
             ? Effect.succeed(event)
             : thread(event.conversation, { withContact: options.withContact }).pipe(
               Effect.tap((t) =>
-                onProgress({ _tag: "Thread", conversationId: t.conversation.id, messages: t.messages.length })
+                Effect.flatMap(client.stats, (stats) =>
+                  onProgress({
+                    _tag: "Thread",
+                    conversationId: t.conversation.id,
+                    messages: t.messages.length,
+                    client: stats
+                  }))
               )
             ),
         { concurrency }

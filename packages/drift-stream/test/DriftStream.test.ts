@@ -134,10 +134,19 @@ describe("DriftStream against the sandbox", () => {
         latency: { ms: 1, jitterMs: 2 },
         pageTimeout: { rate: 0.05, delayMs: 50, mode: "504" }
       })
+      const events: Array<DriftStream.ProgressEvent> = []
       const threads = yield* DriftStream.DriftStream.use((s) =>
-        Stream.runCollect(s.threads({ pageSize: 25, concurrency: 4 }))
+        Stream.runCollect(
+          s.threads({ pageSize: 25, concurrency: 4, onProgress: (e) => Effect.sync(() => events.push(e)) })
+        )
       ).pipe(Effect.provide(streamLayer(sandbox)))
       expectExactlyOnce(threads.map((t) => t.conversation.id), expected)
+      // Progress carries the client's traffic: every request, and the retries the faults caused.
+      const last = events.findLast((e) => e._tag === "Thread")
+      if (last?._tag !== "Thread") throw new Error("no Thread progress event")
+      expect(last.client.requests).toBeGreaterThan(threads.length)
+      expect(last.client.retries).toBeGreaterThan(0)
+      expect(events.filter((e) => e._tag === "Thread").length).toBe(threads.length)
       const stats = yield* sandbox.admin.stats()
       expect(stats.faults.serverError).toBeGreaterThan(0)
       expect(stats.faults.truncated).toBeGreaterThan(0)

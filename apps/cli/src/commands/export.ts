@@ -398,7 +398,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
       : yield* Connection.fromEnv(overrides)
     context.baseUrl = String(clientOptions.baseUrl)
     const clientLayer = DriftStream.DriftStream.layer.pipe(
-      Layer.provideMerge(Connection.layer(clientOptions, tracker.http))
+      Layer.provideMerge(Connection.layer(clientOptions))
     )
 
     return yield* Effect.gen(function*() {
@@ -435,7 +435,10 @@ const run = Effect.fnUntraced(function*(args: Args) {
         onProgress: (event) =>
           Effect.sync(() => {
             if (event._tag === "Totals") tracker.setTotal(event.conversations)
-            else if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
+            else {
+              tracker.client = event.client
+              if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
+            }
           }),
         write: (threads) =>
           Effect.gen(function*() {
@@ -468,6 +471,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
           })
       })
       last = result.state
+      tracker.client = yield* DriftClient.DriftClient.use((c) => c.stats)
       return result
     }).pipe(Effect.provide(clientLayer))
   })

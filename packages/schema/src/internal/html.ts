@@ -340,7 +340,14 @@ export const escape = (s: string): string => {
   return out + s.slice(last)
 }
 
-/** Whether `s` is only ASCII whitespace as HTML counts it (CR never reaches here: the parser normalises it). */
+/**
+ * CRLF and CR as LF. The parser normalises CR in its input, but a character reference (`&#13;`, `&#x0D;`) still
+ * puts one in a text node or attribute value; writing it as it is would break "no CR is ever written" and
+ * idempotence (the next pass reads the literal CR as LF). So it is treated as the literal character would be.
+ */
+const normalizeNewlines = (s: string): string => (s.indexOf("\r") === -1 ? s : s.replace(/\r\n?/g, "\n"))
+
+/** Whether `s` is only ASCII whitespace as HTML counts it (CR never reaches here: see `normalizeNewlines`). */
 const isWhitespace = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
@@ -915,6 +922,7 @@ class Writer {
   }
 
   text(value: string): void {
+    value = normalizeNewlines(value)
     if (this.inPre === 0 && isWhitespace(value)) {
       if (!this.afterBoundary) this.ws += value
       return
@@ -1097,7 +1105,8 @@ const openTag = (el: Element, rule: CompiledElement, runs: ReadonlyArray<string>
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i]!
       if (a.name === name && a.namespace === undefined) {
-        out += " " + name + "=\"" + escape(runs === undefined ? a.value : restore(a.value, runs)) + "\""
+        out += " " + name + "=\"" + escape(normalizeNewlines(runs === undefined ? a.value : restore(a.value, runs))) +
+          "\""
         break
       }
     }
