@@ -6,6 +6,7 @@
  * parley convert   records between shapes, streaming, with a rejects file
  * parley sanitize  an HTML body through Drift's or Intercom's allow-list, or to plain text
  * parley sandbox   the Drift-compatible sandbox server
+ * parley inbox     Parley Inbox, the review tool, in the browser
  * parley openapi   the OpenAPI document of DriftApi
  * ```
  *
@@ -28,6 +29,7 @@ import { Cause, Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import * as Convert from "./commands/convert.ts"
 import * as Export from "./commands/export.ts"
+import * as InboxCommand from "./commands/inbox.ts"
 import * as OpenApiCommand from "./commands/openapi.ts"
 import * as SandboxCommand from "./commands/sandbox.ts"
 import * as Sanitize from "./commands/sanitize.ts"
@@ -54,6 +56,7 @@ export const command = Command.make("parley").pipe(
     Convert.command,
     Sanitize.command,
     SandboxCommand.command,
+    InboxCommand.command,
     OpenApiCommand.command
   ])
 )
@@ -103,7 +106,7 @@ export const main = (args: ReadonlyArray<string>) =>
           // Parse errors were presented; a bare `parley` printed the help on stderr.
           if (failure.error.errors.length === 0) {
             yield* Console.error(
-              `parley: missing command: one of export, convert, sanitize, sandbox, openapi (see \`parley --help\`)`
+              `parley: missing command: one of export, convert, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
             )
           }
           return Errors.ExitCode.usage as number

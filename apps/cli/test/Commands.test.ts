@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { runCli } from "./cli.ts"
+import { runCli, spawnCli } from "./cli.ts"
 
 describe("parley sanitize, openapi, --help", () => {
   it.live("sanitize: argument or stdin, Drift's or Intercom's policy, or plain text", () =>
@@ -34,5 +34,26 @@ describe("parley sanitize, openapi, --help", () => {
       const version = yield* runCli(["--version"])
       assert.strictEqual(version.code, 0)
       assert.include(version.stdout, "0.1.0")
+    }))
+
+  it.live("inbox: serves Parley Inbox on the embedded sandbox and prints its URL", () =>
+    Effect.gen(function*() {
+      const child = spawnCli(["inbox", "--port", "0", "--sandbox", "--conversations", "30"])
+      yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGKILL")))
+      const url = yield* Effect.callback<string, Error>((resume) => {
+        let out = ""
+        child.stdout!.setEncoding("utf8").on("data", (c: string) => {
+          out += c
+          const match = /Parley Inbox on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+          if (match !== null) resume(Effect.succeed(match[1]!))
+        })
+        child.on("exit", (code) => resume(Effect.fail(new Error(`parley inbox exited (${code}): ${out}`))))
+      }).pipe(Effect.timeout("30 seconds"))
+      const page = yield* Effect.promise(() => fetch(url).then((r) => r.text()))
+      assert.include(page, "<div id=\"app\"")
+      const workspace = yield* Effect.promise(() =>
+        fetch(`${url}/api/workspace`).then((r) => r.json() as Promise<Record<string, unknown>>)
+      )
+      assert.isObject(workspace)
     }))
 })

@@ -1,0 +1,303 @@
+/**
+ * Parley Inbox as a program: pick a source (the embedded sandbox, a Drift workspace, an export file), start the
+ * server, print its URL. `run` is what `parley-inbox` and `parley inbox` run; `command` is the `effect/cli`
+ * command to mount in another command tree.
+ *
+ * @example
+ * ```ts
+ * import { Inbox } from "@parley/inbox"
+ * import { NodeRuntime } from "@effect/platform-node"
+ *
+ * // the embedded sandbox (2,000 seeded conversations) on http://127.0.0.1:4020
+ * NodeRuntime.runMain(Inbox.run())
+ * // an export file on a free port
+ * NodeRuntime.runMain(Inbox.run({ port: 0, source: { _tag: "File", path: "export.ndjson" } }))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
+import { DriftClient } from "@parley/drift-client"
+import { Sandbox } from "@parley/drift-sandbox"
+import { DriftStream } from "@parley/drift-stream"
+import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
+import { Command, Flag } from "effect/cli"
+import { HttpRouter, HttpServer, type HttpServerError } from "effect/http"
+import { createServer } from "node:http"
+import * as Bundle from "./Bundle.ts"
+import * as Server from "./Server.ts"
+import { type FileUnreadable, ThreadSource } from "./ThreadSource.ts"
+
+/**
+ * Where the threads come from.
+ *
+ * - `Sandbox`: an embedded Drift sandbox (`@parley/drift-sandbox`) on a free loopback port, read through
+ *   `DriftClient`/`DriftStream` like a real workspace (contacts included).
+ * - `Drift`: a Drift workspace with these `DriftClient` options (token, base URL, retries, rate limit).
+ * - `File`: an NDJSON export of Drift threads (`parley export --to drift`).
+ *
+ * @since 0.1.0
+ */
+export type Source =
+  | {
+    readonly _tag: "Sandbox"
+    readonly conversations?: number | undefined
+    readonly seed?: number | undefined
+  }
+  | {
+    readonly _tag: "Drift"
+    readonly client: DriftClient.Options
+    readonly withContacts?: boolean | undefined
+  }
+  | { readonly _tag: "File"; readonly path: string }
+
+/**
+ * How to run the Inbox. Every key is optional.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The port; 0 picks a free one. Default 4020. */
+  readonly port?: number | undefined
+  /** The interface. Default `127.0.0.1` (the Inbox has no authentication: keep it on loopback). */
+  readonly host?: string | undefined
+  /** Default: the embedded sandbox. */
+  readonly source?: Source | undefined
+}
+
+/**
+ * The defaults.
+ *
+ * @since 0.1.0
+ */
+export const defaults = {
+  port: 4020,
+  host: "127.0.0.1",
+  source: { _tag: "Sandbox" } as Source
+} as const
+
+/**
+ * A running Inbox.
+ *
+ * @since 0.1.0
+ */
+export interface Running {
+  /** `http://127.0.0.1:4020` */
+  readonly url: string
+  readonly port: number
+  /** The source service (its index status, for programs and tests). */
+  readonly source: ThreadSource["Service"]
+}
+
+const driftLayers = (options: DriftClient.Options) =>
+  DriftStream.DriftStream.layer.pipe(
+    Layer.provideMerge(DriftClient.DriftClient.layer(options)),
+    Layer.provide(NodeHttpClient.layerUndici)
+  )
+
+const originOf = (url: string | URL | undefined): string => {
+  try {
+    return new URL(url ?? DriftClient.DEFAULT_BASE_URL).origin
+  } catch {
+    return String(url)
+  }
+}
+
+/**
+ * The {@link ThreadSource.ThreadSource} layer of a {@link Source}.
+ *
+ * @since 0.1.0
+ */
+export const sourceLayer = (
+  source: Source
+): Layer.Layer<ThreadSource, FileUnreadable | HttpServerError.ServeError> => {
+  switch (source._tag) {
+    case "File":
+      return ThreadSource.fromFile(source.path).pipe(Layer.provide(NodeFileSystem.layer))
+    case "Drift":
+      return ThreadSource.fromDrift({
+        kind: "drift",
+        label: `Drift at ${originOf(source.client.baseUrl)}`,
+        withContacts: source.withContacts
+      }).pipe(Layer.provide(driftLayers(source.client)))
+    case "Sandbox":
+      return Layer.unwrap(Effect.gen(function*() {
+        const conversations = source.conversations ?? Sandbox.defaults.conversations
+        const seed = source.seed ?? Sandbox.defaults.seed
+        const sandbox = yield* Sandbox.start({ port: 0, conversations, seed })
+        return ThreadSource.fromDrift({
+          kind: "sandbox",
+          label: `Embedded Drift sandbox at ${sandbox.url} (${
+            conversations.toLocaleString("en-US")
+          } conversations, seed ${seed})`,
+          withContacts: true
+        }).pipe(
+          Layer.provide(driftLayers({
+            token: Redacted.make(sandbox.token),
+            baseUrl: sandbox.url,
+            rateLimit: false,
+            timeout: "10 seconds",
+            retry: { times: 2, baseDelay: "50 millis", maxDelay: "1 second" }
+          }))
+        )
+      }))
+  }
+}
+
+/**
+ * The whole Inbox as a layer: the HTTP server on `host:port` serving {@link Server.routes} over the source.
+ * `files` is the web bundle ({@link Bundle.load}).
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options,
+  files: ReadonlyMap<string, Bundle.File>
+): Layer.Layer<HttpServer.HttpServer | ThreadSource, FileUnreadable | HttpServerError.ServeError> =>
+  HttpRouter.serve(Server.routes(files), { disableListenLog: true, disableLogger: true }).pipe(
+    Layer.provideMerge(sourceLayer(options.source ?? defaults.source)),
+    Layer.provideMerge(
+      NodeHttpServer.layer(createServer, { port: options.port ?? defaults.port, host: options.host ?? defaults.host })
+    )
+  )
+
+/**
+ * Starts the Inbox in the current scope (building the web bundle first if it is missing) and tells where it
+ * listens; it stops when the scope closes.
+ *
+ * @example
+ * ```ts
+ * import { Inbox } from "@parley/inbox"
+ * import { Effect } from "effect"
+ *
+ * Effect.scoped(Effect.gen(function*() {
+ *   const inbox = yield* Inbox.start({ port: 0, source: { _tag: "Sandbox", conversations: 300 } })
+ *   yield* inbox.source.ready
+ *   console.log(inbox.url)
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const start = Effect.fn("Inbox.start")(function*(
+  options: Options = {}
+): Effect.fn.Return<
+  Running,
+  Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError,
+  Scope.Scope
+> {
+  yield* Bundle.ensure()
+  const files = yield* Bundle.load()
+  const context = yield* Layer.build(layer(options, files))
+  const address = Context.get(context, HttpServer.HttpServer).address
+  const port = "port" in address ? address.port : 0
+  const host = options.host ?? defaults.host
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    source: Context.get(context, ThreadSource)
+  }
+})
+
+/**
+ * Starts the Inbox, prints its URL and serves until interrupted (Ctrl-C).
+ *
+ * @since 0.1.0
+ */
+export const run = (
+  options: Options = {}
+): Effect.Effect<never, Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError> =>
+  Effect.scoped(Effect.gen(function*() {
+    const inbox = yield* start(options)
+    yield* Console.log(`Parley Inbox on ${inbox.url} — ${inbox.source.info.label}. API: ${inbox.url}/docs`)
+    return yield* Effect.never
+  }))
+
+/**
+ * The flags of `parley inbox` / `parley-inbox`.
+ *
+ * @since 0.1.0
+ */
+export const flags = {
+  port: Flag.Int("port").pipe(
+    Flag.withDescription("Port to listen on (0 picks a free one)"),
+    Flag.withDefault(defaults.port)
+  ),
+  host: Flag.String("host").pipe(
+    Flag.withDescription("Interface to listen on (the Inbox has no login: keep it on loopback)"),
+    Flag.withDefault(defaults.host)
+  ),
+  file: Flag.String("file").pipe(
+    Flag.withDescription("Read an NDJSON export of Drift threads (`parley export --to drift`) instead of Drift"),
+    Flag.optional
+  ),
+  sandbox: Flag.Boolean("sandbox").pipe(
+    Flag.withDescription("Use the embedded sandbox even when DRIFT_TOKEN is set"),
+    Flag.withDefault(false)
+  ),
+  conversations: Flag.Int("conversations").pipe(
+    Flag.withDescription("Conversations seeded in the embedded sandbox"),
+    Flag.withDefault(Sandbox.defaults.conversations)
+  ),
+  seed: Flag.Int("seed").pipe(
+    Flag.withDescription("Seed of the embedded sandbox"),
+    Flag.withDefault(Sandbox.defaults.seed)
+  ),
+  withContacts: Flag.Boolean("with-contacts").pipe(
+    Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read)"),
+    Flag.withDefault(false)
+  )
+}
+
+/**
+ * The source the flags and the environment ask for: `--file`, else Drift when `DRIFT_TOKEN` is set (with
+ * `DRIFT_BASE_URL` and the rest of `DriftClient.config`) and `--sandbox` is not, else the embedded sandbox.
+ *
+ * @since 0.1.0
+ */
+export const resolveSource = Effect.fn("Inbox.resolveSource")(function*(args: {
+  readonly file: Option.Option<string>
+  readonly sandbox: boolean
+  readonly conversations: number
+  readonly seed: number
+  readonly withContacts: boolean
+}) {
+  if (Option.isSome(args.file)) return { _tag: "File", path: args.file.value } as Source
+  const token = yield* Config.option(Config.Redacted("DRIFT_TOKEN"))
+  if (!args.sandbox && Option.isSome(token) && Redacted.value(token.value).trim() !== "") {
+    const client = yield* DriftClient.config
+    return { _tag: "Drift", client, withContacts: args.withContacts } as Source
+  }
+  return { _tag: "Sandbox", conversations: args.conversations, seed: args.seed } as Source
+})
+
+/**
+ * The Inbox command under any name (the `parley-inbox` binary runs it as its root command).
+ *
+ * @since 0.1.0
+ */
+export const makeCommand = (name: string) =>
+  Command.make(
+    name,
+    flags,
+    Effect.fn("parley.inbox")(function*(args) {
+      const source = yield* resolveSource(args)
+      return yield* run({ port: args.port, host: args.host, source })
+    })
+  ).pipe(
+    Command.withDescription(
+      "Review conversations in the browser: threads with filters, transcripts, and their Intercom mapping"
+    ),
+    Command.withExamples([
+      { command: "parley inbox", description: "The embedded sandbox (2,000 seeded conversations) on port 4020" },
+      { command: "parley inbox --file export.ndjson", description: "An export of `parley export --to drift`" },
+      { command: "DRIFT_TOKEN=... parley inbox --port 0", description: "A real Drift workspace, on a free port" }
+    ])
+  )
+
+/**
+ * `inbox`: the command to mount in another tree (`Command.withSubcommands([..., Inbox.command])`).
+ *
+ * @since 0.1.0
+ */
+export const command = makeCommand("inbox")
