@@ -1,0 +1,239 @@
+/**
+ * Export: threads per second from a sandbox child process over loopback at concurrency 1, 4 and 16 (the
+ * `DriftStream.threads` pipeline in this process, no client-side rate limit), and the peak RSS of a whole export
+ * (threads -> Intercom 2.11 -> NDJSON lines) run in a child process of its own, per workspace size.
+ *
+ * The sandbox runs as a child process (`test-support/sandbox.ts`), so its memory and CPU are not the client's. On
+ * a 2-core machine the two processes share the cores: the numbers are the client and the server together.
+ */
+import { DriftClient } from "@parley/drift-client"
+import { DriftStream } from "@parley/drift-stream"
+import { Effect, Layer, Redacted, Stream } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { type RunningSandbox, startSandbox } from "../../test-support/sandbox.ts"
+import type { Options, Section } from "./options.ts"
+import * as Report from "./report.ts"
+
+const CHILD = fileURLToPath(new URL("./export-child.ts", import.meta.url))
+
+const CONCURRENCY = [1, 4, 16] as const
+
+interface Run {
+  readonly threads: number
+  readonly messages: number
+  readonly requests: number
+  readonly ms: number
+}
+
+const streamLayer = (sandbox: RunningSandbox) =>
+  DriftStream.DriftStream.layer.pipe(
+    Layer.provide(
+      DriftClient.DriftClient.layer({ token: Redacted.make(sandbox.token), baseUrl: sandbox.url, rateLimit: false })
+    ),
+    Layer.provide(FetchHttpClient.layer)
+  )
+
+/** One export of every thread (or the first `limit`), drained: counts, wall time, and requests the server saw. */
+const exportOnce = (sandbox: RunningSandbox, concurrency: number, limit?: number) =>
+  Effect.gen(function*() {
+    const before = (yield* sandbox.admin.stats()).requests
+    let threads = 0
+    let messages = 0
+    const started = performance.now()
+    const all = DriftStream.DriftStream.use((drift) =>
+      drift.threads({ concurrency }).pipe(
+        (s) => (limit === undefined ? s : Stream.take(s, limit)),
+        Stream.runForEach((thread) =>
+          Effect.sync(() => {
+            threads++
+            messages += thread.messages.length
+          })
+        )
+      )
+    )
+    yield* all.pipe(Effect.provide(streamLayer(sandbox)))
+    const ms = performance.now() - started
+    // The stats request itself is not counted.
+    const requests = (yield* sandbox.admin.stats()).requests - before
+    return { threads, messages, requests, ms } satisfies Run
+  })
+
+interface ChildResult {
+  readonly threads: number
+  readonly messages: number
+  readonly bytes: number
+  readonly ms: number
+  readonly maxRssBytes: number
+  readonly heapUsedAfterGcBytes: number
+}
+
+/** Runs `export-child.ts` against the sandbox and returns what it printed. */
+const child = (sandbox: RunningSandbox, concurrency: number, idle: boolean) =>
+  Effect.callback<ChildResult, Error>((resume) => {
+    const args = ["--expose-gc", CHILD, sandbox.url, sandbox.token, String(concurrency), ...(idle ? ["--idle"] : [])]
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-8192)))
+    proc.on("error", (error) => resume(Effect.fail(error)))
+    proc.on("exit", (code) => {
+      if (code !== 0) return resume(Effect.fail(new Error(`export child exited with ${code}: ${stderr}`)))
+      try {
+        resume(Effect.succeed(JSON.parse(stdout.trim().split("\n").pop()!) as ChildResult))
+      } catch (error) {
+        resume(Effect.fail(error instanceof Error ? error : new Error(String(error))))
+      }
+    })
+    return Effect.sync(() => {
+      if (proc.exitCode === null) proc.kill("SIGKILL")
+    })
+  })
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = xs.toSorted((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+const MB = 1024 * 1024
+
+/** Runs the export benchmark. */
+export const run = (options: Options): Promise<Section> => {
+  const throughputSize = options.quick ? 1000 : 2000
+  const repeats = options.quick ? 1 : 5
+  const rssSizes = options.quick ? [2000, 10_000] : [10_000, 100_000]
+  const rssConcurrency = 4
+  const program = Effect.gen(function*() {
+    // Throughput.
+    const runs = new Map<number, Array<Run>>(CONCURRENCY.map((c) => [c, []]))
+    yield* Effect.scoped(Effect.gen(function*() {
+      options.log(`export: sandbox child with ${throughputSize} conversations`)
+      const sandbox = yield* startSandbox({ conversations: throughputSize })
+      options.log("export: warm-up (200 threads at concurrency 4)")
+      yield* exportOnce(sandbox, 4, 200)
+      for (let r = 0; r < repeats; r++) {
+        // Interleaved, so that background load falls on every concurrency alike.
+        for (const c of r % 2 === 0 ? CONCURRENCY : CONCURRENCY.toReversed()) {
+          const result = yield* exportOnce(sandbox, c)
+          options.log(
+            `export: concurrency ${c}, run ${r + 1}/${repeats}: ${result.threads} threads in ${
+              (result.ms / 1000).toFixed(2)
+            } s`
+          )
+          runs.get(c)!.push(result)
+        }
+      }
+    }))
+    // Peak RSS, one child process per size.
+    const rss: Array<{ size: number; idle: ChildResult; full: ChildResult; sandboxRssBytes: number }> = []
+    for (const size of rssSizes) {
+      yield* Effect.scoped(Effect.gen(function*() {
+        options.log(`export: sandbox child with ${size} conversations; export child (concurrency ${rssConcurrency})`)
+        const sandbox = yield* startSandbox({ conversations: size })
+        const idle = yield* child(sandbox, rssConcurrency, true)
+        const full = yield* child(sandbox, rssConcurrency, false)
+        const stats = yield* sandbox.admin.stats()
+        if (full.threads !== size) throw new Error(`the export child read ${full.threads} threads of ${size}`)
+        options.log(
+          `export: ${size}: ${full.threads} threads in ${(full.ms / 1000).toFixed(1)} s, peak RSS ${
+            (full.maxRssBytes / MB).toFixed(0)
+          } MiB`
+        )
+        rss.push({ size, idle, full, sandboxRssBytes: stats.memory.rssBytes })
+      }))
+    }
+    return { runs, rss }
+  })
+  return Effect.runPromise(program).then(({ rss, runs }) => {
+    const throughputRows = CONCURRENCY.map((c) => {
+      const list = runs.get(c)!
+      const ms = median(list.map((r) => r.ms))
+      const first = list[0]!
+      return {
+        concurrency: c,
+        runs: list.length,
+        threads: first.threads,
+        messages: first.messages,
+        requests: first.requests,
+        medianSeconds: ms / 1000,
+        threadsPerSecond: first.threads / (ms / 1000),
+        messagesPerSecond: first.messages / (ms / 1000),
+        requestsPerSecond: first.requests / (ms / 1000)
+      }
+    })
+    const small = rss[0]!
+    const large = rss[rss.length - 1]!
+    const growth = large.full.maxRssBytes / small.full.maxRssBytes
+    const markdown = [
+      `### Export${
+        options.quick
+          ? " (quick: 1,000 conversations for threads/s, RSS at 2,000 and 10,000 instead of 10,000 and 100,000; one run each)"
+          : ""
+      }`,
+      "",
+      `Threads/s: \`DriftStream.threads({ concurrency })\` drained in the bench process, from a sandbox child process ` +
+      `(${
+        Report.num(throughputSize)
+      } conversations, seed 1) over loopback, \`FetchHttpClient\`, \`rateLimit: false\`; ` +
+      `median of ${repeats} run${
+        repeats > 1 ? "s" : ""
+      } (after a warm-up). Client and sandbox share the machine's cores.`,
+      "",
+      Report.table(
+        ["concurrency", "threads/s", "messages/s", "HTTP requests/s", "wall time"],
+        throughputRows.map((r) => [
+          String(r.concurrency),
+          Report.num(r.threadsPerSecond),
+          Report.num(r.messagesPerSecond),
+          Report.num(r.requestsPerSecond),
+          `${r.medianSeconds.toFixed(2)} s`
+        ])
+      ),
+      "",
+      `Peak RSS of a whole export in a child process of its own (every thread -> \`Mapping.toIntercomV2Sync\` -> ` +
+      `encoded -> one NDJSON line, counted and dropped; concurrency ${rssConcurrency}); \`process.resourceUsage().maxRSS\` ` +
+      `at the end. "idle" is the same process with everything loaded and the layers built, exporting nothing.`,
+      "",
+      Report.table(
+        ["conversations", "messages", "NDJSON", "threads/s", "peak RSS", "idle RSS", "heap after GC at the end"],
+        rss.map((r) => [
+          Report.num(r.size),
+          Report.num(r.full.messages),
+          `${Report.num(r.full.bytes / MB)} MiB`,
+          Report.num(r.full.threads / (r.full.ms / 1000)),
+          `${Report.num(r.full.maxRssBytes / MB)} MiB`,
+          `${Report.num(r.idle.maxRssBytes / MB)} MiB`,
+          `${Report.num(r.full.heapUsedAfterGcBytes / MB, 1)} MiB`
+        ])
+      ),
+      "",
+      `Peak RSS ${Report.num(large.size)} / ${Report.num(small.size)} conversations: **${growth.toFixed(2)}** ` +
+      `(${Report.num(large.size / small.size)}× the data).`
+    ].join("\n")
+    const data = {
+      mode: options.quick ? "quick" : "full",
+      date: new Date().toISOString(),
+      throughput: { conversations: throughputSize, repeats, rows: throughputRows },
+      rss: {
+        concurrency: rssConcurrency,
+        rows: rss.map((r) => ({
+          conversations: r.size,
+          threads: r.full.threads,
+          messages: r.full.messages,
+          ndjsonBytes: r.full.bytes,
+          seconds: r.full.ms / 1000,
+          threadsPerSecond: r.full.threads / (r.full.ms / 1000),
+          maxRssBytes: r.full.maxRssBytes,
+          idleMaxRssBytes: r.idle.maxRssBytes,
+          heapUsedAfterGcBytes: r.full.heapUsedAfterGcBytes,
+          sandboxRssBytes: r.sandboxRssBytes
+        })),
+        growth
+      }
+    }
+    return { title: "export", markdown, data }
+  })
+}

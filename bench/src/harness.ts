@@ -1,0 +1,169 @@
+/**
+ * The timing harness: a thin layer over tinybench (https://github.com/tinylibs/tinybench). Every task is warmed
+ * up, then run in rounds; in each round until both a minimum number of iterations and a minimum time are reached.
+ * The report uses the median (p50) of the iteration times of all rounds. tinybench times each iteration with `process.hrtime.bigint()` (its `hrtimeNow` timestamp provider).
+ */
+import { Bench } from "tinybench"
+
+/** How long and how often to run each task. */
+export interface Settings {
+  /**
+   * Rounds: every round runs every task once more (in a rotated order), so that background load on the machine
+   * falls on all tasks alike rather than on whichever ran during a burst. Samples are pooled across rounds.
+   */
+  readonly rounds: number
+  /** Minimum measured iterations per task per round. */
+  readonly iterations: number
+  /** Minimum measured time per task per round, in milliseconds. */
+  readonly time: number
+  /** Warm-up iterations per task at the start of every round (and at least `warmupTime` ms). */
+  readonly warmupIterations: number
+  readonly warmupTime: number
+}
+
+/** The statistics of one task, in milliseconds per iteration, over the samples of every round. */
+export interface Timing {
+  readonly median: number
+  readonly mean: number
+  readonly min: number
+  readonly max: number
+  readonly p99: number
+  /** Relative margin of error of the mean (percent, 95%, normal approximation). */
+  readonly rme: number
+  readonly samples: number
+  /** The median of each round alone, in round order. */
+  readonly rounds: ReadonlyArray<number>
+}
+
+export interface Task {
+  readonly name: string
+  /** One iteration; may return a promise (awaited, and timed, by tinybench). */
+  readonly fn: () => unknown
+}
+
+/** Resolves on the next turn of the event loop (a macrotask), ending the current job. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+const completed = (bench: Bench, name: string) => {
+  const task = bench.getTask(name)
+  if (task === undefined) throw new Error(`no task ${name}`)
+  const result = task.result
+  if (result.state === "errored") throw result.error
+  if (result.state !== "completed") throw new Error(`task ${name}: ${result.state}`)
+  return result
+}
+
+const quantile = (sorted: ReadonlyArray<number>, q: number): number => {
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.ceil(pos)
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)
+}
+
+const statistics = (samples: ReadonlyArray<number>, rounds: ReadonlyArray<number> = []): Timing => {
+  const sorted = samples.toSorted((a, b) => a - b)
+  const n = sorted.length
+  const mean = sorted.reduce((a, b) => a + b, 0) / n
+  const variance = n > 1 ? sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0
+  return {
+    median: quantile(sorted, 0.5),
+    mean,
+    min: sorted[0]!,
+    max: sorted[n - 1]!,
+    p99: quantile(sorted, 0.99),
+    rme: n > 1 ? ((1.96 * Math.sqrt(variance / n)) / mean) * 100 : 0,
+    samples: n,
+    rounds
+  }
+}
+
+/**
+ * Runs `tasks` in this process, in `settings.rounds` rounds, and returns the timing of each task, by name, in task
+ * order. Iterations run one at a time (tinybench's async mode, no concurrency); the event loop turns between tasks.
+ */
+export const run = async (tasks: ReadonlyArray<Task>, settings: Settings): Promise<Map<string, Timing>> => {
+  const samples = new Map<string, Array<number>>(tasks.map((t) => [t.name, []]))
+  const roundMedians = new Map<string, Array<number>>(tasks.map((t) => [t.name, []]))
+  for (let round = 0; round < settings.rounds; round++) {
+    const bench = new Bench({
+      timestampProvider: "hrtimeNow",
+      iterations: settings.iterations,
+      time: settings.time,
+      // Every round starts each task with untimed warm-up iterations: they also absorb the garbage and the
+      // heap-size changes the previous task left behind (forcing a full GC instead leaves the young generation
+      // shrunk, and the next allocation-heavy task pays for regrowing it).
+      warmup: true,
+      warmupIterations: settings.warmupIterations,
+      warmupTime: settings.warmupTime,
+      retainSamples: true,
+      throws: true
+    })
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[(i + round) % tasks.length]!
+      bench.add(task.name, task.fn)
+    }
+    await bench.run()
+    for (const task of tasks) {
+      const result = completed(bench, task.name)
+      const all = samples.get(task.name)!
+      for (const sample of result.latency.samples ?? [result.latency.p50]) all.push(sample)
+      roundMedians.get(task.name)!.push(result.latency.p50)
+    }
+    await nextTurn()
+  }
+  return new Map(tasks.map((t) => [t.name, statistics(samples.get(t.name)!, roundMedians.get(t.name)!)]))
+}
+
+/** The range of `a / b` over rounds, round by round (`b` and `a` from the same {@link run}). */
+export const ratioRange = (a: Timing, b: Timing): { readonly min: number; readonly max: number } => {
+  const ratios = a.rounds.map((x, i) => x / b.rounds[i]!)
+  return { min: Math.min(...ratios), max: Math.max(...ratios) }
+}
+
+/** Per-item latency percentiles, in milliseconds. */
+export interface Latency {
+  readonly p50: number
+  readonly p99: number
+}
+
+/** Items per synchronous chunk of a latency run (the event loop turns between chunks). */
+const LATENCY_CHUNK = 250
+
+/**
+ * Per-item latency: one tinybench iteration per item, synchronously (no `await` inside the timings), going through
+ * `items` in order `cycles` times after one warm-up cycle, in chunks of {@link LATENCY_CHUNK} items with a turn of
+ * the event loop between chunks. The timer's own overhead (measured by tinybench) is subtracted from every sample.
+ */
+export const latency = async <A>(
+  name: string,
+  items: ReadonlyArray<A>,
+  fn: (item: A) => unknown,
+  cycles: number
+): Promise<Latency> => {
+  const samples: Array<number> = []
+  for (let cycle = -1; cycle < cycles; cycle++) {
+    for (let start = 0; start < items.length; start += LATENCY_CHUNK) {
+      const chunk = items.slice(start, start + LATENCY_CHUNK)
+      let i = 0
+      const bench = new Bench({
+        timestampProvider: "hrtimeNow",
+        iterations: chunk.length,
+        time: 0,
+        warmup: false,
+        subtractTimerOverhead: true,
+        retainSamples: true,
+        throws: true
+      })
+      // tinybench makes one untimed call before timing (it checks whether the task is async): the index wraps.
+      bench.add(name, () => fn(chunk[i++ % chunk.length]!))
+      bench.runSync()
+      if (cycle >= 0) {
+        const l = completed(bench, name).latency
+        for (const sample of l.samples ?? [l.p50]) samples.push(sample)
+      }
+      await nextTurn()
+    }
+  }
+  const t = statistics(samples)
+  return { p50: t.median, p99: t.p99 }
+}
