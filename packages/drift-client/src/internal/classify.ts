@@ -76,14 +76,18 @@ const decodeEnvelope = Schema.decodeUnknownOption(Schema.fromJsonString(Drift.Ap
 
 type ErrorList = readonly [Drift.ApiError, ...Array<Drift.ApiError>]
 
+/** One error of Drift's envelope with the token removed from every field taken from the wire. */
+const scrubError = (e: Drift.ApiError, scrub: (s: string) => string): Drift.ApiError => ({
+  type: scrub(e.type),
+  message: scrub(e.message),
+  ...(e.param === undefined ? {} : { param: scrub(e.param) })
+})
+
 /** The body's Drift envelope if it has one, else one entry describing the body. */
 const errorsOfBody = (status: number, text: string, scrub: (s: string) => string): ErrorList => {
   const envelope = decodeEnvelope(text)
   if (Option.isSome(envelope)) {
-    return Drift.apiErrorList(envelope.value).map((e) => ({
-      ...e,
-      message: scrub(e.message)
-    })) as unknown as ErrorList
+    return Drift.apiErrorList(envelope.value).map((e) => scrubError(e, scrub)) as unknown as ErrorList
   }
   const body = oneLine(scrub(text)).trim().slice(0, 120)
   return [{
@@ -93,7 +97,7 @@ const errorsOfBody = (status: number, text: string, scrub: (s: string) => string
 }
 
 const scrubErrors = (errors: ErrorList, scrub: (s: string) => string): ErrorList =>
-  errors.map((e) => ({ ...e, message: scrub(e.message) })) as unknown as ErrorList
+  errors.map((e) => scrubError(e, scrub)) as unknown as ErrorList
 
 /** A typed error for a non-2xx status, from the body's envelope when the declared decoder could not read it. */
 const byStatus = Effect.fnUntraced(function*(

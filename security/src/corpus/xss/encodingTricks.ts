@@ -1,0 +1,51 @@
+/**
+ * Encoding tricks: markup spelled as character references, double encoding, other charsets' encodings, NUL, BOM,
+ * lone surrogates, out-of-range references, and the private-use characters and long text runs that the
+ * sanitizer's pre-parse text elision works with.
+ */
+const long = "lorem ipsum dolor sit amet ".repeat(12)
+
+export const encodingTricks: ReadonlyArray<string> = [
+  "&lt;script&gt;alert(1)&lt;/script&gt;",
+  "&#60;img src=x onerror=alert(1)&#62;",
+  "&#x3C;img src=x onerror=alert(1)&#x3E;",
+  "&#0000060img src=x onerror=alert(1)&#0000062",
+  "&LT;img src=x onerror=alert(1)&GT;",
+  "&lt img src=x onerror=alert(1) &gt",
+  "&amp;lt;img src=x onerror=alert(1)&amp;gt;",
+  "&#x26;lt;script&#x26;gt;alert(1)&#x26;lt;/script&#x26;gt;",
+  "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+  "\\u003cimg src=x onerror=alert(1)\\u003e",
+  "＜img src=x onerror=alert(1)＞",
+  "+ADw-script+AD4-alert(1)+ADw-/script+AD4-",
+  "<img src=x onerror=&#97;&#108;&#101;&#114;&#116;&#40;&#49;&#41;>",
+  "<img src=x onerror=\"&#x61;lert(1)\">",
+  "<img src=x onerror=\\u0061lert(1)>",
+  "<img src=x onerror=eval(atob('YWxlcnQoMSk='))>",
+  "<img src=x onerror=alert&#40;1&#41;>",
+  "<\u0000script>alert(1)</script>",
+  "\ufeff<script>alert(1)</script>",
+  "<a href=\"https://ok.test/\">\ud800<img src=x onerror=alert(1)></a>",
+  "\udfff<b>x</b>\ud800<img src=x onerror=alert(1)>",
+  "&#1114112;<img src=x onerror=alert(1)>",
+  "&#xD800;<img src=x onerror=alert(1)>",
+  "&#0;<script>alert(1)</script>",
+  "<a href=\"javascript&#0;:alert(1)\">x</a>",
+  "\r\n<script>\ralert(1)</script>\r",
+  "<img src=x onerror=alert(1)>\uE000",
+  "\uE000\uE001<img src=x onerror=alert(1)>\uE002",
+  `${long}<img src=x onerror=alert(1)>${long}`,
+  `<a href="https://ok.test/${"a".repeat(200)}" onclick=alert(1)>${long}</a>`,
+  `<b title="${long}&quot;onclick=alert(1)">x</b>`,
+  `<img src=x onerror=alert(1)><!--${long}\uE001-->`,
+  `${long}<script>${long}</script>${long}<img src=x onerror=alert(1)>`,
+  `<svg>${long}<style>${long}</style>${long}<img src=x onerror=alert(1)></svg>`,
+  `<script>${long}<!--<script>${long}</script>--><img src=x onerror=alert(1)></script>`,
+  `<textarea>${long}</textarea >${long}<img src=x onerror=alert(1)>`,
+  `<title>${long}</TITLE/>${long}<img src=x onerror=alert(1)>`,
+  `<style>${long}</stylex><img src=x onerror=alert(1)></style>${long}`,
+  `<select>${long}<script>alert(1)</script>${long}</select>`,
+  `<a href="https://ok.test/" title="${long}">${long}&amp${long}<img src=x onerror=alert(1)></a>`,
+  `<noscript>${long}</noscript\t><img src=x onerror=alert(1)>`,
+  `${long}&lt;${long}<${long}>${long}&`
+]

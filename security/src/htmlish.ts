@@ -1,0 +1,408 @@
+/**
+ * A structure-aware generator of HTML-like input, for fast-check: nested elements with attributes (allowed,
+ * dangerous, raw-text, foreign-content and made-up tags, in any case), closing tags that match, mismatch or are
+ * missing, character references of every kind, comments, CDATA, processing instructions, doctypes, raw tokens of
+ * the tokenizer (`</script` variants, `<!--`, `]]>`, quotes, `=`), and text: words, long runs, whitespace, NUL,
+ * CR, form feeds, private-use characters (the sanitizer's elision markers), lone surrogates and random code units.
+ *
+ * It is aimed at the sanitizer's pre-parse scan (`packages/schema/src/internal/html.ts`): the fast path that
+ * skips the parser when no `<` or `&` starts markup, and the text elision that replaces runs of 12 or more
+ * literal characters, in text and in quoted attribute values, and drops raw-text content before parse5 sees it.
+ */
+import * as fc from "fast-check"
+
+const ALLOWED = ["a", "b", "i", "em", "strong", "code", "pre", "p", "br", "ul", "ol", "li", "img", "div", "span"]
+const RAW_TEXT = [
+  "script",
+  "style",
+  "textarea",
+  "title",
+  "xmp",
+  "iframe",
+  "noembed",
+  "noframes",
+  "noscript",
+  "plaintext"
+]
+const MODAL = ["svg", "math", "select", "template"]
+const OTHER = [
+  "table",
+  "tbody",
+  "tr",
+  "td",
+  "th",
+  "caption",
+  "colgroup",
+  "col",
+  "form",
+  "option",
+  "optgroup",
+  "frameset",
+  "mglyph",
+  "malignmark",
+  "mtext",
+  "mi",
+  "annotation-xml",
+  "foreignObject",
+  "desc",
+  "image",
+  "input",
+  "button",
+  "object",
+  "embed",
+  "base",
+  "link",
+  "meta",
+  "font",
+  "nobr",
+  "u",
+  "s",
+  "small",
+  "h1",
+  "h6",
+  "body",
+  "html",
+  "head",
+  "details",
+  "blockquote",
+  "listing",
+  "dd",
+  "hr",
+  "frame",
+  "isindex",
+  "keygen"
+]
+
+const randomCase = (s: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant(s) },
+    { weight: 1, arbitrary: fc.constant(s.toUpperCase()) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((flags) =>
+        Array.from(s, (c, i) => (flags[i] ? c.toUpperCase() : c)).join("")
+      )
+    }
+  )
+
+/** Tag names: allowed, raw-text, foreign/modal, others, made-up. */
+export const tagName: fc.Arbitrary<string> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...ALLOWED).chain(randomCase) },
+  { weight: 3, arbitrary: fc.constantFrom(...RAW_TEXT).chain(randomCase) },
+  { weight: 3, arbitrary: fc.constantFrom(...MODAL).chain(randomCase) },
+  { weight: 3, arbitrary: fc.constantFrom(...OTHER).chain(randomCase) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9:-]{0,8}$/) }
+)
+
+const SPECIAL_CHARS = [
+  "\u0000",
+  "\r",
+  "\r\n",
+  "\n",
+  "\t",
+  "\f",
+  " ",
+  "\u00a0",
+  "\ufeff",
+  "\u2028",
+  "\uE000",
+  "\uE001",
+  "\uE002",
+  "\uF8FF",
+  "\ud800",
+  "\udc00",
+  "\udfff",
+  "\ud83d\ude00",
+  "<",
+  ">",
+  "&",
+  "\"",
+  "'",
+  "=",
+  "/",
+  "`",
+  "-",
+  "!",
+  "?",
+  "]",
+  ";",
+  "#"
+]
+
+const REFERENCES = [
+  "&amp;",
+  "&amp",
+  "&lt;",
+  "&lt",
+  "&gt;",
+  "&quot;",
+  "&quot",
+  "&apos;",
+  "&nbsp;",
+  "&nbsp",
+  "&notin;",
+  "&noti",
+  "&not",
+  "&#65;",
+  "&#x41;",
+  "&#x41",
+  "&#0;",
+  "&#xD800;",
+  "&#xDFFF;",
+  "&#1114112;",
+  "&#x110000;",
+  "&#x0D;",
+  "&#13;",
+  "&#x09;",
+  "&#x0A;",
+  "&#58;",
+  "&#x3a",
+  "&colon;",
+  "&Tab;",
+  "&NewLine;",
+  "&#60;",
+  "&#x3C;script&#x3E;",
+  "&#128;",
+  "&;",
+  "& ",
+  "&#",
+  "&#x",
+  "&#xZ;",
+  "&unknownentity;",
+  "&AMP;",
+  "&LT"
+]
+
+const RAW_TOKENS = [
+  "<",
+  "</",
+  ">",
+  "/>",
+  "</>",
+  "<!--",
+  "-->",
+  "--!>",
+  "<!-->",
+  "<!--->",
+  "<!---",
+  "<![CDATA[",
+  "]]>",
+  "<?",
+  "<?xml version=\"1.0\"?>",
+  "<!DOCTYPE html>",
+  "<!",
+  "<! x>",
+  "</ x>",
+  "</3",
+  "<3",
+  "< b>",
+  "<=",
+  "</script",
+  "</script>",
+  "</SCRIPT >",
+  "</script/",
+  "</script\t",
+  "</script\n>",
+  "</scriptx>",
+  "</scr",
+  "<!--<script>",
+  "</style>",
+  "</style ",
+  "</textarea>",
+  "</title>",
+  "</TiTlE>",
+  "</xmp>",
+  "</noscript>",
+  "</iframe>",
+  "</noembed>",
+  "</plaintext>",
+  "</svg>",
+  "</math>",
+  "</select>",
+  "</template>",
+  "</table>",
+  "</p>",
+  "</a>",
+  "</b>",
+  "</li>",
+  "</pre>",
+  "<br/>",
+  "</br>",
+  "<p>",
+  "<li>",
+  "<a href=https://ok.test/>",
+  "<img src=https://ok.test/a.png>",
+  "\"",
+  "'",
+  "=",
+  "`"
+]
+
+const WORDS = ["hello", "world", "Fish", "chips", "x", "ok", "alert(1)", "lorem ipsum dolor", "日本語", "émoji 😀"]
+
+/** A long run of literal characters (the elision threshold is 12), possibly with whitespace at both ends. */
+const longRun: fc.Arbitrary<string> = fc.tuple(
+  fc.constantFrom("", " ", "\n", "  \t"),
+  fc.string({ minLength: 10, maxLength: 80, unit: fc.constantFrom(..."abcdefgh ijklmnop.,:;()[]{}ÿé-") }),
+  fc.constantFrom("", " ", "\n", "\t ")
+).map(([a, b, c]) => a + b + c)
+
+/** Text, as it may appear between tags. */
+export const text: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...WORDS) },
+  { weight: 3, arbitrary: longRun },
+  { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_CHARS) },
+  { weight: 3, arbitrary: fc.constantFrom(...REFERENCES) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8, unit: "binary" }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      maxLength: 8,
+      unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c))
+    })
+  },
+  {
+    weight: 1,
+    arbitrary: fc.string({ maxLength: 6, unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)) })
+  }
+)
+
+const URLS = [
+  "https://ok.test/",
+  "https://ok.test/a?b=1&c=2",
+  "https://ok.test/a?b=1&amp;c=2",
+  "HTTPS://OK.TEST",
+  " https://ok.test/ ",
+  "http://x.test/a.png",
+  "mailto:someone@ok.test",
+  "javascript:alert(1)",
+  "JaVaScRiPt:alert(1)",
+  "java\tscript:alert(1)",
+  "java&#x09;script:alert(1)",
+  "&#106;avascript:alert(1)",
+  "javascript&colon;alert(1)",
+  "\u0001javascript:alert(1)",
+  "vbscript:msgbox(1)",
+  "data:text/html,<script>alert(1)</script>",
+  "data:image/png;base64,AAAA",
+  "//evil.test/x",
+  "/relative",
+  "https:",
+  "https://ok.test/\"onmouseover=\"alert(1)",
+  "ht&#x0A;tps://ok.test/"
+]
+
+const ATTRIBUTE_NAMES = [
+  "href",
+  "src",
+  "alt",
+  "title",
+  "HREF",
+  "onclick",
+  "onerror",
+  "onload",
+  "style",
+  "type",
+  "TYPE",
+  "encoding",
+  "xlink:href",
+  "xmlns",
+  "xmlns:xlink",
+  "class",
+  "id",
+  "srcdoc",
+  "formaction",
+  "action",
+  "data-x",
+  "color",
+  "face",
+  "size",
+  "=",
+  "\"",
+  "/"
+]
+
+const attributeValue: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...URLS) },
+  { weight: 1, arbitrary: fc.constantFrom("hidden", "text/html", "application/xhtml+xml", "TEXT/HTML", "red") },
+  { weight: 3, arbitrary: fc.array(text, { maxLength: 4 }).map((parts) => parts.join("")) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.constantFrom(...URLS), longRun, fc.constantFrom(...REFERENCES)).map((p) => p.join(""))
+  }
+)
+
+/** One attribute, quoted with `"`, `'` or not at all, or just a name. */
+export const attribute: fc.Arbitrary<string> = fc.tuple(
+  fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...ATTRIBUTE_NAMES) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[a-zA-Z:-]{1,8}$/) }
+  ),
+  fc.constantFrom("\"", "'", "", "none"),
+  attributeValue,
+  fc.constantFrom(" ", " ", " ", " ", "\n", "\t", "/", "\f", "")
+).map(([name, quote, value, sep]) => {
+  if (quote === "none") return `${sep}${name}`
+  if (quote === "") return `${sep}${name}=${value.replace(/[\s>]/g, "")}`
+  return `${sep}${name}=${quote}${value.split(quote).join("")}${quote}`
+})
+
+/** How an element is closed. */
+const closing = fc.constantFrom("proper", "proper", "proper", "none", "mismatched", "upper", "spaced", "unterminated")
+
+interface Tree {
+  readonly node: string
+  readonly nodes: string
+}
+
+const trees = fc.letrec<Tree>((tie) => ({
+  node: fc.oneof(
+    { depthIdentifier: "html", maxDepth: 6 },
+    { weight: 4, arbitrary: text },
+    { weight: 2, arbitrary: fc.constantFrom(...RAW_TOKENS) },
+    {
+      weight: 6,
+      arbitrary: fc.tuple(tagName, fc.array(attribute, { maxLength: 4 }), fc.boolean(), tie("nodes"), closing, tagName)
+        .map(([tag, attributes, selfClosing, children, close, other]) => {
+          const open = `<${tag}${attributes.join("")}${selfClosing ? " /" : ""}>`
+          switch (close) {
+            case "none":
+              return open + children
+            case "mismatched":
+              return `${open}${children}</${other}>`
+            case "upper":
+              return `${open}${children}</${tag.toUpperCase()}>`
+            case "spaced":
+              return `${open}${children}</${tag} foo="bar" >`
+            case "unterminated":
+              return `${open}${children}</${tag}`
+            default:
+              return `${open}${children}</${tag}>`
+          }
+        })
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(
+        fc.constantFrom("<!--", "<![CDATA[", "<?", "<!"),
+        tie("nodes"),
+        fc.constantFrom("-->", "]]>", ">", "--!>", "")
+      )
+        .map(([a, b, c]) => a + b + c)
+    }
+  ),
+  nodes: fc.array(tie("node"), { depthIdentifier: "html", maxLength: 6 }).map((parts) => parts.join(""))
+}))
+
+/** An HTML-like body. */
+export const htmlish: fc.Arbitrary<string> = fc.oneof(
+  { weight: 8, arbitrary: trees.nodes },
+  // plain text bodies (the fast path), and long text with a little markup in it (elision)
+  { weight: 1, arbitrary: fc.array(text, { maxLength: 20 }).map((parts) => parts.join("")) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(longRun, trees.node, longRun, trees.node, longRun).map((parts) => parts.join(""))
+  },
+  // arbitrary code units
+  { weight: 1, arbitrary: fc.string({ maxLength: 40, unit: "binary" }) }
+)
