@@ -9,7 +9,8 @@
 import { MapperConfig, Mapping } from "@parley/intercom"
 import { Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { createReadStream } from "node:fs"
+import { constants, createReadStream } from "node:fs"
+import { access } from "node:fs/promises"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
 import * as Output from "../Output.ts"
@@ -98,14 +99,41 @@ const reject = (
   error: string,
   input: unknown,
   issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>
-): string =>
-  JSON.stringify({
+): string => {
+  const entry = {
     line: raw.line,
     index: raw.index,
     path,
     error,
-    ...(issues !== undefined && issues.length > 1 ? { issues } : {}),
-    input
+    ...(issues !== undefined && issues.length > 1 ? { issues } : {})
+  }
+  try {
+    return JSON.stringify({ ...entry, input })
+  } catch {
+    // A record JSON.stringify cannot write back (nested beyond the stack): keep its text instead.
+    return JSON.stringify({ ...entry, input: raw.text.slice(0, MAX_RAW_INPUT), inputIsText: true })
+  }
+}
+
+/** Converts one parsed record; a record that makes the converter throw (e.g. nested beyond the stack) is a reject. */
+const convertSafely = (convert: (record: unknown) => Formats.Result, value: unknown): Formats.Result | string => {
+  try {
+    return convert(value)
+  } catch (e) {
+    return `cannot convert this record: ${e instanceof Error ? e.message : String(e)}`
+  }
+}
+
+/** Fails with the same error reading it would, before any output is opened (and so truncated). */
+const checkReadable = (input: string): Effect.Effect<void, Errors.FileError> =>
+  Shared.isStd(input) ? Effect.void : Effect.tryPromise({
+    try: () => access(input, constants.R_OK),
+    catch: (cause) =>
+      new Errors.FileError({
+        path: input,
+        operation: "read",
+        reason: cause instanceof Error ? cause.message : String(cause)
+      })
   })
 
 const run = Effect.fnUntraced(function*(args: Args) {
@@ -146,6 +174,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
   }
 
   const program = Effect.gen(function*() {
+    yield* checkReadable(args.input)
     const theSink = toStdout ? yield* Output.stdout : yield* Output.file(out!, { mode: "truncate", fsync: false })
     sink = theSink
     const rejectsSink = yield* Output.lazyFile(rejectsPath)
@@ -188,8 +217,10 @@ const run = Effect.fnUntraced(function*(args: Args) {
             from = detected
             convert = Formats.converter({ from: detected, to: args.to, mapper })
           }
-          const result = convert(value)
-          if (result._tag === "Ok") {
+          const result = convertSafely(convert, value)
+          if (typeof result === "string") {
+            rejects.push(reject(raw, "(root)", result, value))
+          } else if (result._tag === "Ok") {
             lines.push(JSON.stringify(result.value))
             messages += result.messages
           } else {
