@@ -21,29 +21,8 @@ import * as Report from "./report.ts"
 // The competitors, configured to Parley's Drift policy
 // -----------------------------------------------------------------------------
 
-/** The elements whose content Parley drops whole (the rest of its drop list has no content). */
-const DROP_CONTENT = [
-  "script",
-  "style",
-  "template",
-  "iframe",
-  "noscript",
-  "noembed",
-  "noframes",
-  "textarea",
-  "title",
-  "xmp",
-  "plaintext",
-  "object",
-  "embed",
-  "applet",
-  "svg",
-  "math",
-  "select",
-  "datalist",
-  "head",
-  "frameset"
-]
+/** The elements whose content Parley drops whole: sanitize-html drops the text of the same ones. */
+const DROP_CONTENT = [...Html.droppedElements]
 
 /** sanitize-html, as close to `Html.drift` as its options allow (differences in the README). */
 export const sanitizeHtmlOptions: sanitizeHtml.IOptions = {

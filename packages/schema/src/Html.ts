@@ -172,6 +172,23 @@ export const intercom: Policy = {
 export const sanitize = (html: string, policy: Policy = drift): string => internal.sanitize(html, policy)
 
 /**
+ * The elements `sanitize` drops whole, content included, under every policy: raw-text and template elements
+ * (`script`, `style`, `template`, `textarea`, `title`, ...), embedded content (`iframe`, `object`, ...), the
+ * namespace-confusion vectors `svg` and `math`, and document metadata. Every other disallowed element is
+ * unwrapped and keeps its text.
+ *
+ * @example
+ * ```ts
+ * import { Html } from "@parley/schema"
+ *
+ * Html.droppedElements.includes("script") // true
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const droppedElements: ReadonlyArray<string> = internal.DROP_TAGS
+
+/**
  * The plain text of an HTML body, for search and indexing: character references decoded, tags removed, the
  * content of script, style and the like dropped, block boundaries (`p`, `div`, `br`, `li`, headings, table rows,
  * ...) as single line breaks.

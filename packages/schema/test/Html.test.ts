@@ -718,3 +718,27 @@ describe("Html.sanitize properties", () => {
     same(Html.sanitize(t), Html.sanitize(`<!---->${t}`), "sanitize fast path")
   }, options)
 })
+
+describe("Html.droppedElements", () => {
+  // Where the parser puts "secret" inside the element (not void, not ignored in body content), sanitize drops it.
+  const holdsText = (tag: string): boolean => {
+    const fragment = parseFragment(`<${tag}>secret</${tag}>`)
+    const first = fragment.childNodes[0]
+    return first !== undefined && "tagName" in first && first.tagName === tag && first.childNodes.length > 0
+  }
+
+  it("is what sanitize drops whole, content included, under both policies", () => {
+    expect(Html.droppedElements).toContain("script")
+    expect(Html.droppedElements).toContain("svg")
+    const holding = Html.droppedElements.filter(holdsText)
+    expect(holding.length).toBeGreaterThan(10)
+    for (const tag of holding) {
+      for (const policy of [Html.drift, Html.intercom]) {
+        expect(Html.sanitize(`before <${tag}>secret</${tag}> after`, policy), tag).not.toContain("secret")
+      }
+    }
+    // An element not in the list is unwrapped and keeps its text.
+    expect(holdsText("span")).toBe(true)
+    expect(Html.sanitize("before <span>kept</span> after")).toBe("before kept after")
+  })
+})

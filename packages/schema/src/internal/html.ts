@@ -78,7 +78,7 @@ const BLOCK = 4 // kept block element
 const VOID = 5 // kept void element
 
 /** Elements whose content is never text a reader sees, or is a namespace-confusion vector: dropped whole. */
-const DROP_TAGS = [
+export const DROP_TAGS: ReadonlyArray<string> = [
   "script",
   "style",
   "template",
