@@ -1,65 +1,16 @@
 import { assert, layer } from "@effect/vitest"
 import { Drift } from "@parley/schema"
-import { Cause, Effect, Exit, Logger, Option, References, Tracer } from "effect"
-import { HttpClient } from "effect/http"
-import { inspect } from "node:util"
+import { Cause, Effect, Exit, Option } from "effect"
+import { capture, renderings } from "../../../test-support/capture.ts"
 import { DriftApiError, DriftError } from "../src/index.ts"
 import { makeClient, refusedUrl, Sandbox, SECRET, withFaults } from "./support.ts"
-
-/** Records every span (name, attributes, events, exit) and every log line a program produces. */
-const capture = () => {
-  const spans: Array<Tracer.NativeSpan> = []
-  const lines: Array<string> = []
-  const tracer = Tracer.make({
-    span(options) {
-      const span = new Tracer.NativeSpan(options)
-      spans.push(span)
-      return span
-    }
-  })
-  const logger = Logger.make((options) => {
-    lines.push(
-      `${options.logLevel} ${inspect(options.message, { depth: 10 })} ${Cause.pretty(options.cause)} ${
-        inspect(options.cause, { depth: 10 })
-      }`
-    )
-  })
-  const provide = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    effect.pipe(
-      Effect.withTracer(tracer),
-      // record every request and response header on the HTTP spans: the worst case for a leak
-      Effect.provideService(HttpClient.TracerHeaderFilter, () => true),
-      Effect.provideService(References.MinimumLogLevel, "All"),
-      Effect.provide(Logger.layer([logger]))
-    )
-  const dump = () =>
-    [
-      ...lines,
-      ...spans.flatMap((span) => [
-        span.name,
-        inspect([...span.attributes], { depth: 10 }),
-        JSON.stringify([...span.attributes].map(([k, v]) => [k, String(v)])),
-        inspect(span.events, { depth: 10 }),
-        "exit" in span.status ? `${inspect(span.status.exit, { depth: 10 })} ${String(span.status.exit)}` : ""
-      ])
-    ].join("\n")
-  return { spans, lines, provide, dump }
-}
-
-const renderings = (error: unknown): Array<string> => [
-  String(error),
-  (error as Error).message,
-  JSON.stringify(error),
-  inspect(error, { depth: 10 }),
-  Cause.pretty(Cause.fail(error))
-]
 
 layer(Sandbox.layer(), { excludeTestServices: true, timeout: "60 seconds" })("the token never leaks", (it) => {
   it.effect("from logs, span attributes, span events and error messages, across every outcome", () =>
     Effect.gen(function*() {
       const sandbox = yield* Sandbox
       assert.strictEqual(sandbox.token, SECRET)
-      const recorder = capture()
+      const recorder = capture({ allHeaders: true, successValues: true })
       const errors: Array<unknown> = []
       const run = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         Effect.gen(function*() {
