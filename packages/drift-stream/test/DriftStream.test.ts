@@ -213,6 +213,47 @@ describe("DriftStream against the sandbox", () => {
     }))
 })
 
+describe("DriftStream when a page keeps failing", () => {
+  it.live("ends with PageFailed naming the cursor to resume from; resuming after the fault completes once", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 200 })
+      const expected = yield* sandbox.admin.ids()
+      // Every list page from the third on times out (504), past the client's retry budget.
+      yield* sandbox.admin.setFaults({ pageTimeout: { fromPage: 3, delayMs: 1, mode: "504" } })
+      const layer = Layer.mergeAll(DriftStream.DriftStream.layer, Checkpoint.Checkpoint.layerMemory).pipe(
+        Layer.provideMerge(
+          DriftClient.DriftClient.layer({
+            token: Redacted.make(sandbox.token),
+            baseUrl: sandbox.url,
+            retry: { times: 2, baseDelay: "1 millis", maxDelay: "5 millis" },
+            rateLimit: false
+          }).pipe(Layer.provide(FetchHttpClient.layer))
+        )
+      )
+      const written: Array<number> = []
+      const run = DriftStream.runExport({
+        pageSize: 20,
+        resume: true,
+        write: (threads) => Effect.sync(() => void written.push(...threads.map((t) => t.conversation.id)))
+      })
+      yield* Effect.gen(function*() {
+        const failed = yield* Effect.flip(run)
+        if (failed._tag !== "PageFailed") throw new Error(`expected PageFailed, got ${failed._tag}`)
+        expect(failed.cursor).not.toBeNull()
+        expect(failed.message).toContain(`cursor ${failed.cursor}`)
+        expect(failed.message).toContain("Resume from")
+        expect(written.length).toBe(40)
+        // The checkpoint stands at the page that failed.
+        const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
+        expect(Option.map(saved, (s) => s.state.cursor)).toStrictEqual(Option.some(failed.cursor))
+        yield* sandbox.admin.setFaults({})
+        const resumed = yield* run
+        expect(resumed.resumed).toBe(true)
+      }).pipe(Effect.provide(layer))
+      expectExactlyOnce(written, expected)
+    }))
+})
+
 describe("DriftStream crash and resume", () => {
   it.live(
     "a child process killed (SIGKILL) at random points and resumed writes every conversation exactly once",
