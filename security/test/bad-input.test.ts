@@ -382,7 +382,7 @@ describe("bad input", () => {
         const dir = tempDir()
         const out = Path.join(dir, "out.ndjson")
         const input = `${good(1)}\n${good(2)}\n${good(3).slice(0, 50)}`
-        const ran = yield* runCli(["convert", "-", "--to", "intercom", "--out", out], {}, input)
+        const ran = yield* runCli(["convert", "-", "--to", "intercom", "--out", out], { input })
         expect(ran.code).toBe(3)
         const lines = readLines(out)
         expect(lines.map((l) => Number((JSON.parse(l) as { id: string }).id))).toEqual([1, 2])

@@ -160,7 +160,7 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
         const sandboxBefore = yield* sandbox.admin.stats()
         const run = yield* runCli(
           ["export", "--to", "intercom", "--out", out, "--checkpoint", checkpoint, "--concurrency", "16", "--json"],
-          clientEnv(proxy.url)
+          { env: clientEnv(proxy.url) }
         )
         const proxyAfter = proxy.stats()
         const injected = faultsSince(sandboxBefore, yield* sandbox.admin.stats())
@@ -228,8 +228,8 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
           const target = done + 1 + Math.floor(random() * (reference.size - done) * 0.5)
           const extraMs = Math.floor(random() * 40)
           const runArgs = kill === 0 ? args : [...args, "--resume"]
-          const child = spawnCli(runArgs, env)
-          const waiting = yield* Effect.forkChild(wait(child, runArgs))
+          const child = spawnCli(runArgs, { env: env })
+          const waiting = yield* Effect.forkChild(wait(child, { args: runArgs }))
           let finished = false
           while (!finished) {
             yield* Effect.sleep("15 millis")
@@ -245,7 +245,7 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
           kills.push(`${ran.signal ?? `exit ${ran.code}`} at ${countLines(out)} lines (target ${target})`)
           expect(ran.signal, `run ${kill} ended before the kill: ${ran.stderr}`).toBe("SIGKILL")
         }
-        const last = yield* runCli([...args, "--resume"], env)
+        const last = yield* runCli([...args, "--resume"], { env })
         runs.push(last)
         expect(last.code, last.stderr).toBe(0)
         const result = verify(out, reference)

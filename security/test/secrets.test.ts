@@ -207,7 +207,9 @@ describe("the token never leaks", () => {
         for (const [name, mode, extra, code] of cases) {
           if (mode !== undefined) echo.setMode(mode)
           const out = Path.join(dir, `${name.replaceAll(" ", "-")}.ndjson`)
-          const ran = yield* runCli(["export", "--to", "intercom", "--out", out, "--json"], cliEnv(echo.url, extra))
+          const ran = yield* runCli(["export", "--to", "intercom", "--out", out, "--json"], {
+            env: cliEnv(echo.url, extra)
+          })
           transcript.add(`export ${name}: stdout`, ran.stdout)
           transcript.add(`export ${name}: stderr`, ran.stderr)
           expect(ran.code, `${name}: ${ran.stderr}`).toBe(code)
@@ -245,15 +247,15 @@ describe("the token never leaks", () => {
           "--json"
         ]
         const env = cliEnv(sandbox.url, { DRIFT_RETRY_TIMES: "8" })
-        const child = spawnCli(args, env)
-        const first = yield* Effect.forkChild(wait(child, args))
+        const child = spawnCli(args, { env: env })
+        const first = yield* Effect.forkChild(wait(child, { args }))
         while (child.exitCode === null && countLines(out) < 100) yield* Effect.sleep("10 millis")
         child.kill("SIGKILL")
         const killed = yield* Fiber.join(first)
         transcript.add("killed export stdout", killed.stdout)
         transcript.add("killed export stderr", killed.stderr)
         transcript.addFile(checkpoint)
-        const resumed = yield* runCli([...args.filter((a) => a !== "--json"), "--resume"], env)
+        const resumed = yield* runCli([...args.filter((a) => a !== "--json"), "--resume"], { env })
         transcript.add("resumed export stdout", resumed.stdout)
         transcript.add("resumed export stderr", resumed.stderr)
         expect(resumed.code, resumed.stderr).toBe(0)
@@ -261,7 +263,7 @@ describe("the token never leaks", () => {
         // A wrong token (which contains the right one) is refused with a clear line that repeats neither.
         const wrong = yield* runCli(
           ["export", "--out", Path.join(dir, "wrong.ndjson")],
-          cliEnv(sandbox.url, { DRIFT_TOKEN: `${TOKEN}-wrong` })
+          { env: cliEnv(sandbox.url, { DRIFT_TOKEN: `${TOKEN}-wrong` }) }
         )
         transcript.add("wrong token stdout", wrong.stdout)
         transcript.add("wrong token stderr", wrong.stderr)

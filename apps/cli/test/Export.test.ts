@@ -108,7 +108,7 @@ describe("parley export", () => {
         const args = ["export", "--out", out, "--page-size", "10", "--concurrency", "2", "--to", "intercom-2.11"]
         const env = driftEnv(sandbox.url, sandbox.token)
         const child = spawnCli(args, { env })
-        const done = yield* Effect.forkChild(wait(child))
+        const done = yield* Effect.forkChild(wait(child, { args }))
         // Kill it once a few pages are checkpointed.
         yield* Effect.gen(function*() {
           for (;;) {

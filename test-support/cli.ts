@@ -1,0 +1,82 @@
+/**
+ * Runs the `parley` binary (`apps/cli/src/bin.ts`, from source: Node strips the types) as a child process, the
+ * way users run it. Shared by the CLI's tests and the security suite.
+ */
+import { Effect } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+/** The binary. */
+export const BIN = fileURLToPath(new URL("../apps/cli/src/bin.ts", import.meta.url))
+
+/** What a run produced. */
+export interface Ran {
+  readonly args: ReadonlyArray<string>
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly durationMs: number
+}
+
+/** How to run it: extra environment (`undefined` removes a variable), working directory, standard input. */
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>
+  readonly cwd?: string
+  readonly input?: string
+}
+
+/** This process's environment without any Drift or Parley setting or `CI`, plus `env`. */
+export const environment = (env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
+  const base: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith("DRIFT_") && !k.startsWith("PARLEY_") && k !== "CI") base[k] = v
+  }
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete base[k]
+    else base[k] = v
+  }
+  return base
+}
+
+/** Starts `parley ...args`. */
+export const spawnCli = (args: ReadonlyArray<string>, options: RunOptions = {}): ChildProcess =>
+  spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: environment(options.env),
+    stdio: ["pipe", "pipe", "pipe"]
+  })
+
+/** Collects a child's output until it exits (killed with SIGKILL if the fiber is interrupted first). */
+export const wait = (
+  child: ChildProcess,
+  options: { readonly args?: ReadonlyArray<string>; readonly input?: string } = {}
+): Effect.Effect<Ran> =>
+  Effect.callback<Ran>((resume) => {
+    const started = performance.now()
+    let stdout = ""
+    let stderr = ""
+    child.stdout!.setEncoding("utf8").on("data", (c: string) => (stdout += c))
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c))
+    child.on("close", (code, signal) =>
+      resume(Effect.succeed({
+        args: options.args ?? [],
+        code,
+        signal,
+        stdout,
+        stderr,
+        durationMs: performance.now() - started
+      })))
+    child.stdin!.on("error", () => undefined)
+    if (options.input !== undefined) child.stdin!.end(options.input)
+    else child.stdin!.end()
+    return Effect.sync(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+    })
+  })
+
+/** Runs `parley ...args` to its end. */
+export const runCli = (args: ReadonlyArray<string>, options: RunOptions = {}): Effect.Effect<Ran> =>
+  Effect.suspend(() =>
+    wait(spawnCli(args, options), { args, ...(options.input === undefined ? {} : { input: options.input }) })
+  )
