@@ -1,8 +1,8 @@
 /**
- * Starts the Drift sandbox (`apps/sandbox`) as a child process for integration tests, on an ephemeral loopback
+ * Starts the Drift sandbox (`packages/drift-sandbox`) as a child process for integration tests, on an ephemeral loopback
  * port, and stops it when the scope closes.
  *
- * Packages never import apps, so tests run the real sandbox binary (`node apps/sandbox/src/bin.ts --port 0
+ * Packages never import apps, so tests run the real sandbox binary (`node packages/drift-sandbox/src/bin.ts --port 0
  * --json`) and talk to it over HTTP, like any Drift client would.
  *
  * @example
@@ -25,9 +25,9 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
 /** The sandbox's command line, resolved from this file so the helper works from any package. */
-const BIN = fileURLToPath(new URL("../apps/sandbox/src/bin.ts", import.meta.url))
+const BIN = fileURLToPath(new URL("../packages/drift-sandbox/src/bin.ts", import.meta.url))
 
-/** Fault settings, as `PUT /_sandbox/faults` takes them (see apps/sandbox/README.md). Absent = off. */
+/** Fault settings, as `PUT /_sandbox/faults` takes them (see packages/drift-sandbox/README.md). Absent = off. */
 export interface SandboxFaults {
   readonly seed?: number
   readonly rateLimit?: { readonly perSecond: number; readonly burst?: number; readonly retryAfter?: boolean }
@@ -178,7 +178,7 @@ const stop = (child: ChildProcess) =>
   })
 
 /**
- * Spawns the sandbox (`node apps/sandbox/src/bin.ts --port 0 --json ...`), waits for the JSON line it prints
+ * Spawns the sandbox (`node packages/drift-sandbox/src/bin.ts --port 0 --json ...`), waits for the JSON line it prints
  * when it listens, applies `faults`, and returns its URL, tokens and admin surface. The process is stopped
  * (SIGTERM, then SIGKILL after 5 s) when the scope closes; it also exits on its own if this process dies.
  */

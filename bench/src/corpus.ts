@@ -341,7 +341,7 @@ export const byteSize = (bodies: ReadonlyArray<string>): number => {
 // Drift wire data, as the sandbox serves it
 // -----------------------------------------------------------------------------
 
-/** A seeded sandbox workspace (the same data `apps/sandbox` serves for that seed and size). */
+/** A seeded sandbox workspace (the same data `packages/drift-sandbox` serves for that seed and size). */
 export const workspace = (conversations: number, seed = 1): Store.Workspace =>
   new Store.Workspace({ seed, conversations })
 

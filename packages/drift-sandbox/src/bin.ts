@@ -4,7 +4,7 @@
  *
  * ```sh
  * pnpm --filter @parley/drift-sandbox start -- --conversations 10000 --error-rate 0.05
- * node apps/sandbox/src/bin.ts --port 0 --json   # prints {"url":"http://127.0.0.1:PORT","token":"...","conversations":N}
+ * node packages/drift-sandbox/src/bin.ts --port 0 --json   # prints {"url":"http://127.0.0.1:PORT","token":"...","conversations":N}
  * ```
  *
  * @since 0.1.0
