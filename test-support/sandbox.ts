@@ -27,7 +27,34 @@ import { fileURLToPath } from "node:url"
 /** The sandbox's command line, resolved from this file so the helper works from any package. */
 const BIN = fileURLToPath(new URL("../packages/drift-sandbox/src/bin.ts", import.meta.url))
 
-/** Fault settings, as `PUT /_sandbox/faults` takes them (see packages/drift-sandbox/README.md). Absent = off. */
+/**
+ * One deterministic fault rule (`Faults.ScheduledFault` in packages/drift-sandbox): the fault, the requests it sees
+ * (`method`, `path` with `:name` segments, `attempts` of the same request), and which of them it hits: `nth`
+ * (1-based), `every` Kth, or a `rate` keyed by the request and its attempt number (never by arrival order); none of
+ * the three: all it sees.
+ */
+export interface ScheduledFault {
+  readonly fault: "latency" | "rateLimit" | "pageTimeout" | "serverError" | "truncate" | "malformed"
+  readonly method?: "GET" | "POST"
+  readonly path?: string
+  readonly attempts?: ReadonlyArray<number>
+  readonly nth?: ReadonlyArray<number>
+  readonly every?: number
+  readonly rate?: number
+  readonly status?: 500 | 502 | 503 | 504
+  readonly retryAfter?: number
+  readonly ms?: number
+  readonly mode?: "504" | "hang"
+  readonly kind?: "html" | "string-ids" | "xssi"
+}
+
+/**
+ * Fault settings, as `PUT /_sandbox/faults` takes them (see packages/drift-sandbox/README.md). Absent = off.
+ *
+ * A test that asserts a fault happened uses `schedule` (deterministic on any machine); the rate fields and the
+ * leaky bucket are random or speed-dependent, for demos and soak runs (a rate-limit test that uses the bucket
+ * drains it so slowly, e.g. `perSecond: 0.001`, that overflow does not depend on speed).
+ */
 export interface SandboxFaults {
   readonly seed?: number
   readonly rateLimit?: { readonly perSecond: number; readonly burst?: number; readonly retryAfter?: boolean }
@@ -42,6 +69,7 @@ export interface SandboxFaults {
     readonly delayMs?: number
     readonly mode?: "504" | "hang"
   }
+  readonly schedule?: ReadonlyArray<ScheduledFault>
 }
 
 /** `GET /_sandbox/stats`. */
@@ -56,6 +84,8 @@ export interface SandboxStats {
     readonly malformed: number
   }
   readonly serverErrorsByStatus: { readonly [status: string]: number }
+  /** Faults injected by each rule of `schedule`, by index (since the settings were set). */
+  readonly scheduled: ReadonlyArray<number>
   /** Conversations now (seeded and created). */
   readonly conversations: number
   /** The sandbox process's memory. */

@@ -4,9 +4,9 @@
  * | route | what it does |
  * | --- | --- |
  * | `GET /_sandbox/faults` | the fault settings in force |
- * | `PUT /_sandbox/faults` | replaces them (JSON body, see {@link Faults.FaultSettings}; `{}` switches all off) |
+ * | `PUT /_sandbox/faults` | replaces them (JSON body, see {@link Faults.FaultSettings}, its `schedule` for deterministic faults; `{}` switches all off) |
  * | `GET /_sandbox/ids` | `{ ids, count }`: every conversation id, most recently updated first |
- * | `GET /_sandbox/stats` | `{ requests, faults, serverErrorsByStatus, conversations, memory }` |
+ * | `GET /_sandbox/stats` | `{ requests, faults, serverErrorsByStatus, scheduled, conversations, memory }` |
  * | `POST /_sandbox/touch` | `{ id }`: bumps the conversation's `updatedAt` as a new message would |
  *
  * @since 0.1.0

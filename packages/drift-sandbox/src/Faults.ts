@@ -21,7 +21,28 @@
  *    the JSON behind an XSSI prefix (`)]}',`).
  *
  * Decisions are drawn from a PRNG seeded with `(seed, request number)`, so the same sequence of requests meets
- * the same faults on every run (the rate limit alone depends on the wall clock). `/_sandbox/*`,
+ * the same faults on every run (the rate limit alone depends on the wall clock). These random modes are for demos,
+ * fuzzing and soak runs: under concurrency the arrival order, and so which request meets which fault, changes from
+ * run to run.
+ *
+ * **Deterministic faults** (`schedule`, for tests that assert a fault happened): a list of rules, each naming one
+ * fault and the requests it hits, decided when a request arrives, before any other fault:
+ *
+ * - which requests a rule sees: `method`, `path` (exact; a `:name` segment matches any one segment, as in
+ *   `/conversations/:id/messages`), `attempts` (attempt numbers of the same request, i.e. the same method, path
+ *   and query, counted since the settings were set: `[1]` hits first attempts only, so every retry gets through);
+ * - which of those it hits (at most one of): `nth` (the Nth, Mth request the rule saw: `[3, 7]`), `every` (every
+ *   Kth), `rate` (a seeded fraction keyed by `(seed, rule, method + path + query, attempt)`, not by arrival
+ *   order, so the same request meets the same fault whatever the concurrency); none of them: every request it sees;
+ * - what the fault does: `status` (`serverError`, default 500), `retryAfter` (`rateLimit`: send
+ *   `Retry-After: <seconds>`; default none), `ms` (`latency`, default 100; `pageTimeout`: the wait before the 504,
+ *   default 3000), `mode` (`pageTimeout`: `504` or `hang`), `kind` (`malformed`: `html`, `string-ids`, `xssi`;
+ *   default `html`). `pageTimeout` rules only hit `GET /conversations/list`; `truncate` and `malformed` only a 200
+ *   with a body.
+ *
+ * A rule's hit is spent even when an earlier stage answered the request (a scheduled 502 behind a 429 of the
+ * bucket is not injected, nor counted). A scheduled 429 does not take a slot of the rate-limit bucket. `stats.scheduled[i]` counts the faults rule `i`
+ * injected. The rule counters and attempt numbers start again when the settings are set. `/_sandbox/*`,
  * `/openapi.json` and `/docs` are never faulted.
  *
  * @example
@@ -31,7 +52,15 @@
  *
  * const program = Effect.gen(function*() {
  *   const faults = yield* Faults.Faults
+ *   // Random, for a demo: 5% 5xx and a rate limit.
  *   yield* faults.set({ errorRate: 0.05, rateLimit: { perSecond: 10, retryAfter: true } })
+ *   // Deterministic, for a test: the 2nd and 5th list requests answer 429, every 10th request 502.
+ *   yield* faults.set({
+ *     schedule: [
+ *       { fault: "rateLimit", path: "/conversations/list", nth: [2, 5] },
+ *       { fault: "serverError", status: 502, every: 10 }
+ *     ]
+ *   })
  * })
  * ```
  *
@@ -44,6 +73,82 @@ import { hash, Prng } from "./Seed.ts"
 
 const Rate = Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
 const NonNegative = Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))
+
+/**
+ * The faults a {@link ScheduledFault} can inject (the stage names of the module documentation).
+ *
+ * @since 0.2.0
+ */
+export const FaultKind = Schema.Literals([
+  "latency",
+  "rateLimit",
+  "pageTimeout",
+  "serverError",
+  "truncate",
+  "malformed"
+])
+
+/**
+ * @since 0.2.0
+ */
+export type FaultKind = typeof FaultKind.Type
+
+const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+
+/**
+ * One deterministic fault rule: the fault, the requests it sees, and which of them it hits (see the module
+ * documentation).
+ *
+ * @example
+ * ```ts
+ * import { Faults } from "@parley/drift-sandbox"
+ *
+ * // The first attempt at every third message page answers 503; the retry gets through.
+ * const rule: Faults.ScheduledFault = {
+ *   fault: "serverError",
+ *   status: 503,
+ *   path: "/conversations/:id/messages",
+ *   attempts: [1],
+ *   every: 3
+ * }
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const ScheduledFault = Schema.Struct({
+  fault: FaultKind,
+  /** Only requests with this method. */
+  method: Schema.optionalKey(Schema.Literals(["GET", "POST"])),
+  /** Only requests to this path: exact, but a `:name` segment matches any one segment. */
+  path: Schema.optionalKey(Schema.String.check(Schema.isStartingWith("/"))),
+  /** Only these attempts (1-based) of the same request (method, path and query). */
+  attempts: Schema.optionalKey(Schema.Array(Positive)),
+  /** Hits the Nth requests the rule sees (1-based). */
+  nth: Schema.optionalKey(Schema.Array(Positive)),
+  /** Hits every Kth request the rule sees. */
+  every: Schema.optionalKey(Positive),
+  /** Hits a seeded fraction, keyed by the request and its attempt number (not the arrival order). */
+  rate: Schema.optionalKey(Rate),
+  /** `serverError`: the status (default 500). */
+  status: Schema.optionalKey(Schema.Literals([500, 502, 503, 504])),
+  /** `rateLimit`: send `Retry-After` with these seconds (default: no header, as Drift). */
+  retryAfter: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** `latency`: the delay (default 100); `pageTimeout`: the wait before the 504 (default 3000). */
+  ms: Schema.optionalKey(NonNegative),
+  /** `pageTimeout`: answer 504 after `ms` (default), or never answer. */
+  mode: Schema.optionalKey(Schema.Literals(["504", "hang"])),
+  /** `malformed`: which malformation (default `html`). */
+  kind: Schema.optionalKey(Schema.Literals(["html", "string-ids", "xssi"]))
+}).check(Schema.makeFilter((rule) => {
+  const selectors = (["nth", "every", "rate"] as const).filter((k) => rule[k] !== undefined)
+  return selectors.length <= 1 ||
+    `a rule takes at most one of nth, every and rate, got ${selectors.join(" and ")}; split it into two rules`
+}))
+
+/**
+ * @since 0.2.0
+ */
+export type ScheduledFault = typeof ScheduledFault.Type
 
 /**
  * The fault settings, as `PUT /_sandbox/faults` takes them and `GET /_sandbox/faults` returns them. Every key is
@@ -72,7 +177,9 @@ export const FaultSettings = Schema.Struct({
     rate: Schema.optionalKey(Rate),
     delayMs: Schema.optionalKey(NonNegative),
     mode: Schema.optionalKey(Schema.Literals(["504", "hang"]))
-  }))
+  })),
+  /** Deterministic faults, for tests (see {@link ScheduledFault}). */
+  schedule: Schema.optionalKey(Schema.Array(ScheduledFault))
 })
 
 /**
@@ -98,6 +205,8 @@ export interface FaultStats {
   }
   /** Injected 5xx answers by status. */
   readonly serverErrorsByStatus: { readonly [status: string]: number }
+  /** Faults injected by each rule of `schedule`, by index (since the settings were set). */
+  readonly scheduled: ReadonlyArray<number>
 }
 
 const DEFAULT_ERROR_STATUSES: ReadonlyArray<500 | 502 | 503 | 504> = [500, 502, 503]
@@ -131,6 +240,27 @@ const sleep = (ms: number) => Effect.interruptible(Effect.sleep(ms))
 const MALFORMED_HTML =
   "<!DOCTYPE html><html><head><title>Drift</title></head><body><p>Something went wrong. Please try again.</p></body></html>\n"
 
+const DEFAULT_SCHEDULED_LATENCY_MS = 100
+
+/** FNV-1a over the UTF-16 code units: keys a request for the keyed PRNG. */
+const hashString = (text: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+const pathMatches = (pattern: string, path: string): boolean => {
+  if (pattern === path) return true
+  const want = pattern.split("/")
+  const got = path.split("/")
+  return want.length === got.length && want.every((segment, i) => segment.startsWith(":") || segment === got[i])
+}
+
+/** The rules of a schedule that fire for one request, first rule per fault. */
+type Fired = Partial<
+  Record<FaultKind, { readonly index: number; readonly rule: ScheduledFault; readonly draw: number }>
+>
+
 /**
  * The fault injector: its settings, its counters, and the middleware that applies it.
  *
@@ -138,7 +268,10 @@ const MALFORMED_HTML =
  */
 export class Faults extends Context.Service<Faults, {
   readonly get: Effect.Effect<FaultSettings>
-  /** Replaces the settings (absent keys switch faults off) and empties the rate-limit bucket. */
+  /**
+   * Replaces the settings (absent keys switch faults off), empties the rate-limit bucket and starts the
+   * schedule's counters and attempt numbers again.
+   */
   readonly set: (settings: FaultSettings) => Effect.Effect<void>
   readonly stats: Effect.Effect<FaultStats>
   /** Wraps an HTTP app; requests to `/_sandbox/*`, `/openapi.json` and `/docs` pass through untouched. */
@@ -171,6 +304,47 @@ export const make = Effect.fn("Faults.make")(function*(options: {
   const counts = { latency: 0, rateLimited: 0, pageTimeout: 0, serverError: 0, truncated: 0, malformed: 0 }
   const byStatus: Record<string, number> = {}
   let requests = 0
+  // The schedule's state: requests seen and faults injected per rule, attempts per request key.
+  let seen: Array<number> = []
+  let injected: Array<number> = []
+  let attemptsByKey = new Map<string, number>()
+  const resetSchedule = () => {
+    const rules = settings.schedule?.length ?? 0
+    seen = Array.from({ length: rules }, () => 0)
+    injected = Array.from({ length: rules }, () => 0)
+    attemptsByKey = new Map()
+  }
+  resetSchedule()
+
+  /** Decides, on arrival, which rules of the schedule hit this request. */
+  const scheduled = (method: string, url: URL): Fired => {
+    const rules = settings.schedule
+    if (rules === undefined || rules.length === 0) return {}
+    const key = `${method} ${url.pathname}${url.search}`
+    const attempt = (attemptsByKey.get(key) ?? 0) + 1
+    attemptsByKey.set(key, attempt)
+    const fired: Fired = {}
+    rules.forEach((rule, index) => {
+      if (rule.method !== undefined && rule.method !== method) return
+      if (rule.path !== undefined && !pathMatches(rule.path, url.pathname)) return
+      if (rule.attempts !== undefined && !rule.attempts.includes(attempt)) return
+      const count = ++seen[index]!
+      const rng = new Prng(hash(settings.seed ?? options.seed, index, hashString(key), attempt))
+      const chance = rng.next()
+      const hit = rule.nth !== undefined
+        ? rule.nth.includes(count)
+        : rule.every !== undefined
+        ? count % rule.every === 0
+        : rule.rate !== undefined
+        ? chance < rule.rate
+        : true
+      if (hit && fired[rule.fault] === undefined) fired[rule.fault] = { index, rule, draw: rng.next() }
+    })
+    return fired
+  }
+  const applied = (fired: Fired[FaultKind]) => {
+    if (fired !== undefined) injected[fired.index] = (injected[fired.index] ?? 0) + 1
+  }
 
   /** Returns the seconds to wait when the request does not fit in the bucket, else `undefined`. */
   const overLimit = (now: number): number | undefined => {
@@ -188,19 +362,26 @@ export const make = Effect.fn("Faults.make")(function*(options: {
 
   const transformBody = (
     response: HttpServerResponse.HttpServerResponse,
-    draws: { truncate: number; cut: number; malformed: number; kind: number }
+    draws: { truncate: number; cut: number; malformed: number; kind: number },
+    fired: Fired
   ): HttpServerResponse.HttpServerResponse => {
     const body = response.body
     if (response.status !== 200 || !(body instanceof HttpBody.Uint8Array) || body.body.length < 2) return response
-    if (settings.truncateRate !== undefined && draws.truncate < settings.truncateRate) {
+    const truncate = fired.truncate
+    if (truncate !== undefined || (settings.truncateRate !== undefined && draws.truncate < settings.truncateRate)) {
       counts.truncated++
-      const cut = 1 + Math.floor(draws.cut * (body.body.length - 1))
+      applied(truncate)
+      const cut = 1 + Math.floor((truncate?.draw ?? draws.cut) * (body.body.length - 1))
       return HttpServerResponse.setBody(response, HttpBody.uint8Array(body.body.slice(0, cut), body.contentType))
     }
-    if (settings.malformedRate !== undefined && draws.malformed < settings.malformedRate) {
+    const malformed = fired.malformed
+    if (malformed !== undefined || (settings.malformedRate !== undefined && draws.malformed < settings.malformedRate)) {
       counts.malformed++
+      applied(malformed)
       const text = new TextDecoder().decode(body.body)
-      const kind = Math.floor(draws.kind * 3)
+      const kind = malformed === undefined
+        ? Math.floor(draws.kind * 3)
+        : ({ html: 0, "string-ids": 1, xssi: 2 } as const)[malformed.rule.kind ?? "html"]
       if (kind === 0) return HttpServerResponse.setBody(response, HttpBody.text(MALFORMED_HTML, "text/html"))
       if (kind === 1 && /"id":\d/.test(text)) {
         return HttpServerResponse.setBody(
@@ -235,15 +416,32 @@ export const make = Effect.fn("Faults.make")(function*(options: {
         kind: rng.next()
       }
       const current = settings
+      const fired = scheduled(request.method, url)
 
-      if (current.latency !== undefined) {
-        const ms = current.latency.ms + Math.floor(draws.latency * (current.latency.jitterMs ?? 0))
-        if (ms > 0) {
-          counts.latency++
-          yield* sleep(ms)
-        }
+      const randomLatency = current.latency === undefined
+        ? 0
+        : current.latency.ms + Math.floor(draws.latency * (current.latency.jitterMs ?? 0))
+      const latency = Math.max(
+        randomLatency,
+        fired.latency?.rule.ms ?? (fired.latency ? DEFAULT_SCHEDULED_LATENCY_MS : 0)
+      )
+      if (latency > 0) {
+        counts.latency++
+        applied(fired.latency)
+        yield* sleep(latency)
       }
 
+      if (fired.rateLimit !== undefined) {
+        counts.rateLimited++
+        applied(fired.rateLimit)
+        const seconds = fired.rateLimit.rule.retryAfter
+        return envelope(
+          429,
+          "rate_limit_exceeded",
+          "Too many requests, slow down",
+          seconds === undefined ? undefined : { "retry-after": String(seconds) }
+        )
+      }
       const retryAfter = overLimit(yield* Clock.currentTimeMillis)
       if (retryAfter !== undefined) {
         counts.rateLimited++
@@ -255,30 +453,40 @@ export const make = Effect.fn("Faults.make")(function*(options: {
         )
       }
 
-      const timeout = current.pageTimeout
-      if (timeout !== undefined && request.method === "GET" && url.pathname === "/conversations/list") {
+      if (request.method === "GET" && url.pathname === "/conversations/list") {
+        const timeout = current.pageTimeout
         const page = Cursor.pageOf(url.searchParams.get("next") ?? undefined)
-        const deep = timeout.fromPage !== undefined && page !== undefined && page >= timeout.fromPage
-        if (deep || (timeout.rate !== undefined && draws.pageTimeout < timeout.rate)) {
+        const deep = timeout?.fromPage !== undefined && page !== undefined && page >= timeout.fromPage
+        const random = timeout?.rate !== undefined && draws.pageTimeout < timeout.rate
+        const rule = fired.pageTimeout?.rule
+        if (rule !== undefined || deep || random) {
           counts.pageTimeout++
-          if (timeout.mode === "hang") return yield* Effect.interruptible(Effect.never)
-          yield* sleep(timeout.delayMs ?? DEFAULT_PAGE_TIMEOUT_MS)
+          applied(fired.pageTimeout)
+          const mode = rule !== undefined ? rule.mode : timeout?.mode
+          if (mode === "hang") return yield* Effect.interruptible(Effect.never)
+          yield* sleep(
+            rule !== undefined ? rule.ms ?? DEFAULT_PAGE_TIMEOUT_MS : timeout?.delayMs ?? DEFAULT_PAGE_TIMEOUT_MS
+          )
           return serverError(504)
         }
       }
 
-      if (current.errorRate !== undefined && draws.error < current.errorRate) {
+      const scheduledError = fired.serverError
+      if (scheduledError !== undefined || (current.errorRate !== undefined && draws.error < current.errorRate)) {
         const statuses = current.errorStatuses !== undefined && current.errorStatuses.length > 0
           ? current.errorStatuses
           : DEFAULT_ERROR_STATUSES
-        const status = statuses[Math.floor(draws.status * statuses.length)]!
+        const status = scheduledError !== undefined
+          ? scheduledError.rule.status ?? 500
+          : statuses[Math.floor(draws.status * statuses.length)]!
         counts.serverError++
+        applied(scheduledError)
         byStatus[status] = (byStatus[status] ?? 0) + 1
         return serverError(status)
       }
 
       const response = yield* app
-      return transformBody(response, draws)
+      return transformBody(response, draws, fired)
     })
 
   return Faults.of({
@@ -289,8 +497,14 @@ export const make = Effect.fn("Faults.make")(function*(options: {
           settings = next
           bucketLevel = 0
           bucketTime = now
+          resetSchedule()
         })),
-    stats: Effect.sync(() => ({ requests, faults: { ...counts }, serverErrorsByStatus: { ...byStatus } })),
+    stats: Effect.sync(() => ({
+      requests,
+      faults: { ...counts },
+      serverErrorsByStatus: { ...byStatus },
+      scheduled: [...injected]
+    })),
     middleware
   })
 })

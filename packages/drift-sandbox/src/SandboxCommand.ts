@@ -3,9 +3,9 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import type { FaultSettings } from "./Faults.ts"
+import { type FaultSettings, ScheduledFault } from "./Faults.ts"
 import * as Sandbox from "./Sandbox.ts"
 
 const optionalInt = (name: string, description: string) =>
@@ -74,6 +74,13 @@ export const flags = {
     Flag.optional
   ),
   faultSeed: optionalInt("fault-seed", "Seed of the fault decisions (default: --seed)"),
+  faultSchedule: Flag.String("fault-schedule").pipe(
+    Flag.withDescription(
+      "Deterministic faults as a JSON array of rules, e.g. '[{\"fault\":\"serverError\",\"nth\":[3,7]}]'"
+    ),
+    Flag.withSchema(Schema.fromJsonString(Schema.Array(ScheduledFault))),
+    Flag.optional
+  ),
   json: Flag.Boolean("json").pipe(
     Flag.withDescription("Print one JSON line {url, token, conversations} on start"),
     Flag.withDefault(false)
@@ -136,7 +143,8 @@ export const faultSettings = (args: Parsed): FaultSettings => {
       : {}),
     ...(Option.isSome(args.truncateRate) ? { truncateRate: args.truncateRate.value } : {}),
     ...(Option.isSome(args.malformedRate) ? { malformedRate: args.malformedRate.value } : {}),
-    ...(pageTimeout !== undefined ? { pageTimeout } : {})
+    ...(pageTimeout !== undefined ? { pageTimeout } : {}),
+    ...(Option.isSome(args.faultSchedule) ? { schedule: args.faultSchedule.value } : {})
   }
 }
 

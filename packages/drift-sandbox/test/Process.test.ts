@@ -96,17 +96,33 @@ describe("the sandbox process (test-support/sandbox.ts)", () => {
 
   it.live("takes fault flags on the command line", () =>
     Effect.gen(function*() {
+      const schedule = [{ fault: "serverError", path: "/conversations/stats", nth: [1], status: 502 }] as const
       const sandbox = yield* startSandbox({
         conversations: 100,
-        extraArgs: ["--rate-limit", "1", "--burst", "1", "--retry-after", "--token", "other-token"]
+        // A bucket that drains one request per 1,000 s: the second request overflows on any machine.
+        extraArgs: [
+          "--rate-limit",
+          "0.001",
+          "--burst",
+          "1",
+          "--retry-after",
+          "--fault-schedule",
+          JSON.stringify(schedule),
+          "--token",
+          "other-token"
+        ]
       })
       assert.strictEqual(sandbox.token, "other-token")
-      const first = yield* call(`${sandbox.url}/users/list`, { token: sandbox.token })
+      const stats = yield* call(`${sandbox.url}/conversations/stats`, { token: sandbox.token })
       const second = yield* call(`${sandbox.url}/users/list`, { token: sandbox.token })
-      assert.strictEqual(first.status, 200)
+      assert.strictEqual(stats.status, 502)
       assert.strictEqual(second.status, 429)
-      assert.isNotNull(second.headers.get("retry-after"))
-      assert.deepStrictEqual(yield* sandbox.admin.faults(), { rateLimit: { perSecond: 1, burst: 1, retryAfter: true } })
+      assert.strictEqual(second.headers.get("retry-after"), "1000")
+      assert.deepStrictEqual(yield* sandbox.admin.faults(), {
+        rateLimit: { perSecond: 0.001, burst: 1, retryAfter: true },
+        schedule
+      })
+      assert.deepStrictEqual((yield* sandbox.admin.stats()).scheduled, [1])
     }))
 
   it.live(

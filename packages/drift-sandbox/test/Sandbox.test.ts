@@ -222,7 +222,8 @@ const twoHundred = (faultSeed: number) =>
 describe("faults", () => {
   it.live("rate limit: 429 with Drift's envelope, without Retry-After by default, with it when asked", () =>
     Effect.gen(function*() {
-      const { url, token, faults } = yield* start({ faults: { rateLimit: { perSecond: 2, burst: 3 } } })
+      // The bucket drains one request per 1,000 s: what overflows does not depend on how fast the requests come.
+      const { url, token, faults } = yield* start({ faults: { rateLimit: { perSecond: 0.001, burst: 3 } } })
       const statuses: Array<number> = []
       let limited: { headers: Headers; text: string } | undefined
       for (let k = 0; k < 10; k++) {
@@ -230,17 +231,17 @@ describe("faults", () => {
         statuses.push(response.status)
         if (response.status === 429) limited = response
       }
-      assert.isTrue(statuses.slice(0, 3).every((s) => s === 200), statuses.join())
-      assert.isTrue(statuses.includes(429), statuses.join())
+      assert.deepStrictEqual(statuses, [200, 200, 200, 429, 429, 429, 429, 429, 429, 429])
       assert.strictEqual(limited!.headers.get("retry-after"), null)
       assert.strictEqual(envelope(limited!.text).errors[0]!.type, "rate_limit_exceeded")
-      yield* faults.set({ rateLimit: { perSecond: 1, burst: 1, retryAfter: true } })
-      yield* call(`${url}/users/list`, { token })
+      yield* faults.set({ rateLimit: { perSecond: 0.001, burst: 1, retryAfter: true } })
+      assert.strictEqual((yield* call(`${url}/users/list`, { token })).status, 200)
       const second = yield* call(`${url}/users/list`, { token })
       assert.strictEqual(second.status, 429)
-      assert.isAtLeast(Number(second.headers.get("retry-after")), 1)
+      // One slot frees in 1,000 s.
+      assert.strictEqual(Number(second.headers.get("retry-after")), 1000)
       const stats = yield* faults.stats
-      assert.isAtLeast(stats.faults.rateLimited, 2)
+      assert.strictEqual(stats.faults.rateLimited, 8)
     }))
 
   it.live("5xx rate: near the configured rate, seeded, Drift-like bodies", () =>
@@ -292,12 +293,13 @@ describe("faults", () => {
       assert.strictEqual(stats.faults.malformed, 20)
     }))
 
-  it.live("latency: fixed plus jitter", () =>
+  it.live("latency: fixed plus jitter, the answer held until the delay is over", () =>
     Effect.gen(function*() {
       const { url, token, faults } = yield* start({ faults: { latency: { ms: 60, jitterMs: 20 } } })
       const started = performance.now()
       const response = yield* call(`${url}/users/list`, { token })
       assert.strictEqual(response.status, 200)
+      // A lower bound only: a busy machine makes the answer later, never earlier.
       assert.isAtLeast(performance.now() - started, 55)
       assert.strictEqual((yield* faults.stats).faults.latency, 1)
     }))
@@ -324,5 +326,120 @@ describe("faults", () => {
         if ((yield* call(`${url}/conversations/list`, { token })).status === 504) timedOut++
       }
       assert.isTrue(timedOut > 8 && timedOut < 32, `${timedOut} of 40`)
+    }))
+})
+
+describe("deterministic faults (schedule)", () => {
+  const statusesOf = (url: string, token: string, path: string, n: number) =>
+    Effect.forEach(
+      Array.from({ length: n }, (_, k) => k),
+      () => Effect.map(call(`${url}${path}`, { token }), (r) => r.status)
+    )
+
+  it.live("nth and every count the requests a rule sees; each fault with its status, header and body", () =>
+    Effect.gen(function*() {
+      const { url, token, faults, store } = yield* start({
+        faults: {
+          schedule: [
+            { fault: "serverError", path: "/conversations/list", nth: [2, 4], status: 502 },
+            { fault: "rateLimit", path: "/users/list", every: 3, retryAfter: 2 },
+            { fault: "serverError", method: "GET", path: "/conversations/:id/messages", nth: [1] }
+          ]
+        }
+      })
+      assert.deepStrictEqual(yield* statusesOf(url, token, "/conversations/list", 5), [200, 502, 200, 502, 200])
+      assert.deepStrictEqual(yield* statusesOf(url, token, "/users/list", 6), [200, 200, 429, 200, 200, 429])
+      const [id] = yield* store.ids
+      // `:id` matches one segment: the conversation's own path is another path.
+      assert.strictEqual((yield* call(`${url}/conversations/${id}`, { token })).status, 200)
+      const messages = yield* call(`${url}/conversations/${id}/messages`, { token })
+      assert.strictEqual(messages.status, 500)
+      assert.strictEqual(envelope(messages.text).errors[0]!.type, "server_error")
+      assert.strictEqual((yield* call(`${url}/conversations/${id}/messages`, { token })).status, 200)
+      const stats = yield* faults.stats
+      assert.deepStrictEqual(stats.scheduled, [2, 2, 1])
+      assert.strictEqual(stats.faults.rateLimited, 2)
+      assert.deepStrictEqual(stats.serverErrorsByStatus, { "500": 1, "502": 2 })
+      // Setting the faults again starts the counters again.
+      yield* faults.set({ schedule: [{ fault: "serverError", path: "/conversations/list", nth: [1], status: 503 }] })
+      assert.deepStrictEqual(yield* statusesOf(url, token, "/conversations/list", 2), [503, 200])
+      assert.deepStrictEqual((yield* faults.stats).scheduled, [1])
+    }))
+
+  it.live("attempts: the first attempt at every request fails, its retry gets through", () =>
+    Effect.gen(function*() {
+      const { url, token } = yield* start({
+        faults: { schedule: [{ fault: "serverError", status: 503, attempts: [1] }] }
+      })
+      for (const path of ["/users/list", "/conversations/list?limit=3", "/conversations/stats"]) {
+        assert.deepStrictEqual(yield* statusesOf(url, token, path, 3), [503, 200, 200], path)
+      }
+    }))
+
+  it.live("rate: keyed by the request and its attempt, so the same requests meet the same faults in any order", () =>
+    Effect.gen(function*() {
+      const rule = { fault: "serverError", rate: 0.3, attempts: [1] } as const
+      const paths = Array.from(
+        { length: 60 },
+        (_, k) => `/conversations/list?limit=${k % 50 + 1}&statusId=${k % 3 + 1}`
+      )
+      const run = (order: ReadonlyArray<string>, concurrency: number) =>
+        Effect.gen(function*() {
+          const { url, token } = yield* start({ faults: { seed: 5, schedule: [rule] } })
+          const statuses = yield* Effect.forEach(order, (path) =>
+            Effect.map(call(`${url}${path}`, { token }), (r) => [path, r.status] as const), { concurrency })
+          return new Map(statuses)
+        }).pipe(Effect.scoped)
+      const forward = yield* run(paths, 1)
+      const backward = yield* run([...paths].reverse(), 8)
+      assert.deepStrictEqual([...backward.entries()].toSorted(), [...forward.entries()].toSorted())
+      const failed = [...forward.values()].filter((s) => s === 500).length
+      assert.isTrue(failed > 5 && failed < 35, `${failed} of 60`)
+    }))
+
+  it.live("pageTimeout, truncate, malformed and latency rules", () =>
+    Effect.gen(function*() {
+      const { url, token, faults } = yield* start({
+        faults: {
+          schedule: [
+            { fault: "pageTimeout", nth: [1], ms: 1 },
+            { fault: "truncate", path: "/users/list", nth: [1] },
+            { fault: "malformed", path: "/users/list", nth: [2], kind: "xssi" },
+            { fault: "malformed", path: "/conversations/list", nth: [2], kind: "string-ids" },
+            { fault: "latency", path: "/conversations/stats", ms: 1 }
+          ]
+        }
+      })
+      const timedOut = yield* call(`${url}/conversations/list`, { token })
+      assert.strictEqual(timedOut.status, 504)
+      assert.strictEqual(envelope(timedOut.text).errors[0]!.type, "timeout")
+      const stringIds = yield* call(`${url}/conversations/list`, { token })
+      assert.strictEqual(stringIds.status, 200)
+      assert.match(stringIds.text, /"id":"\d+"/)
+      const truncated = yield* call(`${url}/users/list`, { token })
+      assert.strictEqual(truncated.status, 200)
+      assert.throws(() => JSON.parse(truncated.text))
+      assert.isTrue((yield* call(`${url}/users/list`, { token })).text.startsWith(")]}'"))
+      JSON.parse((yield* call(`${url}/users/list`, { token })).text)
+      assert.strictEqual((yield* call(`${url}/conversations/stats`, { token })).status, 200)
+      const counts = yield* faults.stats
+      assert.deepStrictEqual(counts.scheduled, [1, 1, 1, 1, 1])
+      assert.deepStrictEqual(
+        { ...counts.faults },
+        { latency: 1, rateLimited: 0, pageTimeout: 1, serverError: 0, truncated: 1, malformed: 2 }
+      )
+    }))
+
+  it.live("a bad rule is a 400 naming it", () =>
+    Effect.gen(function*() {
+      const { url } = yield* start()
+      const response = yield* call(`${url}/_sandbox/faults`, {
+        method: "PUT",
+        body: { schedule: [{ fault: "serverError" }, { fault: "truncate", nth: [1], every: 2 }] }
+      })
+      assert.strictEqual(response.status, 400)
+      const message = envelope(response.text).errors[0]!.message
+      assert.include(message, "at most one of nth, every and rate, got nth and every")
+      assert.include(message, `["schedule"][1]`)
     }))
 })
