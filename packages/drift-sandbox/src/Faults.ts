@@ -324,7 +324,10 @@ export const make = Effect.fn("Faults.make")(function*(options: {
     const attempt = (attemptsByKey.get(key) ?? 0) + 1
     attemptsByKey.set(key, attempt)
     const fired: Fired = {}
+    const isList = method === "GET" && url.pathname === "/conversations/list"
     rules.forEach((rule, index) => {
+      // A page timeout only ever hits list requests: its rules count nothing else.
+      if (rule.fault === "pageTimeout" && !isList) return
       if (rule.method !== undefined && rule.method !== method) return
       if (rule.path !== undefined && !pathMatches(rule.path, url.pathname)) return
       if (rule.attempts !== undefined && !rule.attempts.includes(attempt)) return

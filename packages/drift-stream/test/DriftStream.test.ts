@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { DriftClient } from "@parley/drift-client"
 import { Checkpoint, DriftStream } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
-import { DateTime, Effect, Fiber, Layer, Option, Redacted, Schedule, Stream } from "effect"
+import { DateTime, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { startSandbox } from "../../../test-support/sandbox.ts"
 
@@ -94,30 +94,30 @@ describe("DriftStream against the sandbox", () => {
         const sandbox = yield* startSandbox({ conversations: 600, extraArgs: ["--cursor", cursor] })
         const expected = yield* sandbox.admin.ids()
         const layer = streamLayer(sandbox)
-        // Another fiber keeps moving conversations to the front while the export pages through the list; with
+        // Conversations keep moving to the front while the export pages through the list: one after every page the
+        // stream emits (in the stream, not from a timed fiber, so the moves land mid-walk on any machine); with
         // offset cursors every move shifts the pages behind it (repeats and misses the stream must absorb).
         let touched = 0
-        const toucher = yield* Effect.forkChild(
-          Effect.suspend(() => {
-            const id = expected[(touched * 7919 + 300) % expected.length]!
-            touched++
-            return sandbox.admin.touch(id)
-          }).pipe(Effect.repeat(Schedule.spaced("2 millis")))
-        )
+        const touch = Effect.suspend(() => {
+          const id = expected[(touched * 7919 + 300) % expected.length]!
+          touched++
+          return sandbox.admin.touch(id)
+        })
         const pages: Array<DriftStream.ConversationPage> = []
         const emitted = yield* DriftStream.DriftStream.use((s) =>
           s.conversationPages({ pageSize: 10 }).pipe(
-            Stream.tap((page) => Effect.sync(() => pages.push(page))),
+            Stream.tap((page) => Effect.andThen(Effect.sync(() => pages.push(page)), touch)),
             Stream.flatMap((page) => Stream.fromArray(page.conversations)),
             Stream.runCollect
           )
         ).pipe(Effect.provide(layer))
-        yield* Fiber.interrupt(toucher)
-        expect(touched).toBeGreaterThan(10)
+        expect(touched).toBe(pages.length)
+        expect(touched).toBeGreaterThan(60)
         expectExactlyOnce(ids(emitted), expected)
         if (cursor === "offset") {
-          // The shifting happened and was absorbed: pages repeated ids, and a catch-up pass ran.
-          expect(pages.some((p) => p.state.phase !== "main")).toBe(true)
+          // The shifting happened and was absorbed: the main pass met fewer than all, a catch-up pass found the rest.
+          const main = pages.filter((p) => p.state.phase === "main").flatMap((p) => p.conversations).length
+          expect(main).toBeLessThan(expected.length)
           expect(pages.at(-1)!.state.catchUpPass).toBeGreaterThan(0)
         }
       }))
@@ -127,13 +127,19 @@ describe("DriftStream against the sandbox", () => {
     Effect.gen(function*() {
       const sandbox = yield* startSandbox({ conversations: 300 })
       const expected = yield* sandbox.admin.ids()
-      yield* sandbox.admin.setFaults({
-        rateLimit: { perSecond: 300, burst: 20, retryAfter: false },
-        errorRate: 0.08,
-        truncateRate: 0.03,
-        latency: { ms: 1, jitterMs: 2 },
-        pageTimeout: { rate: 0.05, delayMs: 50, mode: "504" }
-      })
+      // A fault schedule, not rates: which requests fail is fixed by their count, so every kind happens on any
+      // machine at any speed (random rates over a dozen list requests fired with probability near one half).
+      const schedule = [
+        { fault: "rateLimit", path: "/conversations/list", nth: [2, 6] },
+        { fault: "pageTimeout", nth: [4], ms: 50 },
+        { fault: "truncate", path: "/conversations/list", nth: [8] },
+        { fault: "serverError", path: "/conversations/list", nth: [10], status: 502 },
+        { fault: "serverError", path: "/conversations/:id/messages", nth: [3, 120], status: 503 },
+        { fault: "truncate", path: "/conversations/:id/messages", nth: [10, 100] },
+        { fault: "serverError", path: "/conversations/:id/messages", nth: [50] },
+        { fault: "latency", every: 2, ms: 2 }
+      ] as const
+      yield* sandbox.admin.setFaults({ schedule })
       const events: Array<DriftStream.ProgressEvent> = []
       const threads = yield* DriftStream.DriftStream.use((s) =>
         Stream.runCollect(
@@ -148,9 +154,11 @@ describe("DriftStream against the sandbox", () => {
       expect(last.client.retries).toBeGreaterThan(0)
       expect(events.filter((e) => e._tag === "Thread").length).toBe(threads.length)
       const stats = yield* sandbox.admin.stats()
-      expect(stats.faults.serverError).toBeGreaterThan(0)
-      expect(stats.faults.truncated).toBeGreaterThan(0)
-      expect(stats.faults.rateLimited + stats.faults.pageTimeout).toBeGreaterThan(0)
+      // Each rule hit exactly the requests it names (the rules count disjoint requests, so none pre-empts another).
+      expect(stats.scheduled.slice(0, -1)).toStrictEqual([2, 1, 1, 1, 2, 2, 1])
+      expect(stats.faults).toMatchObject({ rateLimited: 2, pageTimeout: 1, truncated: 3, serverError: 4 })
+      expect(stats.serverErrorsByStatus).toStrictEqual({ "500": 1, "502": 1, "503": 2 })
+      expect(last.client.retries).toBeGreaterThanOrEqual(10)
     }))
 
   it.live("changedSince: only conversations updated after the watermark, and the new watermark", () =>
@@ -256,7 +264,7 @@ describe("DriftStream when a page keeps failing", () => {
 
 describe("DriftStream crash and resume", () => {
   it.live(
-    "a child process killed (SIGKILL) at random points and resumed writes every conversation exactly once",
+    "a child process killed (SIGKILL) at three points mid-export and resumed writes every conversation exactly once",
     () =>
       Effect.gen(function*() {
         const { spawn } = yield* Effect.promise(() => import("node:child_process"))
@@ -264,7 +272,6 @@ describe("DriftStream crash and resume", () => {
         const os = yield* Effect.promise(() => import("node:os"))
         const path = yield* Effect.promise(() => import("node:path"))
         const sandbox = yield* startSandbox({ conversations: 400 })
-        yield* sandbox.admin.setFaults({ latency: { ms: 2 } })
         const expected = yield* sandbox.admin.ids()
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-crash-"))
         const out = path.join(dir, "out.ndjson")
@@ -278,6 +285,7 @@ describe("DriftStream crash and resume", () => {
             })
             let stderr = ""
             proc.stderr.on("data", (d) => (stderr += String(d)))
+            // A condition, polled: the kill lands wherever the child is once the output holds that many lines.
             const timer = killAfterLines === undefined ? undefined : setInterval(() => {
               if (lines().length >= killAfterLines) proc.kill("SIGKILL")
             }, 5)
@@ -290,12 +298,19 @@ describe("DriftStream crash and resume", () => {
           })
         let kills = 0
         for (const at of [15, 90, 210]) {
+          // The child cannot finish before the kill, however slow this process is: list pages from the third past
+          // the target on (10 conversations a page) hang, so it stalls with `at + 10` or more lines written.
+          yield* sandbox.admin.setFaults({
+            pageTimeout: { fromPage: Math.floor(at / 10) + 3, mode: "hang" },
+            schedule: [{ fault: "latency", ms: 2 }]
+          })
           const result = yield* runChild(at)
           if (result.killed) kills++
         }
+        yield* sandbox.admin.setFaults({ schedule: [{ fault: "latency", ms: 2 }] })
         const final = yield* runChild(undefined)
         expect(final.code).toBe(0)
-        expect(kills).toBeGreaterThanOrEqual(2)
+        expect(kills).toBe(3)
         const written = lines().map((l) => (JSON.parse(l) as { id: number }).id)
         expectExactlyOnce(written, expected)
         fs.rmSync(dir, { recursive: true, force: true })
