@@ -30,7 +30,7 @@ const BIN = fileURLToPath(new URL("../packages/drift-sandbox/src/bin.ts", import
 /**
  * One deterministic fault rule (`Faults.ScheduledFault` in packages/drift-sandbox): the fault, the requests it sees
  * (`method`, `path` with `:name` segments, `attempts` of the same request), and which of them it hits: `nth`
- * (1-based), `every` Kth, or a `rate` keyed by the request and its attempt number (never by arrival order); none of
+ * (1-based), `every` Kth, `from` the Nth on, or a `rate` keyed by the request and its attempt number (never by arrival order); none of
  * the three: all it sees.
  */
 export interface ScheduledFault {
@@ -40,6 +40,7 @@ export interface ScheduledFault {
   readonly attempts?: ReadonlyArray<number>
   readonly nth?: ReadonlyArray<number>
   readonly every?: number
+  readonly from?: number
   readonly rate?: number
   readonly status?: 500 | 502 | 503 | 504
   readonly retryAfter?: number

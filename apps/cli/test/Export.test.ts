@@ -107,6 +107,12 @@ describe("parley export", () => {
         const checkpoint = `${out}.checkpoint.json`
         const args = ["export", "--out", out, "--page-size", "10", "--concurrency", "2", "--to", "intercom-2.11"]
         const env = driftEnv(sandbox.url, sandbox.token)
+        // The export cannot finish before the kill, however slow this process is: from the 10th list request on
+        // (9 pages of 10 written at most) every list request hangs, until the kill.
+        yield* sandbox.admin.setFaults({
+          latency: { ms: 4 },
+          schedule: [{ fault: "pageTimeout", from: 10, mode: "hang" }]
+        })
         const child = spawnCli(args, { env })
         const done = yield* Effect.forkChild(wait(child, { args }))
         // Kill it once a few pages are checkpointed.
@@ -127,6 +133,7 @@ describe("parley export", () => {
         appendFileSync(out, `{"type":"conversation","id":"torn`)
         // Meanwhile some conversations move to the front of the list.
         for (const id of [initial[0]!, initial[150]!, initial[390]!]) yield* sandbox.admin.touch(id)
+        yield* sandbox.admin.setFaults({ latency: { ms: 4 } })
 
         const resumed = yield* runCli([...args, "--resume", "--json", "--quiet"], { env })
         assert.strictEqual(resumed.code, 0, resumed.stderr)

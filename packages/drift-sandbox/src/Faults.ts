@@ -32,7 +32,7 @@
  *   `/conversations/:id/messages`), `attempts` (attempt numbers of the same request, i.e. the same method, path
  *   and query, counted since the settings were set: `[1]` hits first attempts only, so every retry gets through);
  * - which of those it hits (at most one of): `nth` (the Nth, Mth request the rule saw: `[3, 7]`), `every` (every
- *   Kth), `rate` (a seeded fraction keyed by `(seed, rule, method + path + query, attempt)`, not by arrival
+ *   Kth), `from` (the Nth and every one after it), `rate` (a seeded fraction keyed by `(seed, rule, method + path + query, attempt)`, not by arrival
  *   order, so the same request meets the same fault whatever the concurrency); none of them: every request it sees;
  * - what the fault does: `status` (`serverError`, default 500), `retryAfter` (`rateLimit`: send
  *   `Retry-After: <seconds>`; default none), `ms` (`latency`, default 100; `pageTimeout`: the wait before the 504,
@@ -127,6 +127,8 @@ export const ScheduledFault = Schema.Struct({
   nth: Schema.optionalKey(Schema.Array(Positive)),
   /** Hits every Kth request the rule sees. */
   every: Schema.optionalKey(Positive),
+  /** Hits the Nth request the rule sees and every one after it. */
+  from: Schema.optionalKey(Positive),
   /** Hits a seeded fraction, keyed by the request and its attempt number (not the arrival order). */
   rate: Schema.optionalKey(Rate),
   /** `serverError`: the status (default 500). */
@@ -140,9 +142,9 @@ export const ScheduledFault = Schema.Struct({
   /** `malformed`: which malformation (default `html`). */
   kind: Schema.optionalKey(Schema.Literals(["html", "string-ids", "xssi"]))
 }).check(Schema.makeFilter((rule) => {
-  const selectors = (["nth", "every", "rate"] as const).filter((k) => rule[k] !== undefined)
+  const selectors = (["nth", "every", "from", "rate"] as const).filter((k) => rule[k] !== undefined)
   return selectors.length <= 1 ||
-    `a rule takes at most one of nth, every and rate, got ${selectors.join(" and ")}; split it into two rules`
+    `a rule takes at most one of nth, every, from and rate, got ${selectors.join(" and ")}; split it into two rules`
 }))
 
 /**
@@ -338,6 +340,8 @@ export const make = Effect.fn("Faults.make")(function*(options: {
         ? rule.nth.includes(count)
         : rule.every !== undefined
         ? count % rule.every === 0
+        : rule.from !== undefined
+        ? count >= rule.from
         : rule.rate !== undefined
         ? chance < rule.rate
         : true

@@ -406,7 +406,8 @@ describe("deterministic faults (schedule)", () => {
             { fault: "truncate", path: "/users/list", nth: [1] },
             { fault: "malformed", path: "/users/list", nth: [2], kind: "xssi" },
             { fault: "malformed", path: "/conversations/list", nth: [2], kind: "string-ids" },
-            { fault: "latency", path: "/conversations/stats", ms: 1 }
+            { fault: "latency", path: "/conversations/stats", ms: 1 },
+            { fault: "serverError", path: "/contacts/:id", from: 2, status: 503 }
           ]
         }
       })
@@ -422,11 +423,12 @@ describe("deterministic faults (schedule)", () => {
       assert.isTrue((yield* call(`${url}/users/list`, { token })).text.startsWith(")]}'"))
       JSON.parse((yield* call(`${url}/users/list`, { token })).text)
       assert.strictEqual((yield* call(`${url}/conversations/stats`, { token })).status, 200)
+      assert.deepStrictEqual(yield* statusesOf(url, token, "/contacts/1", 4), [404, 503, 503, 503])
       const counts = yield* faults.stats
-      assert.deepStrictEqual(counts.scheduled, [1, 1, 1, 1, 1])
+      assert.deepStrictEqual(counts.scheduled, [1, 1, 1, 1, 1, 3])
       assert.deepStrictEqual(
         { ...counts.faults },
-        { latency: 1, rateLimited: 0, pageTimeout: 1, serverError: 0, truncated: 1, malformed: 2 }
+        { latency: 1, rateLimited: 0, pageTimeout: 1, serverError: 3, truncated: 1, malformed: 2 }
       )
     }))
 
@@ -439,7 +441,7 @@ describe("deterministic faults (schedule)", () => {
       })
       assert.strictEqual(response.status, 400)
       const message = envelope(response.text).errors[0]!.message
-      assert.include(message, "at most one of nth, every and rate, got nth and every")
+      assert.include(message, "at most one of nth, every, from and rate, got nth and every")
       assert.include(message, `["schedule"][1]`)
     }))
 })
