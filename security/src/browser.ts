@@ -112,7 +112,10 @@ const cspReportOnly = (nonce: string): string =>
     "form-action 'none'"
   ].join("; ")
 
-/** In the page: insert each body into its own container, poke it, wait, then inspect the DOM. */
+/**
+ * In the page: insert each body into its own container, poke it, wait until what it loads has settled (plus an
+ * optional `waitMs`), then inspect the DOM.
+ */
 const inPage = async (
   { allow, bodies, waitMs }: {
     readonly allow: AllowList | null
@@ -130,6 +133,31 @@ const inPage = async (
     div.innerHTML = html
     return div
   })
+  // Every load the bodies started, settled (its load or error event dispatched): a payload on `onerror` of a
+  // broken image or on `onload` of a frame has had its chance to run, however long the machine takes to fetch.
+  // The listeners go on before this script yields, so no event can be missed. Lazy images may never load, and a
+  // bound of 10 s keeps a batch from waiting on them forever.
+  const loads: Array<Promise<void>> = []
+  for (const div of containers) {
+    for (const el of Array.from(div.querySelectorAll("img, iframe, link[href], input[type=image]"))) {
+      const pending = el instanceof HTMLImageElement
+        ? !el.complete && el.loading !== "lazy"
+        : el instanceof HTMLLinkElement
+        ? /\bstylesheet\b/i.test(el.rel)
+        : el instanceof HTMLInputElement
+        ? el.src !== ""
+        // A frame without a URL loads `about:blank` during the insertion itself: its load event is already past.
+        : el.hasAttribute("src") || el.hasAttribute("srcdoc")
+      if (!pending) continue
+      loads.push(
+        new Promise<void>((resolve) => {
+          el.addEventListener("load", () => resolve(), { once: true })
+          el.addEventListener("error", () => resolve(), { once: true })
+        })
+      )
+    }
+  }
+  const settled = Promise.all(loads)
   for (const div of containers) {
     for (const el of Array.from(div.querySelectorAll("*"))) {
       for (const type of ["mouseover", "mouseenter", "mousemove", "pointerover", "pointerenter", "focusin"]) {
@@ -139,8 +167,11 @@ const inPage = async (
       if (el instanceof HTMLAnchorElement && el.protocol === "javascript:") el.click()
     }
   }
-  await new Promise((resolve) => setTimeout(resolve, waitMs))
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 10_000))])
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs))
+  // Then two rendering frames (animation events such as SVG `onbegin`) and a task (queued `toggle` events).
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+  await new Promise((resolve) => setTimeout(resolve, 0))
 
   type Found = { kind: string; detail: string }
   type T = Array<string | [string, Array<[string, string]>, T]>
@@ -312,7 +343,7 @@ export class Harness {
     })
     try {
       await page.goto(pageUrl, { waitUntil: "load" })
-      const result = await page.evaluate(inPage, { allow, bodies, waitMs: options.waitMs ?? 50 })
+      const result = await page.evaluate(inPage, { allow, bodies, waitMs: options.waitMs ?? 0 })
       return {
         perBody: result.perBody as ReadonlyArray<ReadonlyArray<Finding>>,
         page: [...events, ...(result.page as ReadonlyArray<Finding>)],

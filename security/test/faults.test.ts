@@ -14,23 +14,31 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { type RunningSandbox, type SandboxFaults, startSandbox } from "../../test-support/sandbox.ts"
 import { countLines, type Ran, readLines, runCli, spawnCli, tempDir, wait } from "../src/cli.ts"
-import { type FaultProxy, startFaultProxy } from "../src/faultProxy.ts"
 import { TOKEN, Transcript } from "../src/secrets.ts"
 
 const CONVERSATIONS = Number(process.env.PARLEY_FAULT_CONVERSATIONS ?? 5000)
 
 /**
- * The sandbox's own faults: 5% 5xx (all four kinds), 0-10 ms latency on every request, 1% truncated bodies, and
- * list pages that time out: 3% hang until the client's timeout (first run), or 5% answer 504 after 300 ms, as
- * Drift's list does on large workspaces (killed runs).
+ * The faults, as a schedule (every Kth request the rule sees, K prime so rules rarely meet), not as rates: how
+ * many of each kind happen is then fixed by the number of requests (thousands), so "every kind of fault did
+ * happen" holds on any machine at any speed. About 5% 429 (a few with `Retry-After: 1`), 5% 5xx (all four kinds),
+ * 1% truncated bodies, 0-10 ms of random latency on every request (timing only, asserted on nowhere), and one
+ * list page in 29 timing out: hanging until the client's timeout (first run), or a 504 after 300 ms, as Drift's
+ * list does on large workspaces (killed runs).
  */
-const faults = (pageTimeout: NonNullable<SandboxFaults["pageTimeout"]>): SandboxFaults => ({
+const faults = (pageTimeout: { readonly mode: "504" | "hang"; readonly ms?: number }): SandboxFaults => ({
   seed: 7,
-  errorRate: 0.05,
-  errorStatuses: [500, 502, 503, 504],
   latency: { ms: 0, jitterMs: 10 },
-  truncateRate: 0.01,
-  pageTimeout
+  schedule: [
+    { fault: "rateLimit", every: 19 },
+    { fault: "rateLimit", every: 997, retryAfter: 1 },
+    { fault: "serverError", every: 79, status: 500 },
+    { fault: "serverError", every: 83, status: 502 },
+    { fault: "serverError", every: 89, status: 503 },
+    { fault: "serverError", every: 97, status: 504 },
+    { fault: "truncate", every: 101 },
+    { fault: "pageTimeout", every: 29, ...pageTimeout }
+  ]
 })
 
 /**
@@ -54,7 +62,6 @@ type Reference = ReadonlyMap<number, number>
 
 class Fixture extends Context.Service<Fixture, {
   readonly sandbox: RunningSandbox
-  readonly proxy: FaultProxy
   readonly reference: Reference
 }>()("security/Fixture") {}
 
@@ -96,8 +103,7 @@ const FixtureLive = Layer.effect(
     if (ids.length !== reference.size || ids.some((id) => !reference.has(id))) {
       return yield* Effect.die(new Error("the unfaulted read does not match the sandbox's id list"))
     }
-    const proxy = yield* startFaultProxy(sandbox.url, { rateLimitRate: 0.05, retryAfterShare: 0.01, seed: 11 })
-    return { sandbox, proxy, reference }
+    return { sandbox, reference }
   })
 )
 
@@ -141,7 +147,8 @@ const faultsSince = (
   ),
   latency: after.faults.latency! - before.faults.latency!,
   truncated: after.faults.truncated! - before.faults.truncated!,
-  pageTimeouts: after.faults.pageTimeout! - before.faults.pageTimeout!
+  pageTimeouts: after.faults.pageTimeout! - before.faults.pageTimeout!,
+  rateLimited: after.faults.rateLimited! - before.faults.rateLimited!
 })
 
 const expectNoLeaks = (transcript: Transcript) => expect(transcript.leaks()).toEqual([])
@@ -151,39 +158,37 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
     `${CONVERSATIONS} conversations through 429s, 5xx, latency, truncation and page timeouts: nothing lost`,
     () =>
       Effect.gen(function*() {
-        const { proxy, reference, sandbox } = yield* Fixture
+        const { reference, sandbox } = yield* Fixture
         const dir = tempDir()
         const out = Path.join(dir, "export.ndjson")
         const checkpoint = Path.join(dir, "export.checkpoint.json")
-        yield* sandbox.admin.setFaults(faults({ rate: 0.03, mode: "hang" }))
-        const proxyBefore = proxy.stats()
+        yield* sandbox.admin.setFaults(faults({ mode: "hang" }))
         const sandboxBefore = yield* sandbox.admin.stats()
         const run = yield* runCli(
           ["export", "--to", "intercom", "--out", out, "--checkpoint", checkpoint, "--concurrency", "16", "--json"],
-          { env: clientEnv(proxy.url) }
+          { env: clientEnv(sandbox.url) }
         )
-        const proxyAfter = proxy.stats()
-        const injected = faultsSince(sandboxBefore, yield* sandbox.admin.stats())
+        const after = yield* sandbox.admin.stats()
+        const injected = faultsSince(sandboxBefore, after)
         expect(run.code, run.stderr).toBe(0)
         const result = verify(out, reference)
         const summary = JSON.parse(run.stdout) as { retries: number; requests: number }
         console.log(
           `faults, one run: ${result.unique} conversations (${result.messages} messages) in ${
             (run.durationMs / 1000).toFixed(1)
-          } s; ${summary.requests} requests, ${summary.retries} retries; injected: ${
-            proxyAfter.rateLimited - proxyBefore.rateLimited
-          } x 429 (${
-            proxyAfter.rateLimitedWithRetryAfter - proxyBefore.rateLimitedWithRetryAfter
-          } with Retry-After) of ${proxyAfter.requests - proxyBefore.requests} requests, 5xx ${
+          } s; ${summary.requests} requests, ${summary.retries} retries; injected: ${injected.rateLimited} x 429 (${
+            after.scheduled[1]
+          } with Retry-After) of ${after.requests - sandboxBefore.requests} requests, 5xx ${
             JSON.stringify(injected.serverErrorsByStatus)
           }, ${injected.truncated} truncated, ${injected.pageTimeouts} page timeouts, ${injected.latency} delayed`
         )
         expect(result.problems.slice(0, 20)).toEqual([])
         expect(result.lines).toBe(reference.size)
         expect(result.messages).toBe(referenceMessages(reference))
-        // Every kind of fault did happen.
-        expect(proxyAfter.rateLimited - proxyBefore.rateLimited).toBeGreaterThan(0)
-        expect(Object.keys(injected.serverErrorsByStatus).length).toBe(4)
+        // Every kind of fault did happen (every rule of the schedule injected some).
+        expect(after.scheduled.filter((n) => n === 0)).toEqual([])
+        expect(Object.keys(injected.serverErrorsByStatus).toSorted()).toEqual(["500", "502", "503", "504"])
+        expect(injected.rateLimited).toBeGreaterThan(0)
         expect(injected.truncated).toBeGreaterThan(0)
         expect(injected.pageTimeouts).toBeGreaterThan(0)
         const checkpointState = JSON.parse(Fs.readFileSync(checkpoint, "utf8")) as { phase: string }
@@ -203,18 +208,29 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
     "SIGKILLed at random points three times and resumed: every conversation exactly once",
     () =>
       Effect.gen(function*() {
-        const { proxy, reference, sandbox } = yield* Fixture
+        const { reference, sandbox } = yield* Fixture
         const dir = tempDir()
         const out = Path.join(dir, "export.ndjson")
         const checkpoint = Path.join(dir, "export.checkpoint.json")
-        const args = ["export", "--to", "intercom", "--out", out, "--checkpoint", checkpoint, "--concurrency", "16"]
-        yield* sandbox.admin.setFaults(faults({ rate: 0.05, mode: "504", delayMs: 300 }))
-        const env = clientEnv(proxy.url)
+        const args = [
+          "export",
+          "--to",
+          "intercom",
+          "--out",
+          out,
+          "--checkpoint",
+          checkpoint,
+          "--concurrency",
+          "16",
+          "--page-size",
+          "50"
+        ]
+        const lastPage = Math.ceil(reference.size / 50)
+        const env = clientEnv(sandbox.url)
         const transcript = new Transcript()
         const runs: Array<Ran> = []
         const kills: Array<string> = []
         const sandboxBefore = yield* sandbox.admin.stats()
-        const proxyBefore = proxy.stats()
         const started = performance.now()
         let seed = 20_240_611
         const random = () => {
@@ -227,6 +243,13 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
           const done = countLines(out)
           const target = done + 1 + Math.floor(random() * (reference.size - done) * 0.5)
           const extraMs = Math.floor(random() * 40)
+          // The run cannot end before the kill, however slow this process is: list pages from a few past the
+          // target's on hang (the client times out and retries until the kill), so the output reaches the target
+          // and stops growing some pages later. The kill itself lands wherever the export is then.
+          yield* sandbox.admin.setFaults({
+            ...faults({ mode: "504", ms: 300 }),
+            pageTimeout: { fromPage: Math.min(Math.floor(target / 50) + 8, lastPage), mode: "hang" }
+          })
           const runArgs = kill === 0 ? args : [...args, "--resume"]
           const child = spawnCli(runArgs, { env: env })
           const waiting = yield* Effect.forkChild(wait(child, { args: runArgs }))
@@ -242,21 +265,26 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
           }
           const ran = yield* Fiber.join(waiting)
           runs.push(ran)
-          kills.push(`${ran.signal ?? `exit ${ran.code}`} at ${countLines(out)} lines (target ${target})`)
+          kills.push(
+            `${ran.signal ?? `exit ${ran.code}`} at ${countLines(out)} lines (target ${target}) after ${
+              (ran.durationMs / 1000).toFixed(1)
+            } s`
+          )
           expect(ran.signal, `run ${kill} ended before the kill: ${ran.stderr}`).toBe("SIGKILL")
         }
+        yield* sandbox.admin.setFaults(faults({ mode: "504", ms: 300 }))
         const last = yield* runCli([...args, "--resume"], { env })
         runs.push(last)
+        kills.push(`the last run in ${(last.durationMs / 1000).toFixed(1)} s`)
         expect(last.code, last.stderr).toBe(0)
         const result = verify(out, reference)
         const injected = faultsSince(sandboxBefore, yield* sandbox.admin.stats())
-        const proxyAfter = proxy.stats()
         console.log(
           `faults + kills: ${result.unique} conversations (${result.messages} messages), 3 SIGKILLs (${
             kills.join("; ")
-          }), ${runs.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s; injected: ${
-            proxyAfter.rateLimited - proxyBefore.rateLimited
-          } x 429, 5xx ${
+          }), ${runs.length} runs in ${
+            ((performance.now() - started) / 1000).toFixed(1)
+          } s; injected: ${injected.rateLimited} x 429, 5xx ${
             JSON.stringify(injected.serverErrorsByStatus)
           }, ${injected.truncated} truncated, ${injected.pageTimeouts} page timeouts`
         )

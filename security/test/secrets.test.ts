@@ -231,7 +231,9 @@ describe("the token never leaks", () => {
     () =>
       Effect.gen(function*() {
         const sandbox = yield* startSandbox({ conversations: 600, extraArgs: ["--token", TOKEN] })
-        yield* sandbox.admin.setFaults({ seed: 3, errorRate: 0.05, truncateRate: 0.02 })
+        yield* sandbox.admin.setFaults({
+          schedule: [{ fault: "serverError", every: 19 }, { fault: "truncate", every: 47 }]
+        })
         const dir = tempDir()
         const out = Path.join(dir, "export.ndjson")
         const checkpoint = Path.join(dir, "state.json")

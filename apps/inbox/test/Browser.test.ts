@@ -128,8 +128,20 @@ const unsafe = (page: Page) =>
   })
 
 const assertSafe = async (watch: Watch) => {
-  // Give anything hostile time to fire (onerror of a broken image, onload, ontoggle, timers).
-  await watch.page.waitForTimeout(400)
+  // Let anything hostile fire, by condition rather than by a fixed wait: the document and every image and frame
+  // in it have finished loading (a broken image's `onerror`, a frame's `onload` are dispatched with that), then
+  // two rendering frames (animation events) and a task (queued `toggle` events).
+  await watch.page.waitForFunction(
+    () =>
+      document.readyState === "complete" &&
+      [...document.images].every((img) => img.complete || img.loading === "lazy") &&
+      [...document.querySelectorAll("iframe")].every((frame) => frame.contentDocument?.readyState !== "loading"),
+    undefined,
+    { timeout: 15_000 }
+  )
+  await watch.page.evaluate(() =>
+    new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))
+  )
   await watch.page.locator("[data-testid=message-body] a").first().hover().catch(() => undefined)
   const result = await unsafe(watch.page)
   assert.isAbove(result.bodies, 0)
