@@ -23,6 +23,7 @@ import { Effect } from "effect"
 import type { Scope } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { COMPILE_CACHE } from "./cli.ts"
 
 /** The sandbox's command line, resolved from this file so the helper works from any package. */
 const BIN = fileURLToPath(new URL("../packages/drift-sandbox/src/bin.ts", import.meta.url))
@@ -157,7 +158,10 @@ const launch = (options: StartSandboxOptions) =>
       String(options.seed ?? 1),
       ...(options.extraArgs ?? [])
     ]
-    const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"], env: process.env })
+    const child = spawn(process.execPath, args, {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { NODE_COMPILE_CACHE: COMPILE_CACHE, ...process.env }
+    })
     let stdout = ""
     let stderr = ""
     let done = false

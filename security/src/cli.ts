@@ -25,3 +25,40 @@ export const countLines = (path: string): number => {
     return 0
   }
 }
+
+/**
+ * Counts a growing file's newline-terminated lines, reading only what was appended since the last call (a poll
+ * that re-read a 50 MB export every 15 ms took CPU from the export it watches). Starts again from the beginning
+ * when the file shrank (truncated by a resume).
+ */
+export const lineCounter = (path: string): () => number => {
+  let offset = 0
+  let lines = 0
+  const buffer = Buffer.alloc(1 << 20)
+  return () => {
+    let fd: number
+    try {
+      fd = Fs.openSync(path, "r")
+    } catch {
+      offset = 0
+      lines = 0
+      return 0
+    }
+    try {
+      const size = Fs.fstatSync(fd).size
+      if (size < offset) {
+        offset = 0
+        lines = 0
+      }
+      while (offset < size) {
+        const read = Fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - offset), offset)
+        if (read === 0) break
+        for (let i = buffer.indexOf(10); i !== -1 && i < read; i = buffer.indexOf(10, i + 1)) lines++
+        offset += read
+      }
+      return lines
+    } finally {
+      Fs.closeSync(fd)
+    }
+  }
+}

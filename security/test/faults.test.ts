@@ -13,31 +13,37 @@ import { FetchHttpClient } from "effect/http"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { type RunningSandbox, type SandboxFaults, startSandbox } from "../../test-support/sandbox.ts"
-import { countLines, type Ran, readLines, runCli, spawnCli, tempDir, wait } from "../src/cli.ts"
+import { countLines, lineCounter, type Ran, readLines, runCli, spawnCli, tempDir, wait } from "../src/cli.ts"
 import { TOKEN, Transcript } from "../src/secrets.ts"
 
 const CONVERSATIONS = Number(process.env.PARLEY_FAULT_CONVERSATIONS ?? 5000)
 
 /**
- * The faults, as a schedule (every Kth request the rule sees, K prime so rules rarely meet), not as rates: how
- * many of each kind happen is then fixed by the number of requests (thousands), so "every kind of fault did
- * happen" holds on any machine at any speed. About 5% 429 (a few with `Retry-After: 1`), 5% 5xx (all four kinds),
- * 1% truncated bodies, 0-10 ms of random latency on every request (timing only, asserted on nowhere), and one
- * list page in 29 timing out: hanging until the client's timeout (first run), or a 504 after 300 ms, as Drift's
- * list does on large workspaces (killed runs).
+ * The faults, as a schedule (every Kth request a rule sees), not as rates: how many of each kind happen is then
+ * fixed by the number of requests (thousands), so "every kind of fault did happen" holds on any machine at any
+ * speed. List pages and message pages have rules of their own, with periods whose common multiples lie beyond the
+ * requests a run makes, so no rule's hit is taken by another's: on message pages about 5% 429 (a few with
+ * `Retry-After: 1`), 5% 5xx (all four kinds), 1% truncated bodies; on list pages one in 31 answered 429, one in 37
+ * truncated, and one in 29 timing out: hanging until the client's timeout (first run), or a 504 after 300 ms, as
+ * Drift's list does on large workspaces (killed runs). Every request also gets 0-10 ms of random latency (timing
+ * only, asserted on nowhere).
  */
+const MESSAGES = "/conversations/:id/messages"
+const LIST = "/conversations/list"
 const faults = (pageTimeout: { readonly mode: "504" | "hang"; readonly ms?: number }): SandboxFaults => ({
   seed: 7,
   latency: { ms: 0, jitterMs: 10 },
   schedule: [
-    { fault: "rateLimit", every: 19 },
-    { fault: "rateLimit", every: 997, retryAfter: 1 },
-    { fault: "serverError", every: 79, status: 500 },
-    { fault: "serverError", every: 83, status: 502 },
-    { fault: "serverError", every: 89, status: 503 },
-    { fault: "serverError", every: 97, status: 504 },
-    { fault: "truncate", every: 101 },
-    { fault: "pageTimeout", every: 29, ...pageTimeout }
+    { fault: "rateLimit", path: MESSAGES, every: 19 },
+    { fault: "rateLimit", path: MESSAGES, every: 997, retryAfter: 1 },
+    { fault: "serverError", path: MESSAGES, every: 79, status: 500 },
+    { fault: "serverError", path: MESSAGES, every: 83, status: 502 },
+    { fault: "serverError", path: MESSAGES, every: 89, status: 503 },
+    { fault: "serverError", path: MESSAGES, every: 97, status: 504 },
+    { fault: "truncate", path: MESSAGES, every: 101 },
+    { fault: "pageTimeout", every: 29, ...pageTimeout },
+    { fault: "rateLimit", path: LIST, every: 31 },
+    { fault: "truncate", path: LIST, every: 37 }
   ]
 })
 
@@ -254,10 +260,11 @@ layer(FixtureLive, { timeout: "120 seconds", excludeTestServices: true })("expor
           const child = spawnCli(runArgs, { env: env })
           const waiting = yield* Effect.forkChild(wait(child, { args: runArgs }))
           let finished = false
+          const written = lineCounter(out)
           while (!finished) {
             yield* Effect.sleep("15 millis")
             if (child.exitCode !== null) finished = true
-            else if (countLines(out) >= target) {
+            else if (written() >= target) {
               yield* Effect.sleep(`${extraMs} millis`)
               child.kill("SIGKILL")
               finished = true

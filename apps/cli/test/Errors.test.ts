@@ -68,22 +68,27 @@ describe("errors a person can act on: one line, an exit code, never the token", 
       assert.notInclude(ran.stderr, "some-token-5d1e")
     }))
 
-  it.live("usage errors: exit 2 with one line", () =>
-    Effect.gen(function*() {
-      const cases: ReadonlyArray<readonly [ReadonlyArray<string>, RegExp]> = [
-        [["export", "--sandbox", "--page-size", "80"], /--page-size must be 1 to 50, got 80/],
-        [["export", "--sandbox", "--status", "archived"], /--status must be open, closed or pending/],
-        [["export", "--sandbox", "--since", "last tuesday"], /--since must be an ISO date/],
-        [["export", "--sandbox", "--resume"], /--resume needs --out FILE/],
-        [["export", "--nope"], /Unrecognized flag: --nope/],
-        [["convert", "x.ndjson"], /Missing required flag: --to/],
-        [["export", "--to", "zendesk"], /zendesk/]
-      ]
-      for (const [args, pattern] of cases) {
+  // One test per case: each CLI start costs seconds on a busy machine, and eight in one test outgrew its budget.
+  const usageErrors: ReadonlyArray<readonly [ReadonlyArray<string>, RegExp]> = [
+    [["export", "--sandbox", "--page-size", "80"], /--page-size must be 1 to 50, got 80/],
+    [["export", "--sandbox", "--status", "archived"], /--status must be open, closed or pending/],
+    [["export", "--sandbox", "--since", "last tuesday"], /--since must be an ISO date/],
+    [["export", "--sandbox", "--resume"], /--resume needs --out FILE/],
+    [["export", "--nope"], /Unrecognized flag: --nope/],
+    [["convert", "x.ndjson"], /Missing required flag: --to/],
+    [["export", "--to", "zendesk"], /zendesk/]
+  ]
+  for (const [args, pattern] of usageErrors) {
+    it.live(`usage error \`parley ${args.join(" ")}\`: exit 2 with one line`, () =>
+      Effect.gen(function*() {
         const ran = yield* runCli(args, { env: { DRIFT_TOKEN: undefined } })
         assert.strictEqual(ran.code, 2, `${args.join(" ")}: ${ran.stderr}`)
         assertOneLine(ran.stderr, pattern)
-      }
+      }))
+  }
+
+  it.live("no command: exit 2, says so last", () =>
+    Effect.gen(function*() {
       const bare = yield* runCli([])
       assert.strictEqual(bare.code, 2)
       assert.match(bare.stderr.trimEnd().split("\n").at(-1)!, /^parley: missing command/)
