@@ -72,8 +72,11 @@ export interface Service {
   ) => Effect.Effect<ReadonlyArray<{ readonly key: string; readonly result: string }>, SqlError.SqlError>
   /** Sets a conversation's status. */
   readonly setConversation: (
-    row: Omit<ConversationRow, "updatedAt">
+    row: Omit<ConversationRow, "updatedAt">,
+    plan?: string | undefined
   ) => Effect.Effect<void, SqlError.SqlError>
+  /** The plan (JSON) a conversation was last migrated with. */
+  readonly plan: (driftId: string) => Effect.Effect<Option.Option<string>, SqlError.SqlError>
   readonly getConversation: (driftId: string) => Effect.Effect<Option.Option<ConversationRow>, SqlError.SqlError>
   /** Conversations with a status, oldest update first. */
   readonly conversations: (
@@ -141,6 +144,7 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
     intercom_id TEXT,
     drift_status TEXT,
     reason TEXT,
+    plan TEXT,
     updated_at BIGINT NOT NULL
   )`
   yield* sql`CREATE TABLE IF NOT EXISTS parley_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`
@@ -148,7 +152,9 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
   const now = () => Date.now()
   const service: Service = {
     done: (key) =>
-      sql<{ readonly result: string | null }>`SELECT result FROM parley_writes WHERE key = ${key} AND done_at IS NOT NULL`
+      sql<
+        { readonly result: string | null }
+      >`SELECT result FROM parley_writes WHERE key = ${key} AND done_at IS NOT NULL`
         .pipe(Effect.map((rows) => Option.fromNullishOr(rows[0]?.result)), Effect.map(Option.map(String))),
     hasIntent: (key) =>
       sql`SELECT 1 AS x FROM parley_writes WHERE key = ${key} AND done_at IS NULL`.pipe(
@@ -164,28 +170,46 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
     doneWithPrefix: (prefix) =>
       sql<{ readonly key: string; readonly result: string }>`SELECT key, result FROM parley_writes
         WHERE key LIKE ${prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"} ESCAPE '\\' AND done_at IS NOT NULL`,
-    setConversation: (row) =>
-      sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, updated_at)
-        VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${now()})
-        ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
-          drift_status = ${row.driftStatus}, reason = ${row.reason}, updated_at = ${now()}`.pipe(Effect.asVoid),
-    getConversation: (driftId) =>
-      sql<RawConversationRow>`SELECT * FROM parley_conversations WHERE drift_id = ${driftId}`.pipe(
-        Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), toRow))
+    setConversation: (row, plan) =>
+      (plan === undefined
+        ? sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, updated_at)
+          VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${now()})
+          ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
+            drift_status = ${row.driftStatus}, reason = ${row.reason}, updated_at = ${now()}`
+        : sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, plan, updated_at)
+          VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${plan}, ${now()})
+          ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
+            drift_status = ${row.driftStatus}, reason = ${row.reason}, plan = ${plan}, updated_at = ${now()}`).pipe(
+          Effect.asVoid
+        ),
+    plan: (driftId) =>
+      sql<{ readonly plan: string | null }>`SELECT plan FROM parley_conversations WHERE drift_id = ${driftId}`.pipe(
+        Effect.map((rows) => Option.fromNullishOr(rows[0]?.plan))
       ),
+    getConversation: (driftId) =>
+      sql<
+        RawConversationRow
+      >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE drift_id = ${driftId}`
+        .pipe(
+          Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), toRow))
+        ),
     conversations: (status) =>
       (status === undefined
-        ? sql<RawConversationRow>`SELECT * FROM parley_conversations ORDER BY updated_at, drift_id`
-        : sql<RawConversationRow>`SELECT * FROM parley_conversations WHERE status = ${status}
+        ? sql<
+          RawConversationRow
+        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations ORDER BY updated_at, drift_id`
+        : sql<
+          RawConversationRow
+        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE status = ${status}
             ORDER BY updated_at, drift_id`).pipe(Effect.map((rows) => rows.map(toRow))),
     counts: sql<{ readonly status: ConversationStatus; readonly n: number | string }>`SELECT status, COUNT(*) AS n
       FROM parley_conversations GROUP BY status`.pipe(
-        Effect.map((rows) => {
-          const counts = { pending: 0, migrated: 0, rejected: 0, mismatch: 0 }
-          for (const r of rows) counts[r.status] = Number(r.n)
-          return counts
-        })
-      ),
+      Effect.map((rows) => {
+        const counts = { pending: 0, migrated: 0, rejected: 0, mismatch: 0 }
+        for (const r of rows) counts[r.status] = Number(r.n)
+        return counts
+      })
+    ),
     getSetting: (name) =>
       sql<{ readonly value: string }>`SELECT value FROM parley_settings WHERE name = ${name}`.pipe(
         Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), (r) => r.value))

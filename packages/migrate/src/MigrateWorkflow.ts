@@ -72,16 +72,17 @@ export const MigrateConversation = Workflow.make("ParleyMigrateConversation", {
 export const revision = (plan: Plan.ConversationPlan, attempt = 0): string =>
   `${plan.replies.length + 1}:${plan.state}:${plan.tags.length}:${attempt}`
 
-const classify = (driftConversationId: string, step: string) => (error: IntercomError.IntercomError | SqlError.SqlError) => {
-  const reason: MigrateError["reason"] = error._tag === "SqlError"
-    ? "Storage"
-    : error._tag === "Unauthorized" || error._tag === "Forbidden"
-    ? "Unauthorized"
-    : error._tag === "ValidationError" || error._tag === "NotFound" || error._tag === "Conflict"
-    ? "Refused"
-    : "Unavailable"
-  return new MigrateError({ driftConversationId, step, reason, detail: error.message })
-}
+const classify =
+  (driftConversationId: string, step: string) => (error: IntercomError.IntercomError | SqlError.SqlError) => {
+    const reason: MigrateError["reason"] = error._tag === "SqlError"
+      ? "Storage"
+      : error._tag === "Unauthorized" || error._tag === "Forbidden"
+      ? "Unauthorized"
+      : error._tag === "ValidationError" || error._tag === "NotFound" || error._tag === "Conflict"
+      ? "Refused"
+      : "Unavailable"
+    return new MigrateError({ driftConversationId, step, reason, detail: error.message })
+  }
 
 /** Errors after which a write's outcome is unknown or transient: retried through the ledger (which reconciles). */
 const transient = (error: IntercomError.IntercomError | SqlError.SqlError): boolean =>
@@ -89,7 +90,6 @@ const transient = (error: IntercomError.IntercomError | SqlError.SqlError): bool
   || error._tag === "Timeout" || error._tag === "DecodeError"
 
 const activityRetry = Schedule.exponential("200 millis", 2).pipe(
-  Schedule.either(Schedule.spaced("5 seconds")),
   Schedule.jittered,
   Schedule.upTo({ times: 8 })
 )
@@ -156,12 +156,19 @@ const contactStep = (plan: Plan.ConversationPlan) =>
       Effect.map((c) => c.id),
       // Another conversation's workflow created the same contact a moment ago: use it.
       Effect.catchTag("Conflict", (conflict) =>
-        find.pipe(Effect.flatMap(Option.match({ onNone: () => Effect.fail(conflict), onSome: Effect.succeed }))))
+        find.pipe(Effect.flatMap(Option.match({
+          onNone: () => Effect.fail(conflict),
+          onSome: Effect.succeed
+        }))))
     )
     // Contacts are shared between conversations and always looked up first, so the lookup is the reconciliation.
-    return yield* once(`contact:${plan.contact.externalId}`, find, find.pipe(
-      Effect.flatMap(Option.match({ onNone: () => create, onSome: Effect.succeed }))
-    ))
+    return yield* once(
+      `contact:${plan.contact.externalId}`,
+      find,
+      find.pipe(
+        Effect.flatMap(Option.match({ onNone: () => create, onSome: Effect.succeed }))
+      )
+    )
   })
 
 const openStep = (plan: Plan.ConversationPlan, contactId: string) =>
@@ -192,7 +199,9 @@ const openStep = (plan: Plan.ConversationPlan, contactId: string) =>
         from: { type: plan.contact.role, id: contactId },
         body: plan.opening.body,
         created_at: DateTime.makeUnsafe(plan.opening.createdAt * 1000),
-        ...(plan.opening.attachmentUrls.length === 0 ? {} : { attachment_urls: plan.opening.attachmentUrls.slice(0, 10) })
+        ...(plan.opening.attachmentUrls.length === 0
+          ? {}
+          : { attachment_urls: plan.opening.attachmentUrls.slice(0, 10) })
       } as Models.CreateConversationRequest).pipe(Effect.map((m) => String(m.conversation_id)))
     )
   })
@@ -240,7 +249,9 @@ const repliesStep = (plan: Plan.ConversationPlan, contactId: string, conversatio
           Effect.map((conversation) => {
             parts = undefined
             const list = conversation.conversation_parts?.conversation_parts ?? []
-            const mine = [...list].reverse().find((p) => !claimed.has(String(p.id)) && partMatches(p, message, contactId))
+            const mine = [...list].reverse().find((p) =>
+              !claimed.has(String(p.id)) && partMatches(p, message, contactId)
+            )
             return String((mine ?? list[list.length - 1])?.id ?? "")
           })
         )
@@ -255,7 +266,10 @@ const finishStep = (plan: Plan.ConversationPlan, conversationId: string) =>
     const intercom = yield* IntercomClient.IntercomClient
     const id = conversationId as Intercom.ConversationId
     // Idempotent writes (the client retries them like reads): attributes and tags.
-    yield* intercom.updateConversation(id, { custom_attributes: plan.customAttributes } as Models.UpdateConversationRequest)
+    yield* intercom.updateConversation(
+      id,
+      { custom_attributes: plan.customAttributes } as Models.UpdateConversationRequest
+    )
     for (const name of plan.tags) {
       const tag = yield* intercom.createTag(name)
       yield* intercom.tagConversation(id, { tagId: tag.id, adminId: plan.actorAdminId })
@@ -296,9 +310,9 @@ const activity = <A, R>(
     name,
     success,
     error: MigrateError,
-    execute: execute.pipe(
-      Effect.retry({ schedule: activityRetry, while: transient }),
-      Effect.mapError(classify(plan.driftConversationId, name))
+    execute: Effect.mapError(
+      Effect.retry(execute, { schedule: activityRetry, while: transient }),
+      classify(plan.driftConversationId, name)
     )
   })
 

@@ -131,7 +131,9 @@ const makeConnection = (options: Options): Effect.Effect<NodeSqliteConnection, S
  *
  * @since 0.1.0
  */
-export const make = (options: Options): Effect.Effect<SqlClient.SqlClient, SqlError.SqlError, Scope.Scope | Reactivity.Reactivity> =>
+export const make = (
+  options: Options
+): Effect.Effect<SqlClient.SqlClient, SqlError.SqlError, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function*() {
     const connection = yield* makeConnection(options)
     const semaphore = yield* Semaphore.make(1)

@@ -81,6 +81,8 @@ export const ConversationPlan = Schema.Struct({
   opening: Message,
   /** Every other message, oldest first. */
   replies: Schema.Array(Message),
+  /** Drift messages with neither text nor attachment (buttons-only prompts, empty edits): Intercom refuses them. */
+  skippedMessageIds: Schema.Array(Schema.String),
   /** Tag names. */
   tags: Schema.Array(Schema.String),
   state: Schema.Literals(["open", "closed", "snoozed"]),
@@ -147,6 +149,23 @@ export const carriedAttributes: ReadonlyArray<{
   { name: "drift_source_author", type: "string", description: "Who wrote the first message when not the contact" }
 ]
 
+const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "\"" ? "&quot;" : "&#39;"
+  )
+
+/** Intercom refuses a blank body: a message that has only attachments is written as links to them. */
+const bodyWithAttachments = (
+  body: string | null | undefined,
+  attachments: ReadonlyArray<Intercom.AttachmentV2> | undefined
+): string | undefined => {
+  const html = body ?? ""
+  if (html.replace(/<[^>]*>/g, "").trim() !== "" || /<img\b/i.test(html)) return html
+  if (attachments === undefined || attachments.length === 0) return undefined
+  return attachments.map((a) => `<p><a href="${escapeHtml(a.url)}">${escapeHtml(a.name)}</a></p>`).join("")
+}
+
 const seconds = (dt: DateTime.Utc): number => Math.floor(DateTime.toEpochMillis(dt) / 1000)
 
 const authorOf = (
@@ -197,20 +216,23 @@ export const make = (
 
   // The mapper's source is the first message; its parts are the others, in order, with the same indexes.
   const all: Array<{ readonly message: Message; readonly byContact: boolean }> = []
+  const skipped: Array<string> = []
   const sourceAuthor = authorOf(mapped.source.author, directory, driftConversationId, `["messages"][0]["author"]`)
-  if (Result.isFailure(sourceAuthor)) return sourceAuthor
+  if (Result.isFailure(sourceAuthor)) return Result.fail(sourceAuthor.failure)
   const attachmentsOf = (list: ReadonlyArray<Intercom.AttachmentV2> | undefined) => (list ?? []).map((a) => a.url)
-  all.push({
-    message: {
-      driftMessageId: String(thread.messages[0]!.id),
-      kind: "comment",
-      author: sourceAuthor.success,
-      body: mapped.source.body ?? "",
-      createdAt: seconds(mapped.created_at),
-      attachmentUrls: attachmentsOf(mapped.source.attachments)
-    },
-    byContact: sourceAuthor.success._tag === "Contact"
-  })
+  const sourceBody = bodyWithAttachments(mapped.source.body, mapped.source.attachments)
+  if (sourceBody === undefined) skipped.push(String(thread.messages[0]!.id))
+  else {all.push({
+      message: {
+        driftMessageId: String(thread.messages[0]!.id),
+        kind: "comment",
+        author: sourceAuthor.success,
+        body: sourceBody,
+        createdAt: seconds(mapped.created_at),
+        attachmentUrls: attachmentsOf(mapped.source.attachments)
+      },
+      byContact: sourceAuthor.success._tag === "Contact"
+    })}
   const parts = mapped.conversation_parts?.conversation_parts ?? []
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!
@@ -219,15 +241,20 @@ export const make = (
       return fail("Unsupported", `the mapper wrote a "${part.part_type}" part, which a migration cannot post`, path)
     }
     const author = authorOf(part.author, directory, driftConversationId, `${path}["author"]`)
-    if (Result.isFailure(author)) return author
+    if (Result.isFailure(author)) return Result.fail(author.failure)
     // A contact cannot write a note in Intercom; a Drift note is always a teammate's.
     const kind = author.success._tag === "Contact" ? "comment" : part.part_type
+    const body = bodyWithAttachments(part.body, part.attachments)
+    if (body === undefined) {
+      skipped.push(String(thread.messages[i + 1]?.id ?? part.id))
+      continue
+    }
     all.push({
       message: {
         driftMessageId: String(thread.messages[i + 1]?.id ?? part.id),
         kind,
         author: author.success,
-        body: part.body ?? "",
+        body,
         createdAt: seconds(part.created_at),
         attachmentUrls: attachmentsOf(part.attachments)
       },
@@ -235,6 +262,9 @@ export const make = (
     })
   }
 
+  if (all.length === 0) {
+    return fail("NoMessages", "every message of the conversation is empty (no text, no attachment)", `["messages"]`)
+  }
   const firstContact = all.findIndex((m) => m.byContact && m.message.kind === "comment")
   const openingIndex = firstContact === -1 ? 0 : firstContact
   const opening = all[openingIndex]!.message
@@ -261,7 +291,7 @@ export const make = (
       driftConversationId,
       `["conversation"]["participants"]`
     )
-  if (assignee !== null && Result.isFailure(assignee)) return assignee
+  if (assignee !== null && Result.isFailure(assignee)) return Result.fail(assignee.failure)
   const assigneeAdminId = assignee !== null && assignee.success._tag === "Admin" ? assignee.success.adminId : null
   const actorAdminId = assigneeAdminId ?? directory.defaultAdminId ?? firstAdmin(all.map((m) => m.message))
   if (actorAdminId === undefined) {
@@ -284,7 +314,9 @@ export const make = (
     }
   }
   if (openingIndex === 0 && !all[0]!.byContact && opening.author._tag === "Admin") {
-    customAttributes.drift_source_author = `${opening.author.via === "bot" ? "bot" : "user"}:${opening.author.driftUserId}`
+    customAttributes.drift_source_author = `${
+      opening.author.via === "bot" ? "bot" : "user"
+    }:${opening.author.driftUserId}`
   }
 
   return Result.succeed({
@@ -298,6 +330,7 @@ export const make = (
     },
     opening,
     replies,
+    skippedMessageIds: skipped,
     tags: (mapped.tags?.tags ?? []).map((t) => t.name),
     state: mapped.state === "closed" ? "closed" : mapped.state === "snoozed" ? "snoozed" : "open",
     snoozedUntil: mapped.snoozed_until === null ? null : seconds(mapped.snoozed_until),
