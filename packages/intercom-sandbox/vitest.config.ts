@@ -1,3 +1,3 @@
 import { project } from "../../vitest.shared.ts"
 
-export default project("sandbox")
+export default project("intercom-sandbox")
