@@ -11,7 +11,7 @@ const n = Number(process.argv[2] ?? 50)
 const db = process.argv[3] ?? ":memory:"
 const main = Effect.gen(function*() {
   const drift = yield* DriftSandbox.start({ port: 0, conversations: n, seed: 1 })
-  const intercom = yield* IntercomSandbox.start({ port: 0 })
+  const intercom = yield* IntercomSandbox.start({ port: 0, faults: process.env.LOST ? { lostAnswer: { rate: Number(process.env.LOST) }, serverError: { rate: 0.02 } } : undefined })
   const clients = Layer.mergeAll(
     DriftStream.DriftStream.layer.pipe(Layer.provideMerge(DriftClient.DriftClient.layer({ token: Redacted.make(drift.token), baseUrl: drift.url, rateLimit: false }))),
     IntercomClient.IntercomClient.layer({ token: Redacted.make(intercom.token), baseUrl: intercom.url })

@@ -4,6 +4,7 @@
  * ```
  * parley export    Drift -> NDJSON (drift | intercom | intercom-2.11), checkpointed, resumable, incremental
  * parley convert   records between shapes, streaming, with a rejects file
+ * parley migrate   Drift -> Intercom through Intercom's API, exactly once (plan, run, status, verify)
  * parley sanitize  an HTML body through Drift's or Intercom's allow-list, or to plain text
  * parley sandbox   the Drift-compatible sandbox server
  * parley inbox     Parley Inbox, the review tool, in the browser
@@ -30,6 +31,7 @@ import { CliError, CliOutput, Command } from "effect/cli"
 import * as Convert from "./commands/convert.ts"
 import * as Export from "./commands/export.ts"
 import * as InboxCommand from "./commands/inbox.ts"
+import * as MigrateCommand from "./commands/migrate.ts"
 import * as OpenApiCommand from "./commands/openapi.ts"
 import * as SandboxCommand from "./commands/sandbox.ts"
 import * as Sanitize from "./commands/sanitize.ts"
@@ -54,6 +56,7 @@ export const command = Command.make("parley").pipe(
   Command.withSubcommands([
     Export.command,
     Convert.command,
+    MigrateCommand.command,
     Sanitize.command,
     SandboxCommand.command,
     InboxCommand.command,
@@ -86,7 +89,7 @@ const presenter: CliOutput.Presenter = {
   })
 }
 
-const secrets = (): ReadonlyArray<string | undefined> => [process.env["DRIFT_TOKEN"]]
+const secrets = (): ReadonlyArray<string | undefined> => [process.env["DRIFT_TOKEN"], process.env["INTERCOM_TOKEN"]]
 
 /**
  * Runs the command tree on `args` (without the node and script paths) and returns the exit code (see
@@ -106,7 +109,7 @@ export const main = (args: ReadonlyArray<string>) =>
           // Parse errors were presented; a bare `parley` printed the help on stderr.
           if (failure.error.errors.length === 0) {
             yield* Console.error(
-              `parley: missing command: one of export, convert, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
+              `parley: missing command: one of export, convert, migrate, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
             )
           }
           return Errors.ExitCode.usage as number

@@ -84,12 +84,22 @@ const classify =
     return new MigrateError({ driftConversationId, step, reason, detail: error.message })
   }
 
-/** Errors after which a write's outcome is unknown or transient: retried through the ledger (which reconciles). */
-const transient = (error: IntercomError.IntercomError | SqlError.SqlError): boolean =>
+/**
+ * Errors after which a write's outcome is unknown or the failure transient: retried through the ledger (which
+ * reconciles before writing again).
+ *
+ * @since 0.1.0
+ */
+export const transient = (error: IntercomError.IntercomError | SqlError.SqlError): boolean =>
   error._tag === "RateLimited" || error._tag === "ServerError" || error._tag === "TransportError"
   || error._tag === "Timeout" || error._tag === "DecodeError"
 
-const activityRetry = Schedule.exponential("200 millis", 2).pipe(
+/**
+ * How an activity retries after a transient failure: exponential from 200 ms, jittered, 8 times (about a minute).
+ *
+ * @since 0.1.0
+ */
+export const retrySchedule = Schedule.exponential("200 millis", 2).pipe(
   Schedule.jittered,
   Schedule.upTo({ times: 8 })
 )
@@ -311,7 +321,7 @@ const activity = <A, R>(
     success,
     error: MigrateError,
     execute: Effect.mapError(
-      Effect.retry(execute, { schedule: activityRetry, while: transient }),
+      Effect.retry(execute, { schedule: retrySchedule, while: transient }),
       classify(plan.driftConversationId, name)
     )
   })

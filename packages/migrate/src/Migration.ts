@@ -340,21 +340,28 @@ export const plan = Effect.fn("Migration.plan")(function*(
  */
 export const ensureAttributes = Effect.fn("Migration.ensureAttributes")(function*() {
   const intercom = yield* IntercomClient.IntercomClient
-  const existing = yield* Effect.mapError(intercom.listDataAttributes({ model: "conversation" }), fromIntercom)
-  const names = new Set(existing.map((a) => a.name))
-  for (const attribute of Plan.carriedAttributes) {
-    if (names.has(attribute.name)) continue
-    yield* intercom.createDataAttribute({
-      name: attribute.name,
-      model: "conversation",
-      data_type: attribute.type,
-      description: attribute.description
-    } as Models.CreateDataAttributeRequest).pipe(
-      // Created by a concurrent run a moment ago.
-      Effect.catchTag("Conflict", () => Effect.void),
-      Effect.mapError(fromIntercom)
-    )
-  }
+  // Listing first makes the whole step idempotent: after a write whose answer was lost, the retry lists again
+  // and creates only what is still missing.
+  const once = Effect.gen(function*() {
+    const existing = yield* intercom.listDataAttributes({ model: "conversation" })
+    const names = new Set(existing.map((a) => a.name))
+    for (const attribute of Plan.carriedAttributes) {
+      if (names.has(attribute.name)) continue
+      yield* intercom.createDataAttribute({
+        name: attribute.name,
+        model: "conversation",
+        data_type: attribute.type,
+        description: attribute.description
+      } as Models.CreateDataAttributeRequest).pipe(
+        // Created by a concurrent run a moment ago.
+        Effect.catchTag("Conflict", () => Effect.void)
+      )
+    }
+  })
+  yield* once.pipe(
+    Effect.retry({ schedule: MigrateWorkflow.retrySchedule, while: MigrateWorkflow.transient }),
+    Effect.mapError(fromIntercom)
+  )
 })
 
 const migrateOne = (thread: Drift.Thread, dir: Directory) =>
