@@ -259,9 +259,7 @@ const repliesStep = (plan: Plan.ConversationPlan, contactId: string, conversatio
           Effect.map((conversation) => {
             parts = undefined
             const list = conversation.conversation_parts?.conversation_parts ?? []
-            const mine = [...list].reverse().find((p) =>
-              !claimed.has(String(p.id)) && partMatches(p, message, contactId)
-            )
+            const mine = list.toReversed().find((p) => !claimed.has(String(p.id)) && partMatches(p, message, contactId))
             return String((mine ?? list[list.length - 1])?.id ?? "")
           })
         )

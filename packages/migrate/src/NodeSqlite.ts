@@ -30,7 +30,7 @@ import { Context, Effect, Layer, Scope, Semaphore, Stream } from "effect"
 import { Reactivity } from "effect/reactivity"
 import { SqlClient, SqlError, Statement } from "effect/sql"
 import type { SqlConnection } from "effect/sql"
-import { DatabaseSync, type StatementSync } from "node:sqlite"
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
 
 /**
  * Options of the embedded database.
@@ -44,6 +44,13 @@ export interface Options {
   readonly wal?: boolean | undefined
   /** How long a statement waits for a lock held by another process before failing (default 5000 ms). */
   readonly busyTimeoutMillis?: number | undefined
+  /**
+   * SQLite's `synchronous` setting. `"normal"` (default, with WAL): a commit survives the process being killed at
+   * any instant, and only an operating-system crash or power loss can roll back the last commits; one fsync per
+   * checkpoint instead of one per commit. `"full"`: every commit is fsync'd (survives power loss; several times
+   * slower on most disks).
+   */
+  readonly synchronous?: "normal" | "full" | undefined
 }
 
 const classify = (cause: unknown, message: string, operation: string): SqlError.SqlError => {
@@ -58,6 +65,10 @@ interface NodeSqliteConnection extends SqlConnection.Connection {
   readonly db: DatabaseSync
 }
 
+/** With `setReturnArrays(true)` each row is an array of its values. */
+const values = (rows: Effect.Effect<ReadonlyArray<object>, SqlError.SqlError>) =>
+  rows as Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError.SqlError>
+
 const makeConnection = (options: Options): Effect.Effect<NodeSqliteConnection, SqlError.SqlError, Scope.Scope> =>
   Effect.gen(function*() {
     const db = yield* Effect.acquireRelease(
@@ -69,7 +80,10 @@ const makeConnection = (options: Options): Effect.Effect<NodeSqliteConnection, S
     )
     if (options.wal !== false && options.filename !== ":memory:") {
       yield* Effect.try({
-        try: () => db.exec("PRAGMA journal_mode = WAL"),
+        try: () => {
+          db.exec("PRAGMA journal_mode = WAL")
+          db.exec(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
+        },
         catch: (cause) => classify(cause, "cannot switch the database to WAL", "open")
       })
     }
@@ -90,17 +104,19 @@ const makeConnection = (options: Options): Effect.Effect<NodeSqliteConnection, S
       params: ReadonlyArray<unknown>,
       mode: "rows" | "raw" | "values",
       cached: boolean
-    ): Effect.Effect<ReadonlyArray<any>, SqlError.SqlError> =>
+    ): Effect.Effect<ReadonlyArray<object>, SqlError.SqlError> =>
       Effect.withFiber((fiber) =>
         Effect.try({
           try: () => {
             const statement = cached ? prepare(sql) : db.prepare(sql)
             statement.setReadBigInts(Context.get(fiber.context, SqlClient.SafeIntegers))
             statement.setReturnArrays(mode === "values")
-            const args = params as Array<any>
-            if (statement.columns().length > 0) return statement.all(...args) as ReadonlyArray<any>
+            // effect/sql's compiler produces SQLite's input values (numbers, strings, bigints, bytes, null).
+            const args = params as Array<SQLInputValue>
+            if (statement.columns().length > 0) return statement.all(...args)
             const result = statement.run(...args)
-            return mode === "raw" ? result as any : []
+            // `raw` answers the run's result (changes, lastInsertRowid) in place of rows.
+            return mode === "raw" ? result as unknown as ReadonlyArray<object> : []
           },
           catch: (cause) => classify(cause, "the statement failed", "execute")
         })
@@ -113,8 +129,8 @@ const makeConnection = (options: Options): Effect.Effect<NodeSqliteConnection, S
         return transformRows ? Effect.map(rows, transformRows) : rows
       },
       executeRaw: (sql, params) => run(sql, params, "raw", true),
-      executeValues: (sql, params) => run(sql, params, "values", true) as any,
-      executeValuesUnprepared: (sql, params) => run(sql, params, "values", false) as any,
+      executeValues: (sql, params) => values(run(sql, params, "values", true)),
+      executeValuesUnprepared: (sql, params) => values(run(sql, params, "values", false)),
       executeUnprepared: (sql, params, transformRows) => {
         const rows = run(sql, params, "rows", false)
         return transformRows ? Effect.map(rows, transformRows) : rows

@@ -166,6 +166,9 @@ const bodyWithAttachments = (
   return attachments.map((a) => `<p><a href="${escapeHtml(a.url)}">${escapeHtml(a.name)}</a></p>`).join("")
 }
 
+const attachmentsOf = (list: ReadonlyArray<Intercom.AttachmentV2> | undefined): Array<string> =>
+  (list ?? []).map((a) => a.url)
+
 const seconds = (dt: DateTime.Utc): number => Math.floor(DateTime.toEpochMillis(dt) / 1000)
 
 const authorOf = (
@@ -219,7 +222,6 @@ export const make = (
   const skipped: Array<string> = []
   const sourceAuthor = authorOf(mapped.source.author, directory, driftConversationId, `["messages"][0]["author"]`)
   if (Result.isFailure(sourceAuthor)) return Result.fail(sourceAuthor.failure)
-  const attachmentsOf = (list: ReadonlyArray<Intercom.AttachmentV2> | undefined) => (list ?? []).map((a) => a.url)
   const sourceBody = bodyWithAttachments(mapped.source.body, mapped.source.attachments)
   if (sourceBody === undefined) skipped.push(String(thread.messages[0]!.id))
   else {all.push({

@@ -10,7 +10,8 @@ import { duplicates, migrationLayer, startSandboxes, storedConversations } from 
 
 const tempDb = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parley-migrate-")), "migrate.db")
 
-const collect = (options: Migration.RunOptions = {}) => Migration.run({ concurrency: 8, ...options }).pipe(Stream.runCollect)
+const collect = (options: Migration.RunOptions = {}) =>
+  Migration.run({ concurrency: 8, ...options }).pipe(Stream.runCollect)
 
 describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
   it.live("a full migration lands every conversation once; verify finds 0 mismatches; a second run sends nothing", () =>
@@ -35,7 +36,9 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
       expect(report.checked).toBe(migrated.length)
       expect(report.mismatches).toStrictEqual([])
       expect(report.matching).toBe(migrated.length)
-      const adminParts = stored.flatMap((c) => c.conversation_parts.conversation_parts).filter((p) => p.author.type === "admin")
+      const adminParts = stored.flatMap((c) => c.conversation_parts.conversation_parts).filter((p) =>
+        p.author.type === "admin"
+      )
       const contactParts = stored.flatMap((c) => c.conversation_parts.conversation_parts).filter((p) =>
         p.author.type !== "admin" && p.part_type === "comment"
       )
@@ -126,41 +129,52 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
 })
 
 describe("parley migrate run, killed with SIGKILL and resumed", () => {
-  it.live("three kills at moments set by progress, then a resume: 0 duplicated, 0 missing, verify clean", () =>
-    Effect.gen(function*() {
-      const sandboxes = yield* startSandboxes({ conversations: 60, seed: 5, intercom: { limits: { perMinute: null } } })
-      const database = tempDb()
-      const env = {
-        DRIFT_TOKEN: sandboxes.drift.token,
-        DRIFT_BASE_URL: sandboxes.drift.url,
-        DRIFT_REQUESTS_PER_MINUTE: "Infinity",
-        INTERCOM_TOKEN: sandboxes.intercom.token,
-        INTERCOM_BASE_URL: sandboxes.intercom.url
-      }
-      const args = ["migrate", "run", "--database", database, "--quiet", "--rejects", `${database}.rejects.ndjson`]
-      // Each kill comes once Intercom holds more conversations than the threshold: mid-run by construction,
-      // whatever the machine's speed (the child may also be killed mid-write).
-      for (const threshold of [5, 20, 35]) {
-        const child = spawnCli(args, { env })
-        const exited = yield* Effect.forkChild(wait(child, { args }))
-        yield* storedConversations(sandboxes).pipe(
-          Effect.repeat({ until: (list) => list.length > threshold || child.exitCode !== null, schedule: Schedule.spaced("20 millis") })
-        )
-        child.kill("SIGKILL")
-        const ran = yield* Fiber.join(exited)
-        expect(ran.signal === "SIGKILL" || ran.code !== null).toBe(true)
-      }
-      const final = yield* runCli(args, { env })
-      expect([0, 3]).toContain(final.code)
-      const events = yield* collect().pipe(Effect.provide(migrationLayer(sandboxes, database)))
-      const migrated = events.filter((e) => e._tag === "Migrated")
-      // Everything was done by the killed runs and the resume: this last run only confirms.
-      expect(migrated.every((e) => e._tag === "Migrated" && e.already)).toBe(true)
-      const stored = yield* storedConversations(sandboxes)
-      expect(stored.length).toBe(migrated.length)
-      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0 })
-      const report = yield* Migration.verify().pipe(Effect.provide(migrationLayer(sandboxes, database)))
-      expect(report.checked).toBe(migrated.length)
-      expect(report.mismatches).toStrictEqual([])
-    }).pipe(Effect.scoped), 240_000)
+  it.live(
+    "three kills at moments set by progress, then a resume: 0 duplicated, 0 missing, verify clean",
+    () =>
+      Effect.gen(function*() {
+        const sandboxes = yield* startSandboxes({
+          conversations: 60,
+          seed: 5,
+          intercom: { limits: { perMinute: null } }
+        })
+        const database = tempDb()
+        const env = {
+          DRIFT_TOKEN: sandboxes.drift.token,
+          DRIFT_BASE_URL: sandboxes.drift.url,
+          DRIFT_REQUESTS_PER_MINUTE: "Infinity",
+          INTERCOM_TOKEN: sandboxes.intercom.token,
+          INTERCOM_BASE_URL: sandboxes.intercom.url
+        }
+        const args = ["migrate", "run", "--database", database, "--quiet", "--rejects", `${database}.rejects.ndjson`]
+        // Each kill comes once Intercom holds more conversations than the threshold: mid-run by construction,
+        // whatever the machine's speed (the child may also be killed mid-write).
+        for (const threshold of [5, 20, 35]) {
+          const child = spawnCli(args, { env })
+          const exited = yield* Effect.forkChild(wait(child, { args }))
+          yield* storedConversations(sandboxes).pipe(
+            Effect.repeat({
+              until: (list) => list.length > threshold || child.exitCode !== null,
+              schedule: Schedule.spaced("20 millis")
+            })
+          )
+          child.kill("SIGKILL")
+          const ran = yield* Fiber.join(exited)
+          expect(ran.signal === "SIGKILL" || ran.code !== null).toBe(true)
+        }
+        const final = yield* runCli(args, { env })
+        expect([0, 3]).toContain(final.code)
+        const events = yield* collect().pipe(Effect.provide(migrationLayer(sandboxes, database)))
+        const migrated = events.filter((e) => e._tag === "Migrated")
+        // Everything was done by the killed runs and the resume: this last run only confirms.
+        expect(migrated.every((e) => e._tag === "Migrated" && e.already)).toBe(true)
+        const stored = yield* storedConversations(sandboxes)
+        expect(stored.length).toBe(migrated.length)
+        expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0 })
+        const report = yield* Migration.verify().pipe(Effect.provide(migrationLayer(sandboxes, database)))
+        expect(report.checked).toBe(migrated.length)
+        expect(report.mismatches).toStrictEqual([])
+      }).pipe(Effect.scoped),
+    240_000
+  )
 })

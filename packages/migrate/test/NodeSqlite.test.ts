@@ -13,14 +13,22 @@ describe("NodeSqlite: effect/sql over node:sqlite, tested like a driver", () => 
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB)`
-      yield* sql`INSERT INTO t ${sql.insert([{ id: 1, name: "a", score: 1.5, data: new Uint8Array([1, 2]) }, {
+      yield* sql`INSERT INTO t ${
+        sql.insert([{ id: 1, name: "a", score: 1.5, data: new Uint8Array([1, 2]) }, {
+          id: 2,
+          name: "it's \"quoted\"",
+          score: null,
+          data: null
+        }])
+      }`
+      const rows = yield* sql<
+        { id: number; name: string; score: number | null }
+      >`SELECT id, name, score FROM t ORDER BY id`
+      expect(rows.map((r) => ({ ...r }))).toStrictEqual([{ id: 1, name: "a", score: 1.5 }, {
         id: 2,
         name: "it's \"quoted\"",
-        score: null,
-        data: null
-      }])}`
-      const rows = yield* sql<{ id: number; name: string; score: number | null }>`SELECT id, name, score FROM t ORDER BY id`
-      expect(rows.map((r) => ({ ...r }))).toStrictEqual([{ id: 1, name: "a", score: 1.5 }, { id: 2, name: "it's \"quoted\"", score: null }])
+        score: null
+      }])
       const values = yield* sql`SELECT id, name FROM t ORDER BY id`.values
       expect(values).toStrictEqual([[1, "a"], [2, "it's \"quoted\""]])
       const raw = (yield* sql`UPDATE t SET score = ${2} WHERE id = ${2}`.raw) as { changes: number }

@@ -20,12 +20,21 @@ export interface Sandboxes {
 const adminsFor = (drift: DriftSandbox.Running) =>
   Effect.promise(() =>
     fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } }).then((r) =>
-      r.json() as Promise<{ readonly data: ReadonlyArray<{ readonly email?: string | null; readonly name?: string; readonly bot?: boolean }> }>
+      r.json() as Promise<
+        {
+          readonly data: ReadonlyArray<
+            { readonly email?: string | null; readonly name?: string; readonly bot?: boolean }
+          >
+        }
+      >
     )
   ).pipe(
     Effect.map((users) => [
       { name: "Parley Migration", email: "migration@parley.invalid" },
-      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({ name: u.name ?? "", email: String(u.email) }))
+      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
+        name: u.name ?? "",
+        email: String(u.email)
+      }))
     ])
   )
 
@@ -43,20 +52,22 @@ export const startSandboxes = (options: {
 /** Clients for both sandboxes, the Drift stream, and the engine on `database`. */
 export const migrationLayer = (sandboxes: Sandboxes, database = ":memory:") =>
   Engine.layer({ database }).pipe(
-    Layer.provideMerge(Layer.mergeAll(
-      DriftStream.DriftStream.layer.pipe(
-        Layer.provideMerge(DriftClient.DriftClient.layer({
-          token: Redacted.make(sandboxes.drift.token),
-          baseUrl: sandboxes.drift.url,
-          rateLimit: false
-        }))
-      ),
-      IntercomClient.IntercomClient.layer({
-        token: Redacted.make(sandboxes.intercom.token),
-        baseUrl: sandboxes.intercom.url,
-        retry: { times: 5, baseDelay: "20 millis", maxDelay: "2 seconds" }
-      })
-    ).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+    Layer.provideMerge(
+      Layer.mergeAll(
+        DriftStream.DriftStream.layer.pipe(
+          Layer.provideMerge(DriftClient.DriftClient.layer({
+            token: Redacted.make(sandboxes.drift.token),
+            baseUrl: sandboxes.drift.url,
+            rateLimit: false
+          }))
+        ),
+        IntercomClient.IntercomClient.layer({
+          token: Redacted.make(sandboxes.intercom.token),
+          baseUrl: sandboxes.intercom.url,
+          retry: { times: 5, baseDelay: "20 millis", maxDelay: "2 seconds" }
+        })
+      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    )
   )
 
 export interface StoredPart {
@@ -106,7 +117,9 @@ export const duplicates = (sandboxes: Sandboxes) =>
     // A conversation not yet tagged with its Drift id (killed between create and attributes) is keyed by its
     // contact and opening second, which a duplicate would share.
     for (const c of conversations) {
-      const key = String(c.custom_attributes?.["drift_conversation_id"] ?? `${c.contacts.contacts[0]?.id}@${c.created_at}`)
+      const key = String(
+        c.custom_attributes?.["drift_conversation_id"] ?? `${c.contacts.contacts[0]?.id}@${c.created_at}`
+      )
       byDrift.set(key, (byDrift.get(key) ?? 0) + 1)
     }
     const byExternal = new Map<string, number>()

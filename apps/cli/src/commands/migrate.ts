@@ -103,7 +103,9 @@ const parseDate = (flag: string, value: Option.Option<string>) =>
     const trimmed = value.value.trim()
     const ms = /^\d+$/.test(trimmed) ? Number(trimmed) : /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : NaN
     if (!Number.isFinite(ms)) {
-      return yield* usage(`${flag} must be an ISO date (2024-05-01) or epoch milliseconds, got ${JSON.stringify(trimmed)}`)
+      return yield* usage(
+        `${flag} must be an ISO date (2024-05-01) or epoch milliseconds, got ${JSON.stringify(trimmed)}`
+      )
     }
     return DateTime.makeUnsafe(ms)
   })
@@ -137,7 +139,8 @@ const readAdminMap = (file: Option.Option<string>) =>
     })
     const parsed = yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
-      catch: () => usage(`--admin-map ${resolved} is not JSON: expected {"<drift user id or email>": "<admin id or email>"}`)
+      catch: () =>
+        usage(`--admin-map ${resolved} is not JSON: expected {"<drift user id or email>": "<admin id or email>"}`)
     })
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       return yield* usage(`--admin-map ${resolved} must hold one JSON object of strings`)
@@ -192,7 +195,9 @@ const environment = (args: CommonArgs) =>
       : Engine.isPostgres(given) || given === ":memory:"
       ? given
       : path.resolve(cwd, given)
-    if (given !== undefined && given.trim() === "") return yield* usage("--database must be a file path or a postgres:// URL")
+    if (given !== undefined && given.trim() === "") {
+      return yield* usage("--database must be a file path or a postgres:// URL")
+    }
     let drift: DriftClient.Options
     let intercom: Layer.Layer<IntercomClient.IntercomClient, Config.ConfigError>
     if (args.sandbox) {
@@ -206,12 +211,24 @@ const environment = (args: CommonArgs) =>
       const users = yield* Effect.tryPromise({
         try: () =>
           fetch(`${driftSandbox.url}/users/list`, { headers: { authorization: `Bearer ${driftSandbox.token}` } })
-            .then((r) => r.json() as Promise<{ readonly data: ReadonlyArray<{ readonly bot?: boolean; readonly email?: string | null; readonly name?: string }> }>),
-        catch: (cause) => new Errors.Described({ line: `the embedded Drift sandbox did not answer: ${cause}`, exitCode: 1 })
+            .then((r) =>
+              r.json() as Promise<
+                {
+                  readonly data: ReadonlyArray<
+                    { readonly bot?: boolean; readonly email?: string | null; readonly name?: string }
+                  >
+                }
+              >
+            ),
+        catch: (cause) =>
+          new Errors.Described({ line: `the embedded Drift sandbox did not answer: ${cause}`, exitCode: 1 })
       })
       const admins = [
         { name: "Parley Migration", email: "migration@parley.invalid" },
-        ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({ name: u.name ?? String(u.email), email: String(u.email) }))
+        ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
+          name: u.name ?? String(u.email),
+          email: String(u.email)
+        }))
       ]
       const intercomSandbox = yield* IntercomSandbox.start({
         port: 0,
@@ -283,7 +300,9 @@ const planCommand = Command.make(
     ].join("\n")
     yield* print(args.json, report, human)
   }, Effect.scoped)
-).pipe(Command.withDescription("Count what a migration would do: conversations, Intercom calls, duration, unmatched users"))
+).pipe(
+  Command.withDescription("Count what a migration would do: conversations, Intercom calls, duration, unmatched users")
+)
 
 // -----------------------------------------------------------------------------
 // run
@@ -428,7 +447,9 @@ const verifyCommand = Command.make(
     )
     if (report.mismatches.length > 0) {
       return yield* new Errors.Described({
-        line: `${report.checked - report.matching} conversations differ from their plan; the differences are in ${reportPath}`,
+        line: `${
+          report.checked - report.matching
+        } conversations differ from their plan; the differences are in ${reportPath}`,
         exitCode: MISMATCH_EXIT
       })
     }
