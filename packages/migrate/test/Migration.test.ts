@@ -16,13 +16,13 @@ const collect = (options: Migration.RunOptions = {}) =>
 describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
   it.live("a full migration lands every conversation once; verify finds 0 mismatches; a second run sends nothing", () =>
     Effect.gen(function*() {
-      const sandboxes = yield* startSandboxes({ conversations: 60, intercom: { limits: { perMinute: null } } })
+      const sandboxes = yield* startSandboxes({ conversations: 40, intercom: { limits: { perMinute: null } } })
       const database = tempDb()
       const events = yield* collect().pipe(Effect.provide(migrationLayer(sandboxes, database)))
       const migrated = events.filter((e) => e._tag === "Migrated")
       const rejected = events.filter((e) => e._tag === "Rejected")
-      expect(migrated.length + rejected.length).toBe(60)
-      expect(migrated.length).toBeGreaterThan(50)
+      expect(migrated.length + rejected.length).toBe(40)
+      expect(migrated.length).toBeGreaterThan(35)
       // Every rejection says why and where.
       for (const r of rejected) {
         expect(r._tag === "Rejected" && r.detail.length > 0).toBe(true)
@@ -58,7 +58,7 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
   it.live("lost answers (5% of writes, seeded) and 5xx: 0 duplicated conversations, contacts or parts", () =>
     Effect.gen(function*() {
       const sandboxes = yield* startSandboxes({
-        conversations: 60,
+        conversations: 40,
         intercom: {
           limits: { perMinute: null },
           faults: {
@@ -82,12 +82,12 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
 
   it.live("a conversation Intercom cannot take is quarantined with its reason; the run goes on", () =>
     Effect.gen(function*() {
-      const sandboxes = yield* startSandboxes({ conversations: 40, seed: 3, intercom: { limits: { perMinute: null } } })
+      const sandboxes = yield* startSandboxes({ conversations: 25, seed: 3, intercom: { limits: { perMinute: null } } })
       const database = tempDb()
       const events = yield* collect().pipe(Effect.provide(migrationLayer(sandboxes, database)))
       const rejected = events.filter((e) => e._tag === "Rejected")
       const migrated = events.filter((e) => e._tag === "Migrated")
-      expect(migrated.length + rejected.length).toBe(40)
+      expect(migrated.length + rejected.length).toBe(25)
       const counts = yield* Effect.gen(function*() {
         return yield* (yield* Ledger.Ledger).counts
       }).pipe(Effect.provide(migrationLayer(sandboxes, database)))
@@ -134,7 +134,7 @@ describe("parley migrate run, killed with SIGKILL and resumed", () => {
     () =>
       Effect.gen(function*() {
         const sandboxes = yield* startSandboxes({
-          conversations: 60,
+          conversations: 40,
           seed: 5,
           intercom: { limits: { perMinute: null } }
         })
@@ -149,7 +149,7 @@ describe("parley migrate run, killed with SIGKILL and resumed", () => {
         const args = ["migrate", "run", "--database", database, "--quiet", "--rejects", `${database}.rejects.ndjson`]
         // Each kill comes once Intercom holds more conversations than the threshold: mid-run by construction,
         // whatever the machine's speed (the child may also be killed mid-write).
-        for (const threshold of [5, 20, 35]) {
+        for (const threshold of [4, 14, 26]) {
           const child = spawnCli(args, { env })
           const exited = yield* Effect.forkChild(wait(child, { args }))
           yield* storedConversations(sandboxes).pipe(
