@@ -65,6 +65,8 @@ interface NodeSqliteConnection extends SqlConnection.Connection {
   readonly db: DatabaseSync
 }
 
+const PREPARED_CAPACITY = 256
+
 /** With `setReturnArrays(true)` each row is an array of its values. */
 const values = (rows: Effect.Effect<ReadonlyArray<object>, SqlError.SqlError>) =>
   rows as Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError.SqlError>
@@ -87,15 +89,18 @@ const makeConnection = (options: Options): Effect.Effect<NodeSqliteConnection, S
         catch: (cause) => classify(cause, "cannot switch the database to WAL", "open")
       })
     }
-    // One prepared statement per SQL text for the life of the connection: the cluster's storage issues a small,
-    // fixed set of statements, so the cache stays small.
+    // Prepared statements by SQL text, least recently used evicted past `PREPARED_CAPACITY` (statements with
+    // `IN (...)` lists have one text per list length, so the set of texts is not fixed).
     const prepared = new Map<string, StatementSync>()
     const prepare = (sql: string): StatementSync => {
       let statement = prepared.get(sql)
       if (statement === undefined) {
         statement = db.prepare(sql)
-        prepared.set(sql, statement)
+        if (prepared.size >= PREPARED_CAPACITY) prepared.delete(prepared.keys().next().value!)
+      } else {
+        prepared.delete(sql)
       }
+      prepared.set(sql, statement)
       return statement
     }
 
