@@ -310,6 +310,14 @@ const planCommand = Command.make(
 
 const runFlags = {
   ...common,
+  verify: Flag.Boolean("verify").pipe(
+    Flag.withDescription("After the run, verify every migrated conversation (as parley migrate verify does)"),
+    Flag.withDefault(false)
+  ),
+  report: Flag.String("report").pipe(
+    Flag.withDescription("With --verify: where the differences go (default parley-migrate.verify.ndjson)"),
+    Flag.optional
+  ),
   rejects: Flag.String("rejects").pipe(
     Flag.withDescription("Where rejected conversations go, one JSON line each (default parley-migrate.rejects.ndjson)"),
     Flag.optional
@@ -360,7 +368,9 @@ const runCommand = Command.make(
       )
       const stats = yield* intercom.stats
       tracker.client = stats
+      const verified = args.verify ? yield* Migration.verify({ concurrency: args.concurrency }) : undefined
       return {
+        ...(verified === undefined ? {} : { verified }),
         migrated,
         alreadyMigrated: already,
         rejected,
@@ -382,7 +392,23 @@ const runCommand = Command.make(
     } retries, ${formatCount(summary.intercomRateLimited)} answered 429${
       summary.rejected > 0 ? `; ${formatCount(summary.rejected)} rejected (see ${rejectsPath})` : ""
     }`
-    if (!args.quiet || args.json) yield* print(args.json, summary, human)
+    const { verified, ...rest } = summary
+    if (!args.quiet || args.json) {
+      yield* print(
+        args.json,
+        verified === undefined
+          ? rest
+          : {
+            ...rest,
+            verified: { checked: verified.checked, matching: verified.matching, mismatches: verified.mismatches.length }
+          },
+        human
+      )
+    }
+    if (verified !== undefined) {
+      const mismatch = yield* reportVerify(verified, args.report, args.json || args.quiet)
+      if (mismatch !== undefined) return yield* mismatch
+    }
     if (summary.rejected > 0) {
       return yield* new Errors.Described({
         line:
@@ -421,6 +447,31 @@ const statusCommand = Command.make(
   })
 ).pipe(Command.withDescription("What a migration database holds: migrated, pending, rejected, mismatched"))
 
+/** Writes the verify report and prints its line; answers the failure to end with when something differs. */
+const reportVerify = (report: Migration.VerifyReport, file: Option.Option<string>, silent: boolean) =>
+  Effect.gen(function*() {
+    const cwd = process.env["INIT_CWD"] ?? process.cwd()
+    const reportPath = path.resolve(cwd, Option.getOrElse(file, () => "parley-migrate.verify.ndjson"))
+    yield* Effect.sync(() =>
+      fs.writeFileSync(reportPath, report.mismatches.map((m) => `${JSON.stringify(m)}\n`).join(""))
+    )
+    if (!silent) {
+      yield* print(
+        false,
+        undefined,
+        `parley: verified ${formatCount(report.checked)} migrated conversations against Intercom: ${
+          formatCount(report.matching)
+        } match${report.mismatches.length > 0 ? `, ${report.mismatches.length} differences (see ${reportPath})` : ""}`
+      )
+    }
+    return report.mismatches.length === 0 ? undefined : new Errors.Described({
+      line: `${
+        report.checked - report.matching
+      } conversations differ from their plan; the differences are in ${reportPath}`,
+      exitCode: MISMATCH_EXIT
+    })
+  })
+
 const verifyCommand = Command.make(
   "verify",
   {
@@ -432,27 +483,16 @@ const verifyCommand = Command.make(
   },
   Effect.fn("parley.migrate.verify")(function*(args) {
     const env = yield* environment(args)
-    const cwd = process.env["INIT_CWD"] ?? process.cwd()
-    const reportPath = path.resolve(cwd, Option.getOrElse(args.report, () => "parley-migrate.verify.ndjson"))
     const report = yield* Migration.verify({ concurrency: args.concurrency }).pipe(Effect.provide(env.layer))
-    yield* Effect.sync(() =>
-      fs.writeFileSync(reportPath, report.mismatches.map((m) => `${JSON.stringify(m)}\n`).join(""))
-    )
-    yield* print(
-      args.json,
-      { checked: report.checked, matching: report.matching, mismatches: report.mismatches.length, report: reportPath },
-      `parley: verified ${formatCount(report.checked)} migrated conversations against Intercom: ${
-        formatCount(report.matching)
-      } match${report.mismatches.length > 0 ? `, ${report.mismatches.length} differences (see ${reportPath})` : ""}`
-    )
-    if (report.mismatches.length > 0) {
-      return yield* new Errors.Described({
-        line: `${
-          report.checked - report.matching
-        } conversations differ from their plan; the differences are in ${reportPath}`,
-        exitCode: MISMATCH_EXIT
-      })
+    if (args.json) {
+      yield* print(
+        true,
+        { checked: report.checked, matching: report.matching, mismatches: report.mismatches.length },
+        ""
+      )
     }
+    const mismatch = yield* reportVerify(report, args.report, args.json)
+    if (mismatch !== undefined) return yield* mismatch
   }, Effect.scoped)
 ).pipe(Command.withDescription("Read every migrated conversation back from Intercom and compare it with its plan"))
 
