@@ -208,6 +208,28 @@ export const threads = (filters: Filters, concurrency: number) =>
     return filters.sample === undefined ? all : Stream.take(all, Math.max(0, filters.sample))
   }))
 
+/**
+ * How many conversations a run will take, for a progress total: Drift's counts under the status filter, capped by
+ * `sample`; undefined with a date filter (Drift does not count by date) or when Drift's counts omit a status.
+ *
+ * @since 0.1.0
+ */
+export const total = Effect.fn("Migration.total")(function*(filters: Filters) {
+  if (filters.until !== undefined || filters.since !== undefined) return undefined
+  const drift = yield* DriftClient.DriftClient
+  const stats = yield* Effect.mapError(drift.conversationStats(), fromDrift)
+  const counts: Record<string, number> = {}
+  for (const [k, v] of Object.entries(stats.conversationCount)) counts[k.toLowerCase()] = Number(v)
+  const wanted = filters.statuses === undefined || filters.statuses.length === 0
+    ? undefined
+    : filters.statuses.map((s) => String(s).toLowerCase())
+  // Drift's stats leave out bulk_sent conversations: without a status filter the count is a lower bound, so the
+  // total is only given when a filter names the statuses counted.
+  if (wanted === undefined) return filters.sample
+  const n = wanted.reduce((sum, k) => sum + (counts[k] ?? 0), 0)
+  return filters.sample === undefined ? n : Math.min(n, filters.sample)
+})
+
 // -----------------------------------------------------------------------------
 // Planning
 // -----------------------------------------------------------------------------

@@ -340,6 +340,8 @@ const runCommand = Command.make(
     let rejectsFd: number | undefined
     const summary = yield* Effect.gen(function*() {
       const intercom = yield* IntercomClient.IntercomClient
+      const expected = yield* Migration.total(options)
+      if (expected !== undefined) tracker.setTotal(expected)
       yield* Progress.start(tracker, {
         mode: Progress.modeFor({ quiet: args.quiet }),
         intervalMs: args.progressInterval * 1000
