@@ -308,10 +308,6 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
 > => {
   const maxDelay = Duration.fromInputUnsafe(options.maxDelay ?? defaults.retry.maxDelay)
   const maxDelayMillis = Duration.toMillis(maxDelay)
-  const resetWait = (input: IntercomError.IntercomError, now: number): number | undefined =>
-    input instanceof IntercomApiError.RateLimited && input.resetAt !== undefined
-      ? Math.max(0, input.resetAt - now)
-      : undefined
   return Schedule.min([
     Schedule.exponential(options.baseDelay ?? defaults.retry.baseDelay),
     Schedule.spaced(maxDelay)
@@ -337,7 +333,18 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
   )
 }
 
+/** Milliseconds until the window of a 429 resets, when Intercom said. */
+const resetWait = (input: IntercomError.IntercomError, now: number): number | undefined =>
+  input instanceof IntercomApiError.RateLimited && input.resetAt !== undefined
+    ? Math.max(0, input.resetAt - now)
+    : undefined
+
 type Kind = "read" | "write" | "idempotent"
+
+const pageQuery = (options: PageOptions = {}) => ({
+  ...(options.perPage === undefined ? {} : { per_page: options.perPage }),
+  ...(options.startingAfter === undefined ? {} : { starting_after: options.startingAfter })
+})
 
 /**
  * Builds the service. Prefer {@link IntercomClient.layer}.
@@ -441,10 +448,6 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     })
 
   const ro = { responseMode: "response-only" } as const
-  const page = (options: PageOptions = {}) => ({
-    ...(options.perPage === undefined ? {} : { per_page: options.perPage }),
-    ...(options.startingAfter === undefined ? {} : { starting_after: options.startingAfter })
-  })
 
   const searchContacts = Effect.fn("IntercomClient.searchContacts")(function*(request: Models.SearchRequest) {
     return yield* call("read", api.contacts.search({ payload: request, ...ro }), d.searchContacts)
@@ -476,7 +479,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       return (yield* call("read", api.admins.list(ro), d.admins)).admins
     }),
     listContacts: Effect.fn("IntercomClient.listContacts")(function*(options?: PageOptions) {
-      return yield* call("read", api.contacts.list({ query: page(options), ...ro }), d.contacts)
+      return yield* call("read", api.contacts.list({ query: pageQuery(options), ...ro }), d.contacts)
     }),
     searchContacts,
     findContactByEmail: Effect.fn("IntercomClient.findContactByEmail")(function*(email: string) {
@@ -528,7 +531,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       )
     }),
     listConversations: Effect.fn("IntercomClient.listConversations")(function*(options?: PageOptions) {
-      return yield* call("read", api.conversations.list({ query: page(options), ...ro }), d.conversations)
+      return yield* call("read", api.conversations.list({ query: pageQuery(options), ...ro }), d.conversations)
     }),
     createConversation: Effect.fn("IntercomClient.createConversation")(function*(
       request: Models.CreateConversationRequest

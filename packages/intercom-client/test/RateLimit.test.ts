@@ -1,13 +1,17 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IntercomApi, RateLimit } from "@parley/intercom-client"
 import { Effect, Fiber } from "effect"
-import { TestClock } from "effect/testing"
 import { OpenApi } from "effect/http-api"
+import { TestClock } from "effect/testing"
 
 describe("RateLimit", () => {
   it("reads Intercom's headers, and nothing when one is missing", () => {
     assert.deepStrictEqual(
-      RateLimit.parseHeaders({ "x-ratelimit-limit": "167", "x-ratelimit-remaining": "12", "x-ratelimit-reset": "1487332520" }),
+      RateLimit.parseHeaders({
+        "x-ratelimit-limit": "167",
+        "x-ratelimit-remaining": "12",
+        "x-ratelimit-reset": "1487332520"
+      }),
       { limit: 167, remaining: 12, resetAt: 1_487_332_520_000 }
     )
     assert.isUndefined(RateLimit.parseHeaders({ "x-ratelimit-limit": "167", "x-ratelimit-remaining": "12" }))

@@ -7,6 +7,9 @@ import { call, start } from "./support.ts"
 const errorList = (text: string) =>
   JSON.parse(text) as { type: string; errors: Array<{ code: string; message: string; field?: string }> }
 
+const statuses = (url: string, token: string) =>
+  Effect.forEach(Array.from({ length: 40 }), () => Effect.map(call(`${url}/admins`, { token }), (r) => r.status))
+
 describe("the sandbox on the wire", () => {
   it.live("sends X-RateLimit-* for authenticated requests only, counts down in 10-second windows, 429s beyond", () =>
     Effect.gen(function*() {
@@ -72,9 +75,6 @@ describe("the sandbox on the wire", () => {
   it.live("seeded fault rates are deterministic: two sandboxes with one seed fault the same requests", () =>
     Effect.gen(function*() {
       const faults = { seed: 42, serverError: { rate: 0.3, statuses: [503 as const] } }
-      const statuses = (url: string, token: string) =>
-        Effect.forEach(Array.from({ length: 40 }), () =>
-          Effect.map(call(`${url}/admins`, { token }), (r) => r.status))
       const a = yield* start({ faults })
       const b = yield* start({ faults })
       const c = yield* start({ faults: { ...faults, seed: 43 } })
@@ -127,7 +127,10 @@ describe("the sandbox on the wire", () => {
       }
       assert.strictEqual(stats.store.conversations, 2, "the write happened although its answer was lost")
       assert.strictEqual(stats.traffic.faults.lostAnswer, 1)
-      const badFaults = yield* call(`${sandbox.url}/_sandbox/faults`, { method: "PUT", body: { lostAnswer: { every: 0 } } })
+      const badFaults = yield* call(`${sandbox.url}/_sandbox/faults`, {
+        method: "PUT",
+        body: { lostAnswer: { every: 0 } }
+      })
       assert.strictEqual(badFaults.status, 400)
 
       const limits = yield* call(`${sandbox.url}/_sandbox/limits`, { method: "PUT", body: { perMinute: 600 } })
