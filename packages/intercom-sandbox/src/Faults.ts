@@ -194,7 +194,7 @@ export class Faults extends Context.Service<Faults, {
   /** Replaces the rate limit; the current window starts over. */
   readonly setLimits: (settings: LimitSettings) => Effect.Effect<void>
   readonly stats: Effect.Effect<Stats>
-  /** Zeroes the counters and windows. */
+  /** Zeroes the counters and windows (the current rate-limit window starts over too). */
   readonly resetStats: Effect.Effect<void>
   /** Wraps an HTTP app; `isAuthenticated` tells whether the request carries a valid token. */
   readonly middleware: <E, R>(
@@ -383,6 +383,8 @@ export const make = (options: {
         counter = 0
         everyCounts = { rateLimited: 0, serverError: 0, lostAnswer: 0 }
         windowCounts = new Map()
+        limitWindowStart = -1
+        limitWindowCount = 0
         stats = {
           requests: 0,
           writes: 0,
