@@ -251,8 +251,8 @@ describe("IntercomClient configuration and timeouts", () => {
   it.live("a read that times out is retried; a write that times out is not", () =>
     Effect.gen(function*() {
       const sandbox = yield* start()
+      const contact = yield* (yield* client(sandbox)).createContact({ email: "slow@example.com" })
       const intercom = yield* client(sandbox, { timeout: "150 millis", retry: { times: 1, baseDelay: "1 millis" } })
-      const contact = yield* intercom.createContact({ email: "slow@example.com" })
       yield* sandbox.faults.set({ latency: { ms: 2000 } })
       const read = yield* Effect.flip(intercom.listAdmins())
       assert.strictEqual(read._tag, "Timeout")
