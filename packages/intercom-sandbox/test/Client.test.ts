@@ -182,13 +182,29 @@ describe("IntercomClient against the sandbox (loopback HTTP)", () => {
 
       yield* sandbox.faults.set({ lostAnswer: { every: 1 } })
       const lost = yield* Effect.flip(
-        intercom.createConversation({ from: { type: "user", id: contact.id }, body: "once" })
+        intercom.createConversation({
+          from: { type: "user", id: contact.id },
+          body: "once",
+          created_at: at(1_500_000_000)
+        })
       )
       assert.strictEqual(lost._tag, "ServerError")
       assert.isTrue(IntercomError.outcomeUnknown(lost))
       const traffic = yield* sandbox.faults.stats
       assert.strictEqual(traffic.faults.lostAnswer, 1, "one attempt only")
       assert.strictEqual((yield* sandbox.store.counts).conversations, 1, "the write happened exactly once")
+      // Reconciling: the conversation is found by its contact and its (backdated) created_at before writing again.
+      yield* sandbox.faults.set({})
+      const landed = yield* intercom.searchConversations({
+        query: {
+          operator: "AND",
+          value: [
+            { field: "contact_ids", operator: "=", value: contact.id },
+            { field: "created_at", operator: "=", value: 1_500_000_000 }
+          ]
+        }
+      })
+      assert.deepStrictEqual(landed.conversations.map((c) => c.source.body), ["<p>once</p>"])
 
       yield* sandbox.faults.set({ serverError: { every: 1, writesOnly: true, statuses: [500] } })
       const failed = yield* Effect.flip(intercom.reply(Intercom.ConversationId.make("1"), {
