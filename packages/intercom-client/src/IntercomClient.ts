@@ -373,16 +373,20 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   )
   const limited = limiter === undefined ? timed : timed.pipe(
     HttpClient.transform((effect) =>
-      Effect.acquireUseRelease(
-        limiter.acquire,
-        () => effect,
-        (permit, exit) =>
-          limiter.release(
-            permit,
-            exit._tag === "Success"
-              ? { status: exit.value.status, window: RateLimit.parseHeaders(exit.value.headers) }
-              : {}
-          )
+      // Waiting for a permit stays interruptible (a caller that gives up does not wait for a window reset); once
+      // a permit is taken, it is always given back with what the attempt saw.
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(limiter.acquire), (permit) =>
+          restore(effect).pipe(
+            Effect.onExit((exit) =>
+              limiter.release(
+                permit,
+                exit._tag === "Success"
+                  ? { status: exit.value.status, window: RateLimit.parseHeaders(exit.value.headers) }
+                  : {}
+              )
+            )
+          ))
       )
     )
   )
