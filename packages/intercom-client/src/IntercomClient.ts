@@ -308,10 +308,6 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
 > => {
   const maxDelay = Duration.fromInputUnsafe(options.maxDelay ?? defaults.retry.maxDelay)
   const maxDelayMillis = Duration.toMillis(maxDelay)
-  const resetWait = (input: IntercomError.IntercomError, now: number): number | undefined =>
-    input instanceof IntercomApiError.RateLimited && input.resetAt !== undefined
-      ? Math.max(0, input.resetAt - now)
-      : undefined
   return Schedule.min([
     Schedule.exponential(options.baseDelay ?? defaults.retry.baseDelay),
     Schedule.spaced(maxDelay)
@@ -337,7 +333,18 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
   )
 }
 
+/** Milliseconds until the window of a 429 resets, when Intercom said. */
+const resetWait = (input: IntercomError.IntercomError, now: number): number | undefined =>
+  input instanceof IntercomApiError.RateLimited && input.resetAt !== undefined
+    ? Math.max(0, input.resetAt - now)
+    : undefined
+
 type Kind = "read" | "write" | "idempotent"
+
+const pageQuery = (options: PageOptions = {}) => ({
+  ...(options.perPage === undefined ? {} : { per_page: options.perPage }),
+  ...(options.startingAfter === undefined ? {} : { starting_after: options.startingAfter })
+})
 
 /**
  * Builds the service. Prefer {@link IntercomClient.layer}.
@@ -366,16 +373,20 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   )
   const limited = limiter === undefined ? timed : timed.pipe(
     HttpClient.transform((effect) =>
-      Effect.acquireUseRelease(
-        limiter.acquire,
-        () => effect,
-        (permit, exit) =>
-          limiter.release(
-            permit,
-            exit._tag === "Success"
-              ? { status: exit.value.status, window: RateLimit.parseHeaders(exit.value.headers) }
-              : {}
-          )
+      // Waiting for a permit stays interruptible (a caller that gives up does not wait for a window reset); once
+      // a permit is taken, it is always given back with what the attempt saw.
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(limiter.acquire), (permit) =>
+          restore(effect).pipe(
+            Effect.onExit((exit) =>
+              limiter.release(
+                permit,
+                exit._tag === "Success"
+                  ? { status: exit.value.status, window: RateLimit.parseHeaders(exit.value.headers) }
+                  : {}
+              )
+            )
+          ))
       )
     )
   )
@@ -441,10 +452,6 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     })
 
   const ro = { responseMode: "response-only" } as const
-  const page = (options: PageOptions = {}) => ({
-    ...(options.perPage === undefined ? {} : { per_page: options.perPage }),
-    ...(options.startingAfter === undefined ? {} : { starting_after: options.startingAfter })
-  })
 
   const searchContacts = Effect.fn("IntercomClient.searchContacts")(function*(request: Models.SearchRequest) {
     return yield* call("read", api.contacts.search({ payload: request, ...ro }), d.searchContacts)
@@ -476,7 +483,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       return (yield* call("read", api.admins.list(ro), d.admins)).admins
     }),
     listContacts: Effect.fn("IntercomClient.listContacts")(function*(options?: PageOptions) {
-      return yield* call("read", api.contacts.list({ query: page(options), ...ro }), d.contacts)
+      return yield* call("read", api.contacts.list({ query: pageQuery(options), ...ro }), d.contacts)
     }),
     searchContacts,
     findContactByEmail: Effect.fn("IntercomClient.findContactByEmail")(function*(email: string) {
@@ -528,7 +535,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       )
     }),
     listConversations: Effect.fn("IntercomClient.listConversations")(function*(options?: PageOptions) {
-      return yield* call("read", api.conversations.list({ query: page(options), ...ro }), d.conversations)
+      return yield* call("read", api.conversations.list({ query: pageQuery(options), ...ro }), d.conversations)
     }),
     createConversation: Effect.fn("IntercomClient.createConversation")(function*(
       request: Models.CreateConversationRequest

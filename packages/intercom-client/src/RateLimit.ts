@@ -10,6 +10,9 @@
  * and the others wait for its answer's headers. So a run uses the whole budget of each window, and at most the
  * probe of a window can meet a 429 (when another client of the same app spent the budget).
  *
+ * A server that never sends the headers (after {@link HEADERLESS_PROBES} probes answered without them) is not
+ * limited: requests pass, and 429s are left to the retry policy.
+ *
  * The estimate is conservative under concurrency: after each answer, the window's room is the smaller of the
  * local count and the server's `Remaining` less the requests still in flight. A 429 empties the window.
  *
@@ -126,6 +129,14 @@ export interface Limiter {
 }
 
 /**
+ * After this many probes in a row are answered without `X-RateLimit-*` headers, the limiter stops holding
+ * requests back (the server does not announce a budget: retries on 429 still apply), until headers appear again.
+ *
+ * @since 0.1.0
+ */
+export const HEADERLESS_PROBES = 3
+
+/**
  * Builds a {@link Limiter}. One limiter should serve every request made with one app's token.
  *
  * @since 0.1.0
@@ -136,6 +147,8 @@ export const make = (options: Options = {}): Effect.Effect<Limiter> =>
     let window: { limit: number; remaining: number; resetAt: number } | undefined
     let inFlight = 0
     let probing = false
+    // Probes answered without rate-limit headers in a row (a server or proxy that does not send them).
+    let headerless = 0
     let wake = Deferred.makeUnsafe<void>()
     const counts = { acquired: 0, waits: 0, probes: 0, waitedMillis: 0 }
 
@@ -151,6 +164,7 @@ export const make = (options: Options = {}): Effect.Effect<Limiter> =>
       while (true) {
         const now = yield* Clock.currentTimeMillis
         if (window !== undefined && now >= window.resetAt + margin) window = undefined
+        if (window === undefined && headerless >= HEADERLESS_PROBES) break
         if (window !== undefined) {
           if (window.remaining > 0) {
             window.remaining--
@@ -188,6 +202,8 @@ export const make = (options: Options = {}): Effect.Effect<Limiter> =>
         Effect.sync(() => {
           inFlight = Math.max(0, inFlight - 1)
           const seen = outcome.window
+          if (seen !== undefined) headerless = 0
+          else if (permit.probe && outcome.status !== undefined) headerless++
           if (seen !== undefined) {
             const room = Math.max(0, seen.remaining - inFlight)
             if (window === undefined || seen.resetAt > window.resetAt) {

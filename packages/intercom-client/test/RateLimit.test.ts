@@ -45,6 +45,24 @@ describe("RateLimit", () => {
       assert.isAtLeast(stats.waits, 2)
     }))
 
+  it.effect("a server that sends no headers is not held back after three probes", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimit.make()
+      for (let k = 0; k < RateLimit.HEADERLESS_PROBES; k++) {
+        const probe = yield* limiter.acquire
+        assert.isTrue(probe.probe)
+        yield* limiter.release(probe, { status: 200 })
+      }
+      // Now requests pass at once, without waiting for each other.
+      const permits = yield* Effect.all([limiter.acquire, limiter.acquire, limiter.acquire])
+      assert.deepStrictEqual(permits.map((p) => p.probe), [false, false, false])
+      // Headers again: the limiter follows them.
+      yield* limiter.release(permits[0], { status: 200, window: { limit: 2, remaining: 0, resetAt: 10_000 } })
+      const held = yield* Effect.forkChild(limiter.acquire)
+      yield* TestClock.adjust("5 seconds")
+      assert.isUndefined(held.pollUnsafe())
+    }))
+
   it.effect("a 429 empties the window until its reset", () =>
     Effect.gen(function*() {
       const limiter = yield* RateLimit.make({ margin: 0 })

@@ -194,7 +194,7 @@ export class Faults extends Context.Service<Faults, {
   /** Replaces the rate limit; the current window starts over. */
   readonly setLimits: (settings: LimitSettings) => Effect.Effect<void>
   readonly stats: Effect.Effect<Stats>
-  /** Zeroes the counters and windows. */
+  /** Zeroes the counters and windows (the current rate-limit window starts over too). */
   readonly resetStats: Effect.Effect<void>
   /** Wraps an HTTP app; `isAuthenticated` tells whether the request carries a valid token. */
   readonly middleware: <E, R>(
@@ -219,175 +219,180 @@ export class Faults extends Context.Service<Faults, {
  *
  * @since 0.1.0
  */
-export const make = Effect.fnUntraced(function*(options: {
+export const make = (options: {
   readonly faults?: FaultSettings | undefined
   readonly limits?: LimitSettings | undefined
   readonly seed?: number | undefined
-}) {
-  let settings: FaultSettings = options.faults ?? {}
-  let limits: LimitSettings = options.limits ?? { perMinute: DEFAULT_PER_MINUTE }
-  let counter = 0
-  let everyCounts = { rateLimited: 0, serverError: 0, lostAnswer: 0 }
-  let windowCounts = new Map<number, { requests: number; rateLimited: number }>()
-  let limitWindowStart = -1
-  let limitWindowCount = 0
-  let stats = {
-    requests: 0,
-    writes: 0,
-    unauthenticated: 0,
-    versions: {} as Record<string, number>,
-    faults: { latency: 0, rateLimited: 0, injectedRateLimited: 0, serverError: 0, lostAnswer: 0 }
-  }
-
-  const fires = (
-    trigger: Trigger | undefined,
-    key: keyof typeof everyCounts,
-    n: number,
-    write: boolean
-  ): boolean => {
-    if (trigger === undefined || (trigger.writesOnly === true && !write)) return false
-    let fired = false
-    if (trigger.every !== undefined) {
-      everyCounts[key]++
-      if (everyCounts[key] % trigger.every === 0) fired = true
+}): Effect.Effect<Faults["Service"]> =>
+  Effect.sync(() => {
+    let settings: FaultSettings = options.faults ?? {}
+    let limits: LimitSettings = options.limits ?? { perMinute: DEFAULT_PER_MINUTE }
+    let counter = 0
+    let everyCounts = { rateLimited: 0, serverError: 0, lostAnswer: 0 }
+    let windowCounts = new Map<number, { requests: number; rateLimited: number }>()
+    let limitWindowStart = -1
+    let limitWindowCount = 0
+    let stats = {
+      requests: 0,
+      writes: 0,
+      unauthenticated: 0,
+      versions: {} as Record<string, number>,
+      faults: { latency: 0, rateLimited: 0, injectedRateLimited: 0, serverError: 0, lostAnswer: 0 }
     }
-    if (
-      trigger.rate !== undefined && random(hash(settings.seed ?? options.seed ?? 1, n, FAULT_KEYS[key])) < trigger.rate
-    ) {
-      fired = true
+
+    const fires = (
+      trigger: Trigger | undefined,
+      key: keyof typeof everyCounts,
+      n: number,
+      write: boolean
+    ): boolean => {
+      if (trigger === undefined || (trigger.writesOnly === true && !write)) return false
+      let fired = false
+      if (trigger.every !== undefined) {
+        everyCounts[key]++
+        if (everyCounts[key] % trigger.every === 0) fired = true
+      }
+      if (
+        trigger.rate !== undefined &&
+        random(hash(settings.seed ?? options.seed ?? 1, n, FAULT_KEYS[key])) < trigger.rate
+      ) {
+        fired = true
+      }
+      return fired
     }
-    return fired
-  }
 
-  const windowOf = (start: number) => {
-    let entry = windowCounts.get(start)
-    if (entry === undefined) {
-      entry = { requests: 0, rateLimited: 0 }
-      windowCounts.set(start, entry)
+    const windowOf = (start: number) => {
+      let entry = windowCounts.get(start)
+      if (entry === undefined) {
+        entry = { requests: 0, rateLimited: 0 }
+        windowCounts.set(start, entry)
+      }
+      return entry
     }
-    return entry
-  }
 
-  const middleware = <E, R>(
-    app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
-    isAuthenticated: (request: HttpServerRequest.HttpServerRequest) => boolean
-  ): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
-    Effect.gen(function*() {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const path = new URL(request.url, "http://sandbox.local").pathname
-      if (excluded(path)) return yield* app
-      const n = counter++
-      const write = isWrite(request.method, path)
-      const current = settings
-      stats.requests++
-      if (write) stats.writes++
-      const version = request.headers["intercom-version"] ?? "(none)"
-      stats.versions[version] = (stats.versions[version] ?? 0) + 1
+    const middleware = <E, R>(
+      app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+      isAuthenticated: (request: HttpServerRequest.HttpServerRequest) => boolean
+    ): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
+      Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const path = new URL(request.url, "http://sandbox.local").pathname
+        if (excluded(path)) return yield* app
+        const n = counter++
+        const write = isWrite(request.method, path)
+        const current = settings
+        stats.requests++
+        if (write) stats.writes++
+        const version = request.headers["intercom-version"] ?? "(none)"
+        stats.versions[version] = (stats.versions[version] ?? 0) + 1
 
-      if (current.latency !== undefined) {
-        const jitter = current.latency.jitterMs ?? 0
-        const ms = current.latency.ms +
-          Math.floor(random(hash(current.seed ?? options.seed ?? 1, n, FAULT_KEYS.latency)) * jitter)
-        if (ms > 0) {
-          stats.faults.latency++
-          yield* sleep(ms)
+        if (current.latency !== undefined) {
+          const jitter = current.latency.jitterMs ?? 0
+          const ms = current.latency.ms +
+            Math.floor(random(hash(current.seed ?? options.seed ?? 1, n, FAULT_KEYS.latency)) * jitter)
+          if (ms > 0) {
+            stats.faults.latency++
+            yield* sleep(ms)
+          }
         }
-      }
 
-      if (!isAuthenticated(request)) {
-        stats.unauthenticated++
-        return yield* app
-      }
-
-      const now = yield* Clock.currentTimeMillis
-      const start = Math.floor(now / WINDOW_MILLIS) * WINDOW_MILLIS
-      const window = windowOf(start)
-      window.requests++
-      const perWindow = limits.perMinute === null ? undefined : Math.ceil(limits.perMinute / 6)
-      if (start !== limitWindowStart) {
-        limitWindowStart = start
-        limitWindowCount = 0
-      }
-      limitWindowCount++
-      const headers = (remaining: number): Record<string, string> =>
-        perWindow === undefined ? {} : {
-          "x-ratelimit-limit": String(perWindow),
-          "x-ratelimit-remaining": String(Math.max(0, remaining)),
-          "x-ratelimit-reset": String((start + WINDOW_MILLIS) / 1000)
+        if (!isAuthenticated(request)) {
+          stats.unauthenticated++
+          return yield* app
         }
-      const limited = (injected: boolean) => {
-        window.rateLimited++
-        if (injected) stats.faults.injectedRateLimited++
-        else stats.faults.rateLimited++
-        return errorList(
-          429,
-          "rate_limit_exceeded",
-          `Exceeded rate limit of ${perWindow ?? 0} in 10_seconds`,
-          headers(0)
-        )
-      }
-      if (perWindow !== undefined && limitWindowCount > perWindow) return limited(false)
-      const remaining = perWindow === undefined ? 0 : perWindow - limitWindowCount
-      if (fires(current.rateLimited, "rateLimited", n, write)) return limited(true)
 
-      const withHeaders = (response: HttpServerResponse.HttpServerResponse) =>
-        HttpServerResponse.setHeaders(response, headers(remaining))
-
-      const errorTrigger = current.serverError
-      if (fires(errorTrigger, "serverError", n, write)) {
-        const statuses = errorTrigger?.statuses !== undefined && errorTrigger.statuses.length > 0
-          ? errorTrigger.statuses
-          : [500, 502, 503]
-        const status =
-          statuses[Math.floor(random(hash(current.seed ?? options.seed ?? 1, n, FAULT_KEYS.status)) * statuses.length)]!
-        stats.faults.serverError++
-        return status === 500 || status === 503 ? withHeaders(serverError(status)) : serverError(status)
-      }
-
-      const response = yield* app
-      if (write && response.status < 300 && fires(current.lostAnswer, "lostAnswer", n, write)) {
-        stats.faults.lostAnswer++
-        if (current.lostAnswer?.mode === "reset") {
-          const incoming = NodeHttpServerRequest.toIncomingMessage(request)
-          incoming.socket?.destroy()
+        const now = yield* Clock.currentTimeMillis
+        const start = Math.floor(now / WINDOW_MILLIS) * WINDOW_MILLIS
+        const window = windowOf(start)
+        window.requests++
+        const perWindow = limits.perMinute === null ? undefined : Math.ceil(limits.perMinute / 6)
+        if (start !== limitWindowStart) {
+          limitWindowStart = start
+          limitWindowCount = 0
         }
-        return gatewayPage(504)
-      }
-      return withHeaders(response)
-    })
+        limitWindowCount++
+        const headers = (remaining: number): Record<string, string> =>
+          perWindow === undefined ? {} : {
+            "x-ratelimit-limit": String(perWindow),
+            "x-ratelimit-remaining": String(Math.max(0, remaining)),
+            "x-ratelimit-reset": String((start + WINDOW_MILLIS) / 1000)
+          }
+        const limited = (injected: boolean) => {
+          window.rateLimited++
+          if (injected) stats.faults.injectedRateLimited++
+          else stats.faults.rateLimited++
+          return errorList(
+            429,
+            "rate_limit_exceeded",
+            `Exceeded rate limit of ${perWindow ?? 0} in 10_seconds`,
+            headers(0)
+          )
+        }
+        if (perWindow !== undefined && limitWindowCount > perWindow) return limited(false)
+        const remaining = perWindow === undefined ? 0 : perWindow - limitWindowCount
+        if (fires(current.rateLimited, "rateLimited", n, write)) return limited(true)
 
-  return Faults.of({
-    get: Effect.sync(() => settings),
-    set: (next) =>
-      Effect.sync(() => {
-        settings = next
+        const withHeaders = (response: HttpServerResponse.HttpServerResponse) =>
+          HttpServerResponse.setHeaders(response, headers(remaining))
+
+        const errorTrigger = current.serverError
+        if (fires(errorTrigger, "serverError", n, write)) {
+          const statuses = errorTrigger?.statuses !== undefined && errorTrigger.statuses.length > 0
+            ? errorTrigger.statuses
+            : [500, 502, 503]
+          const status = statuses[
+            Math.floor(random(hash(current.seed ?? options.seed ?? 1, n, FAULT_KEYS.status)) * statuses.length)
+          ]!
+          stats.faults.serverError++
+          return status === 500 || status === 503 ? withHeaders(serverError(status)) : serverError(status)
+        }
+
+        const response = yield* app
+        if (write && response.status < 300 && fires(current.lostAnswer, "lostAnswer", n, write)) {
+          stats.faults.lostAnswer++
+          if (current.lostAnswer?.mode === "reset") {
+            const incoming = NodeHttpServerRequest.toIncomingMessage(request)
+            incoming.socket?.destroy()
+          }
+          return gatewayPage(504)
+        }
+        return withHeaders(response)
+      })
+
+    return Faults.of({
+      get: Effect.sync(() => settings),
+      set: (next) =>
+        Effect.sync(() => {
+          settings = next
+          everyCounts = { rateLimited: 0, serverError: 0, lostAnswer: 0 }
+        }),
+      limits: Effect.sync(() => limits),
+      setLimits: (next) =>
+        Effect.sync(() => {
+          limits = next
+          limitWindowStart = -1
+          limitWindowCount = 0
+        }),
+      stats: Effect.sync((): Stats => ({
+        ...stats,
+        versions: { ...stats.versions },
+        faults: { ...stats.faults },
+        windows: [...windowCounts.entries()].toSorted(([a], [b]) => a - b).map(([start, w]) => ({ start, ...w }))
+      })),
+      resetStats: Effect.sync(() => {
+        counter = 0
         everyCounts = { rateLimited: 0, serverError: 0, lostAnswer: 0 }
-      }),
-    limits: Effect.sync(() => limits),
-    setLimits: (next) =>
-      Effect.sync(() => {
-        limits = next
+        windowCounts = new Map()
         limitWindowStart = -1
         limitWindowCount = 0
+        stats = {
+          requests: 0,
+          writes: 0,
+          unauthenticated: 0,
+          versions: {},
+          faults: { latency: 0, rateLimited: 0, injectedRateLimited: 0, serverError: 0, lostAnswer: 0 }
+        }
       }),
-    stats: Effect.sync((): Stats => ({
-      ...stats,
-      versions: { ...stats.versions },
-      faults: { ...stats.faults },
-      windows: [...windowCounts.entries()].sort(([a], [b]) => a - b).map(([start, w]) => ({ start, ...w }))
-    })),
-    resetStats: Effect.sync(() => {
-      counter = 0
-      everyCounts = { rateLimited: 0, serverError: 0, lostAnswer: 0 }
-      windowCounts = new Map()
-      stats = {
-        requests: 0,
-        writes: 0,
-        unauthenticated: 0,
-        versions: {},
-        faults: { latency: 0, rateLimited: 0, injectedRateLimited: 0, serverError: 0, lostAnswer: 0 }
-      }
-    }),
-    middleware
+      middleware
+    })
   })
-})

@@ -39,6 +39,7 @@ export const flags = {
   ),
   perMinute: Flag.Int("per-minute").pipe(
     Flag.withDescription("Rate limit per minute, counted in 10-second windows (default 10000)"),
+    Flag.filter((n) => n >= 1, (n) => `--per-minute must be at least 1, got ${n}`),
     Flag.optional
   ),
   noLimit: Flag.Boolean("no-limit").pipe(Flag.withDescription("No rate limit"), Flag.withDefault(false)),

@@ -215,15 +215,18 @@ const typeMatches = (dataType: string, value: unknown): boolean => {
   }
 }
 
+const asNumber = (u: unknown) => typeof u === "number" ? u : typeof u === "string" && u !== "" ? Number(u) : NaN
+const lowerText = (u: unknown) => (typeof u === "string" ? u : String(u ?? "")).toLowerCase()
+
+const same = (a: unknown, b: unknown): boolean => {
+  if (typeof a === "number" || typeof b === "number") return asNumber(a) === asNumber(b)
+  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase()
+  return a === b
+}
+
 const compare = (left: unknown, operator: string, right: unknown): boolean => {
-  const asNumber = (u: unknown) => typeof u === "number" ? u : typeof u === "string" && u !== "" ? Number(u) : NaN
-  const same = (a: unknown, b: unknown): boolean => {
-    if (typeof a === "number" || typeof b === "number") return asNumber(a) === asNumber(b)
-    if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase()
-    return a === b
-  }
   const values = Array.isArray(left) ? left : [left]
-  const text = (u: unknown) => (typeof u === "string" ? u : String(u ?? "")).toLowerCase()
+  const text = lowerText
   switch (operator) {
     case "=":
       return values.some((v) => same(v, right))
@@ -352,6 +355,47 @@ export interface Page<A> {
   }
 }
 
+const partWire = (p: PartRec) => ({
+  type: "conversation_part" as const,
+  id: p.id,
+  part_type: p.part_type,
+  body: p.body,
+  created_at: p.created_at,
+  updated_at: p.created_at,
+  notified_at: p.created_at,
+  assigned_to: p.assigned_to,
+  author: p.author,
+  attachments: [],
+  external_id: null,
+  redacted: false
+})
+
+const paginate = <A>(all: ReadonlyArray<A>, perPage: number | undefined, cursor: string | null | undefined) =>
+  Effect.gen(function*() {
+    const size = perPage ?? 20
+    const offset = cursor === undefined || cursor === null ? 0 : decodeCursor(cursor)
+    if (offset === undefined) {
+      return yield* new SandboxError.Invalid({
+        message: "starting_after is not a valid cursor",
+        field: "starting_after"
+      })
+    }
+    const items = all.slice(offset, offset + size)
+    const end = offset + items.length
+    const page: Page<A> = {
+      items,
+      total: all.length,
+      pages: {
+        type: "pages",
+        page: Math.floor(offset / size) + 1,
+        per_page: size,
+        total_pages: Math.ceil(all.length / size),
+        ...(end < all.length ? { next: { per_page: size, starting_after: encodeCursor(end) } } : {})
+      }
+    }
+    return page
+  })
+
 const makeStore = (options: Options) =>
   Effect.gen(function*() {
     const seeds = options.admins !== undefined && options.admins.length > 0 ? options.admins : DEFAULT_ADMINS
@@ -445,21 +489,6 @@ const makeStore = (options: Options) =>
       name: tags.get(t.id)?.name ?? "",
       applied_at: t.applied_at,
       applied_by: t.applied_by
-    })
-
-    const partWire = (p: PartRec) => ({
-      type: "conversation_part" as const,
-      id: p.id,
-      part_type: p.part_type,
-      body: p.body,
-      created_at: p.created_at,
-      updated_at: p.created_at,
-      notified_at: p.created_at,
-      assigned_to: p.assigned_to,
-      author: p.author,
-      attachments: [],
-      external_id: null,
-      redacted: false
     })
 
     const conversationWire = (c: ConversationRec, withParts: boolean, plaintext = false) => {
@@ -570,32 +599,6 @@ const makeStore = (options: Options) =>
       name: c.name,
       email: c.email ?? ""
     })
-
-    const paginate = <A>(all: ReadonlyArray<A>, perPage: number | undefined, cursor: string | null | undefined) =>
-      Effect.gen(function*() {
-        const size = perPage ?? 20
-        const offset = cursor === undefined || cursor === null ? 0 : decodeCursor(cursor)
-        if (offset === undefined) {
-          return yield* new SandboxError.Invalid({
-            message: "starting_after is not a valid cursor",
-            field: "starting_after"
-          })
-        }
-        const items = all.slice(offset, offset + size)
-        const end = offset + items.length
-        const page: Page<A> = {
-          items,
-          total: all.length,
-          pages: {
-            type: "pages",
-            page: Math.floor(offset / size) + 1,
-            per_page: size,
-            total_pages: Math.ceil(all.length / size),
-            ...(end < all.length ? { next: { per_page: size, starting_after: encodeCursor(end) } } : {})
-          }
-        }
-        return page
-      })
 
     const addPart = (c: ConversationRec, part: Omit<PartRec, "id">, now: number) => {
       counters.part++

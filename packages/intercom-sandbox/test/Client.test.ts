@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { IntercomApiError, IntercomError } from "@parley/intercom-client"
+import { IntercomApiError, IntercomClient, IntercomError } from "@parley/intercom-client"
 import { Intercom } from "@parley/schema"
-import { DateTime, Effect, Option, Redacted } from "effect"
+import { ConfigProvider, DateTime, Effect, Layer, Option, Redacted } from "effect"
+import { FetchHttpClient } from "effect/http"
 import { client, start } from "./support.ts"
 
 const at = (seconds: number) => DateTime.makeUnsafe(seconds * 1000)
@@ -181,13 +182,29 @@ describe("IntercomClient against the sandbox (loopback HTTP)", () => {
 
       yield* sandbox.faults.set({ lostAnswer: { every: 1 } })
       const lost = yield* Effect.flip(
-        intercom.createConversation({ from: { type: "user", id: contact.id }, body: "once" })
+        intercom.createConversation({
+          from: { type: "user", id: contact.id },
+          body: "once",
+          created_at: at(1_500_000_000)
+        })
       )
       assert.strictEqual(lost._tag, "ServerError")
       assert.isTrue(IntercomError.outcomeUnknown(lost))
       const traffic = yield* sandbox.faults.stats
       assert.strictEqual(traffic.faults.lostAnswer, 1, "one attempt only")
       assert.strictEqual((yield* sandbox.store.counts).conversations, 1, "the write happened exactly once")
+      // Reconciling: the conversation is found by its contact and its (backdated) created_at before writing again.
+      yield* sandbox.faults.set({})
+      const landed = yield* intercom.searchConversations({
+        query: {
+          operator: "AND",
+          value: [
+            { field: "contact_ids", operator: "=", value: contact.id },
+            { field: "created_at", operator: "=", value: 1_500_000_000 }
+          ]
+        }
+      })
+      assert.deepStrictEqual(landed.conversations.map((c) => c.source.body), ["<p>once</p>"])
 
       yield* sandbox.faults.set({ serverError: { every: 1, writesOnly: true, statuses: [500] } })
       const failed = yield* Effect.flip(intercom.reply(Intercom.ConversationId.make("1"), {
@@ -223,5 +240,44 @@ describe("IntercomClient against the sandbox (loopback HTTP)", () => {
       assert.strictEqual(stats.rateLimited, 1)
       assert.strictEqual(stats.retries, 1)
       assert.strictEqual((yield* sandbox.store.counts).conversations, 1)
+    }))
+})
+
+describe("IntercomClient configuration and timeouts", () => {
+  it.live("layerConfig reads INTERCOM_TOKEN and INTERCOM_BASE_URL; a region outside us/eu/au is a ConfigError", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* start()
+      const admins = yield* IntercomClient.IntercomClient.use((intercom) => intercom.listAdmins()).pipe(
+        Effect.provide(IntercomClient.IntercomClient.layerConfig.pipe(Layer.provide(FetchHttpClient.layer))),
+        Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({
+          INTERCOM_TOKEN: sandbox.token,
+          INTERCOM_BASE_URL: sandbox.url,
+          INTERCOM_REGION: "eu"
+        })))
+      )
+      assert.strictEqual(admins.length, 3)
+      const bad = yield* Effect.flip(
+        IntercomClient.config.parse(ConfigProvider.fromUnknown({ INTERCOM_TOKEN: "t", INTERCOM_REGION: "mars" }))
+      )
+      assert.include(bad.message, "INTERCOM_REGION")
+      assert.strictEqual(IntercomClient.REGIONS.eu, "https://api.eu.intercom.io")
+      assert.strictEqual(IntercomClient.REGIONS.au, "https://api.au.intercom.io")
+    }))
+
+  it.live("a read that times out is retried; a write that times out is not", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* start()
+      const contact = yield* (yield* client(sandbox)).createContact({ email: "slow@example.com" })
+      const intercom = yield* client(sandbox, { timeout: "150 millis", retry: { times: 1, baseDelay: "1 millis" } })
+      yield* sandbox.faults.set({ latency: { ms: 2000 } })
+      const read = yield* Effect.flip(intercom.listAdmins())
+      assert.strictEqual(read._tag, "Timeout")
+      assert.strictEqual((read as IntercomError.Timeout).attempts, 2)
+      const write = yield* Effect.flip(
+        intercom.createConversation({ from: { type: "user", id: contact.id }, body: "x" })
+      )
+      assert.strictEqual(write._tag, "Timeout")
+      assert.strictEqual((write as IntercomError.Timeout).attempts, 1)
+      assert.isTrue(IntercomError.outcomeUnknown(write))
     }))
 })

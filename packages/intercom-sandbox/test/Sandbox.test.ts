@@ -7,6 +7,9 @@ import { call, start } from "./support.ts"
 const errorList = (text: string) =>
   JSON.parse(text) as { type: string; errors: Array<{ code: string; message: string; field?: string }> }
 
+const statuses = (url: string, token: string) =>
+  Effect.forEach(Array.from({ length: 40 }), () => Effect.map(call(`${url}/admins`, { token }), (r) => r.status))
+
 describe("the sandbox on the wire", () => {
   it.live("sends X-RateLimit-* for authenticated requests only, counts down in 10-second windows, 429s beyond", () =>
     Effect.gen(function*() {
@@ -72,8 +75,6 @@ describe("the sandbox on the wire", () => {
   it.live("seeded fault rates are deterministic: two sandboxes with one seed fault the same requests", () =>
     Effect.gen(function*() {
       const faults = { seed: 42, serverError: { rate: 0.3, statuses: [503 as const] } }
-      const statuses = (url: string, token: string) =>
-        Effect.forEach(Array.from({ length: 40 }), () => Effect.map(call(`${url}/admins`, { token }), (r) => r.status))
       const a = yield* start({ faults })
       const b = yield* start({ faults })
       const c = yield* start({ faults: { ...faults, seed: 43 } })
