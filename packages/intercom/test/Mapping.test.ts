@@ -332,6 +332,58 @@ describe("rules", () => {
     expect(v2.conversation_parts!.conversation_parts.map((p) => p.part_type)).toStrictEqual(["note", "comment"])
   })
 
+  it("message types: chat -> comment; private_note, private_prompt, suggestion, edit and unknown types -> note", () => {
+    const user = { type: "user" as const, id: 7 }
+    const t = thread({
+      messages: [
+        { type: "private_prompt", author: user },
+        { type: "private_note", author: user },
+        { type: "private_prompt", author: user },
+        { type: "suggestion", author: user },
+        { type: "chat", author: user, body: "Hello" },
+        { type: "edit", author: user, body: "Hello!", editedMessageId: 104, editType: "replace" },
+        { type: "poll", author: user }
+      ]
+    })
+    const notes = ["note", "note", "note", "comment", "note", "note"]
+    expect(Mapping.toIntercomSync(t).conversation_parts!.conversation_parts.map((p) => p.part_type)).toStrictEqual(
+      notes
+    )
+    const v2 = Mapping.toIntercomV2Sync(t)
+    const parts = v2.conversation_parts!.conversation_parts
+    expect(parts.map((p) => p.part_type)).toStrictEqual(notes)
+    // an edit is carried as its own note: the edited part keeps the body the contact saw first
+    expect(parts[3]!.body).toBe("<p>Hello</p>")
+    expect(parts[4]!.body).toBe("<p>Hello!</p>")
+    // carried: every type, the edit's target and kind come back exactly
+    expect(encodeThread(Mapping.fromIntercomV2Sync(v2))).toStrictEqual(encodeThread(t))
+    // without carried fields: every type but chat comes back as private_note (and the first message as chat)
+    const bare = Mapping.fromIntercomV2Sync(Mapping.toIntercomV2Sync(t, { carry: "none" }), { carry: "none" })
+    expect(bare.messages.map((m) => m.type)).toStrictEqual([
+      "chat",
+      "private_note",
+      "private_note",
+      "private_note",
+      "chat",
+      "private_note",
+      "private_note"
+    ])
+    expect(bare.messages[5]!.editedMessageId).toBeUndefined()
+  })
+
+  it("private prompts, suggestions, edits and unknown types never answer a waiting contact", () => {
+    const t = thread({
+      messages: [
+        contactSays(1_700_000_000_000),
+        { ...userSays(1_700_000_060_000), type: "suggestion" },
+        { ...userSays(1_700_000_120_000), type: "edit", editedMessageId: 100 },
+        { ...userSays(1_700_000_180_000), type: "private_prompt" },
+        { ...userSays(1_700_000_240_000), type: "poll" }
+      ]
+    })
+    expect(Mapping.waitingSinceSeconds(t)).toBe(1_700_000_000)
+  })
+
   it("authors: contact -> user or lead (byEmail by default), user -> admin, bot -> bot", () => {
     const messages = [{}, { author: { type: "user" as const, id: 7, bot: false } }, {
       author: { type: "user" as const, id: 8, bot: true }

@@ -157,7 +157,17 @@ const classicAttachments = (m: Drift.Message): Array<Intercom.Attachment> =>
     ? []
     : m.attachments.map((a) => ({ type: "upload", name: a.fileName, url: a.url, content_type: a.mimeType }))
 
-const partType = (m: Drift.Message): string => (m.type === "chat" ? "comment" : "note")
+/**
+ * The Intercom part type of a Drift message: `chat` is a `comment` (the contact saw it); every other type, known
+ * or not (`private_note`, `private_prompt`, `suggestion`, `edit`, ...), is a `note`, so nothing the contact did
+ * not see is ever shown to them. The Drift type is carried when the note's default reading (`private_note`)
+ * would not give it back.
+ */
+const partType = (m: Drift.Message): "comment" | "note" => (m.type === "chat" ? "comment" : "note")
+
+/** The Drift type the reverse mapping reads from a part type, before the carried type. */
+const defaultTypeOf = (m: Drift.Message, isFirst: boolean): Drift.MessageType =>
+  isFirst || m.type === "chat" ? "chat" : "private_note"
 
 const body = (m: Drift.Message, c: Context): string | undefined =>
   m.body === undefined ? undefined : Body.toIntercom(m.body, c.config.bodies)
@@ -497,8 +507,16 @@ const extraOf = (
     e.conversationId = m.conversationId
     any = true
   }
-  if (isFirst && m.type === "private_note") {
+  if (m.type !== defaultTypeOf(m, isFirst)) {
     e.type = m.type
+    any = true
+  }
+  if (m.editedMessageId !== undefined) {
+    e.editedMessageId = m.editedMessageId
+    any = true
+  }
+  if (m.editType !== undefined) {
+    e.editType = m.editType
     any = true
   }
   const defaultBot = authorType(m.author, c) === "bot"
@@ -740,6 +758,8 @@ const buildMessage = (
   if (extra?.buttons !== undefined) m.buttons = extra.buttons
   if (extra?.context !== undefined) m.context = extra.context
   if (extra?.attributes !== undefined) m.attributes = extra.attributes
+  if (extra?.editedMessageId !== undefined) m.editedMessageId = extra.editedMessageId
+  if (extra?.editType !== undefined) m.editType = extra.editType
   if (input.attachments !== undefined) m.attachments = fromAttachments(input.attachments, extra)
   return m
 }
