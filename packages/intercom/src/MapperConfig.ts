@@ -125,11 +125,6 @@ export interface MapperConfig {
   readonly orgId?: number | undefined
   /** Mapping back: the color of a tag whose color is not carried. Default `"#cccccc"`. */
   readonly tagColor?: string | undefined
-  /**
-   * The domain of the placeholder email written where API 2.11 requires an author email the Drift data does
-   * not have (`contact-<id>@<domain>`, `user-<id>@<domain>`). Default `"drift.invalid"` (RFC 2606).
-   */
-  readonly placeholderEmailDomain?: string | undefined
 }
 
 /**
@@ -154,8 +149,7 @@ export const defaults = {
   foreignIds: "fail",
   inboxId: 0,
   orgId: 0,
-  tagColor: "#cccccc",
-  placeholderEmailDomain: "drift.invalid"
+  tagColor: "#cccccc"
 } as const
 
 /**
@@ -208,7 +202,6 @@ export interface Resolved {
   readonly inboxId: number
   readonly orgId: number
   readonly tagColor: string
-  readonly placeholderEmailDomain: string
   readonly keys: {
     readonly status: string
     readonly inboxId: string
@@ -296,13 +289,6 @@ export const resolve = (config: MapperConfig = {}): Resolved => {
   if (!hexColor.test(tagColor)) {
     fail("tagColor", `expected a hex color such as "#33aaff", got ${JSON.stringify(tagColor)}`)
   }
-  const placeholderEmailDomain = config.placeholderEmailDomain ?? defaults.placeholderEmailDomain
-  if (!isEmail(`user-1@${placeholderEmailDomain}`)) {
-    fail(
-      "placeholderEmailDomain",
-      `expected a domain name such as "drift.invalid", got ${JSON.stringify(placeholderEmailDomain)}`
-    )
-  }
   const directory = new Map<number, DirectoryEntry>()
   for (const user of config.users ?? []) {
     directory.set(user.id, {
@@ -327,7 +313,6 @@ export const resolve = (config: MapperConfig = {}): Resolved => {
     inboxId,
     orgId,
     tagColor,
-    placeholderEmailDomain,
     keys: {
       status: `${prefix}status`,
       inboxId: `${prefix}inbox_id`,
@@ -401,6 +386,5 @@ export const fromEnv: Config.Config<MapperConfig> = Config.all({
   foreignIds: optional(Config.Literals(["fail", "hash"], "PARLEY_INTERCOM_FOREIGN_IDS")),
   inboxId: optional(Config.Int("PARLEY_INTERCOM_INBOX_ID")),
   orgId: optional(Config.Int("PARLEY_INTERCOM_ORG_ID")),
-  tagColor: optional(Config.String("PARLEY_INTERCOM_TAG_COLOR")),
-  placeholderEmailDomain: optional(Config.String("PARLEY_INTERCOM_PLACEHOLDER_EMAIL_DOMAIN"))
+  tagColor: optional(Config.String("PARLEY_INTERCOM_TAG_COLOR"))
 })

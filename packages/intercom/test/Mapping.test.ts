@@ -98,23 +98,21 @@ describe("worked example: a Drift thread from seeds 000/002/004 and its Intercom
     )
   })
 
-  it("uses the directory for names, emails and bots; placeholders where 2.11 needs an email", () => {
+  it("uses the directory for names, emails and bots; an unknown email is \"\" as Intercom writes it", () => {
     const v2 = Mapping.toIntercomV2Sync(seedThread, config)
     const parts = v2.conversation_parts!.conversation_parts
-    expect(parts[0]!.author).toStrictEqual({
-      type: "bot",
-      id: "9000",
-      name: "Drift Bot",
-      email: "user-9000@drift.invalid"
-    })
+    expect(parts[0]!.author).toStrictEqual({ type: "bot", id: "9000", name: "Drift Bot", email: "" })
     expect(parts[2]!.author).toStrictEqual({ type: "admin", id: "21849", name: "Chris", email: "chris@example.com" })
     const without = Mapping.toIntercomV2Sync(seedThread)
     expect(without.conversation_parts!.conversation_parts[2]!.author).toStrictEqual({
       type: "admin",
       id: "21849",
       name: null,
-      email: "user-21849@drift.invalid"
+      email: ""
     })
+    const lead = Mapping.toIntercomV2Sync(thread({ messages: [{}] }))
+    expect(lead.source.author).toStrictEqual({ type: "lead", id: "20", name: null, email: "" })
+    expect(JSON.stringify(encodeV2(without))).not.toContain("drift.invalid")
   })
 })
 
@@ -415,7 +413,7 @@ describe("rules", () => {
     const t = thread({ conversation: { participants: [7, 8] } })
     expect(Mapping.toIntercomSync(t).assignee).toStrictEqual({ type: "admin", id: "7" })
     expect(Mapping.toIntercomV2Sync(t).admin_assignee_id).toBe(7)
-    expect(Mapping.toIntercomV2Sync(t).teammates!.teammates).toStrictEqual([
+    expect(Mapping.toIntercomV2Sync(t).teammates!.admins).toStrictEqual([
       { type: "admin", id: "7" },
       { type: "admin", id: "8" }
     ])
@@ -680,7 +678,6 @@ describe("config", () => {
       [{ tagColor: "red" }, "tagColor"],
       [{ defaultAdminId: -1 }, "defaultAdminId"],
       [{ defaultAdminId: 1.5 }, "defaultAdminId"],
-      [{ placeholderEmailDomain: "not a domain" }, "placeholderEmailDomain"],
       [{ carryFields: ["everything" as MapperConfig.CarryField] }, "carryFields"]
     ]
     for (const [config, option] of cases) {

@@ -246,25 +246,19 @@ export const toClassic = (thread: Drift.Thread, config: Resolved): Intercom.Conv
 // Drift -> Intercom API 2.11
 // -----------------------------------------------------------------------------
 
+/**
+ * A 2.11 author. An unknown name is `null` and an unknown email is `""`: what Intercom itself writes for an
+ * author it knows no email of (nothing is invented).
+ */
 const v2Author = (author: Drift.MessageAuthor, c: Context): Intercom.AuthorV2 => {
   const type = authorType(author, c)
   const id = String(author.id)
   if (author.type === "contact") {
     const own = author.id === c.thread.contact?.id
-    return {
-      type,
-      id,
-      name: own ? c.contactName : null,
-      email: (own ? c.contactEmail : null) ?? `contact-${id}@${c.config.placeholderEmailDomain}`
-    }
+    return { type, id, name: own ? c.contactName : null, email: (own ? c.contactEmail : null) ?? "" }
   }
   const entry = c.config.directory.get(author.id)
-  return {
-    type,
-    id,
-    name: entry?.name ?? null,
-    email: entry?.email ?? `user-${id}@${c.config.placeholderEmailDomain}`
-  }
+  return { type, id, name: entry?.name ?? null, email: entry?.email ?? "" }
 }
 
 const v2Attachments = (m: Drift.Message): Array<Intercom.AttachmentV2> | undefined =>
@@ -310,10 +304,8 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
         type: c.role,
         id,
         name: thread.contact?.id === conv.contactId ? c.contactName : null,
-        email: (thread.contact?.id === conv.contactId ? c.contactEmail : null) ??
-          `contact-${id}@${config.placeholderEmailDomain}`
+        email: (thread.contact?.id === conv.contactId ? c.contactEmail : null) ?? ""
       },
-      url: null,
       redacted: false
     }
   } else {
@@ -323,7 +315,6 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
       delivered_as: deliveredAs(conv.status, first, c),
       subject: "",
       author: v2Author(first.author, c),
-      url: null,
       redacted: false
     }
     const b = body(first, c)
@@ -340,19 +331,19 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
     const s = seconds(m.createdAt)
     if (firstContactReply === null && m.author.type === "contact" && m.type === "chat") firstContactReply = s
     const at = utcSeconds(s)
+    // Optional members are left out rather than written as `null`: the official SDK types them as absent-or-value.
     const part: Mutable<Intercom.ConversationPartV2> = {
       type: "conversation_part",
       id: String(m.id) as Intercom.ConversationPartId,
       part_type: partType(m),
-      body: body(m, c) ?? null,
       created_at: at,
       updated_at: at,
       notified_at: at,
-      assigned_to: null,
       author: v2Author(m.author, c),
-      external_id: null,
       redacted: false
     }
+    const b = body(m, c)
+    if (b !== undefined) part.body = b
     const attachments = v2Attachments(m)
     if (attachments !== undefined) part.attachments = attachments
     parts.push(part)
@@ -361,7 +352,9 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
   const { open, state } = stateOf(conv.status)
   const contact: Mutable<Intercom.ContactReferenceV2> = { type: "contact", id: String(conv.contactId) }
   const externalId = thread.contact?.id === conv.contactId ? thread.contact.attributes.externalId : undefined
-  if (typeof externalId === "string" && externalId.length > 0) contact.external_id = externalId
+  // Drift's externalId may be a number; Intercom's external_id is a string (kept exactly through the residue).
+  if (typeof externalId === "number") contact.external_id = String(externalId)
+  else if (typeof externalId === "string" && externalId.length > 0) contact.external_id = externalId
   const out: Mutable<Intercom.ConversationV2> = {
     type: "conversation",
     id: String(conv.id) as Intercom.ConversationId,
@@ -389,16 +382,17 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
     },
     source,
     contacts: { type: "contact.list", contacts: [contact] },
+    // `admins`, as the API and the official SDK write it (the spec's `teammates` key is not what Intercom sends).
     teammates: {
       type: "admin.list",
-      teammates: (conv.participants ?? []).map((id) => ({ type: "admin", id: String(id) }))
+      admins: (conv.participants ?? []).map((id) => ({ type: "admin", id: String(id) }))
     },
     custom_attributes: customAttributes(c),
     topics: {},
     conversation_parts: { type: "conversation_part.list", conversation_parts: parts, total_count: parts.length }
   }
   if (firstContactReply !== null) {
-    out.first_contact_reply = { created_at: utcSeconds(firstContactReply), type: "conversation", url: null }
+    out.first_contact_reply = { created_at: utcSeconds(firstContactReply), type: "conversation" }
   }
   return out
 }
@@ -891,8 +885,8 @@ export const fromV2 = (x: Intercom.ConversationV2, config: Resolved): Drift.Thre
   const createdAtMs = exactMs(x.created_at, carried.createdAtMs)
   const teammates = x.teammates === null
     ? null
-    : x.teammates.teammates.flatMap((t, i) =>
-      t.id === undefined || t.id === null ? [] : [parseId(t.id, ["teammates", "teammates", i, "id"], config)]
+    : x.teammates.admins.flatMap((t, i) =>
+      t.id === undefined || t.id === null ? [] : [parseId(t.id, ["teammates", "admins", i, "id"], config)]
     )
   const conversation: Mutable<Drift.Conversation> = {
     id: conversationId as Drift.ConversationId,
@@ -902,7 +896,7 @@ export const fromV2 = (x: Intercom.ConversationV2, config: Resolved): Drift.Thre
     createdAt: utc(createdAtMs),
     updatedAt: utc(exactMs(x.updated_at, carried.updatedAtMs))
   }
-  const participants = participantsOf(teammates, x.admin_assignee_id, residue, config)
+  const participants = participantsOf(teammates, x.admin_assignee_id ?? null, residue, config)
   if (participants !== undefined) conversation.participants = participants
   if (carried.orgId !== undefined) conversation.orgId = carried.orgId as Drift.OrgId
   if (carried.playbookId !== undefined) conversation.relatedPlaybookId = carried.playbookId as Drift.PlaybookId
