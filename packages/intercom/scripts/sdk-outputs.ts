@@ -5,10 +5,10 @@
  * the committed file is what this script writes. Run: `node scripts/sdk-outputs.ts`.
  */
 import { Drift, Intercom } from "@parley/schema"
-import { Arbitrary, Effect, Schema } from "effect"
+import { Arbitrary, Effect, Result, Schema } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { type MapperConfig, Mapping } from "../src/index.ts"
+import { MapperConfig, Mapping } from "../src/index.ts"
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), "utf8"))
@@ -67,7 +67,9 @@ export const outputs = (): Array<unknown> => {
   const threads = [seed, everyType, ...generated]
   return threads.flatMap((thread, i) =>
     (i < 2 ? configs : [configs[i % configs.length]!]).map((config) =>
-      JSON.parse(JSON.stringify(encodeV2(Mapping.toIntercomV2Sync(thread, config))))
+      JSON.parse(
+        JSON.stringify(encodeV2(Mapping.toIntercomV2Sync(thread, Result.getOrThrow(MapperConfig.resolve(config)))))
+      )
     )
   )
 }

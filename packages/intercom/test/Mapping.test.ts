@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Drift, Html, Intercom } from "@parley/schema"
-import { DateTime, Exit, Schema } from "effect"
+import { DateTime, Exit, Result, Schema } from "effect"
 import { readFileSync } from "node:fs"
-import { MapperConfig, Mapping, MappingError } from "../src/index.ts"
+import { MapperConfig, Mapping as Real, MappingError } from "../src/index.ts"
 import { expectedWithoutCarry } from "./support/laws.ts"
 import { validatorFor } from "./support/openapi.ts"
 
@@ -15,6 +15,30 @@ const encodeV2 = Schema.encodeSync(Intercom.ConversationV2)
 const encodeClassic = Schema.encodeSync(Intercom.Conversation)
 const decodeV2 = Schema.decodeUnknownSync(Intercom.ConversationV2)
 const decodeClassic = Schema.decodeUnknownSync(Intercom.Conversation)
+
+/** A config resolved (a bad one fails the test). */
+const resolved = (config?: MapperConfig.MapperConfig): MapperConfig.Resolved =>
+  Result.getOrThrow(MapperConfig.resolveCached(config))
+
+/**
+ * The mapper's functions taking a plain config, and unwrapping the backward `Result` (a failure throws, failing
+ * the test): most tests are about the mapping, not the `Result`. The "Intercom -> Drift" and "config" suites
+ * test the `Result`s and `SchemaError`s themselves through `Real`.
+ */
+const Mapping = {
+  ...Real,
+  toIntercomSync: (t: Drift.Thread, config?: MapperConfig.MapperConfig) => Real.toIntercomSync(t, resolved(config)),
+  toIntercomV2Sync: (t: Drift.Thread, config?: MapperConfig.MapperConfig) => Real.toIntercomV2Sync(t, resolved(config)),
+  fromIntercomSync: (c: Intercom.Conversation, config?: MapperConfig.MapperConfig) =>
+    Result.getOrThrow(Real.fromIntercomSync(c, resolved(config))),
+  fromIntercomV2Sync: (c: Intercom.ConversationV2, config?: MapperConfig.MapperConfig) =>
+    Result.getOrThrow(Real.fromIntercomV2Sync(c, resolved(config))),
+  driftToIntercom: (config?: MapperConfig.MapperConfig) => Real.driftToIntercom(resolved(config)),
+  driftJsonToIntercomJson: (config?: MapperConfig.MapperConfig) => Real.driftJsonToIntercomJson(resolved(config)),
+  driftJsonToIntercomV2Json: (config?: MapperConfig.MapperConfig) => Real.driftJsonToIntercomV2Json(resolved(config)),
+  waitingSinceSeconds: (t: Drift.Thread, config?: MapperConfig.MapperConfig) =>
+    Real.waitingSinceSeconds(t, resolved(config))
+}
 
 const users = Schema.decodeUnknownSync(Drift.UsersResponse)(fixture("drift-users.json")).data
 const seedThread = decodeThread(fixture("drift-thread.json"))
@@ -555,15 +579,11 @@ describe("Intercom -> Drift", () => {
   const seed003 = decodeClassic(fixture("intercom-seed-003.json"))
   const specExample = decodeV2(fixture("intercom-v2-spec-example.json"))
 
-  it("a non-decimal id is a MappingError naming its path (foreignIds: \"fail\", the default)", () => {
-    let error: unknown
-    try {
-      Mapping.fromIntercomSync(seed003)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(MappingError.MappingError)
-    const e = error as MappingError.MappingError
+  it("a non-decimal id is a MappingError naming its path (foreignIds: \"fail\", the default), as a value", () => {
+    const result = Real.fromIntercomSync(seed003)
+    if (!Result.isFailure(result)) throw new Error("expected a failure")
+    const e = result.failure
+    expect(e).toBeInstanceOf(MappingError.MappingError)
     expect(e.path).toStrictEqual(["user", "id"])
     expect(e.actual).toBe("536e564f316c83104c000020")
     expect(e.message).toContain(`at ["user"]["id"]`)
@@ -663,28 +683,29 @@ describe("Intercom -> Drift", () => {
   })
 })
 
-const thrown = (config: MapperConfig.MapperConfig): unknown => {
-  try {
-    MapperConfig.resolve(config)
-    return undefined
-  } catch (e) {
-    return e
-  }
-}
-
 describe("config", () => {
-  it("rejects unusable options with InvalidConfig naming the option", () => {
+  it("rejects unusable options with a SchemaError naming the option's path", () => {
     const cases: ReadonlyArray<readonly [MapperConfig.MapperConfig, string]> = [
-      [{ tagColor: "red" }, "tagColor"],
-      [{ defaultAdminId: -1 }, "defaultAdminId"],
-      [{ defaultAdminId: 1.5 }, "defaultAdminId"],
-      [{ carryFields: ["everything" as MapperConfig.CarryField] }, "carryFields"]
+      [{ tagColor: "red" }, `["tagColor"]`],
+      [{ defaultAdminId: -1 }, `["defaultAdminId"]`],
+      [{ defaultAdminId: 1.5 }, `["defaultAdminId"]`],
+      [{ carryFields: ["everything" as MapperConfig.CarryField] }, `["carryFields"][0]`],
+      [{ contactRole: "admin" as "user" }, `["contactRole"]`],
+      [{ inboxId: Number.MAX_SAFE_INTEGER + 2 }, `["inboxId"]`]
     ]
-    for (const [config, option] of cases) {
-      const error = thrown(config)
-      expect(error).toBeInstanceOf(MappingError.InvalidConfig)
-      expect((error as MappingError.InvalidConfig).option).toBe(option)
+    for (const [config, path] of cases) {
+      const result = MapperConfig.resolve(config)
+      const error = Result.isFailure(result) ? result.failure : undefined
+      expect(Schema.isSchemaError(error), path).toBe(true)
+      expect(error?.message).toContain(`at ${path}`)
+      expect(Result.isFailure(Real.make(config))).toBe(true)
     }
+  })
+
+  it("accepts a function contact role and an iterable directory", () => {
+    const directory = new Set([{ id: 7 as Drift.UserId, name: "Chris" }])
+    const r = resolved({ contactRole: () => "user", users: directory })
+    expect(r.directory.get(7)?.name).toBe("Chris")
   })
 
   it("resolves a config object once", () => {
@@ -693,7 +714,7 @@ describe("config", () => {
   })
 
   it("Mapping.make compiles a mapper whose schemas use its config", () => {
-    const mapper = Mapping.make({ contactRole: "user", carry: "none" })
+    const mapper = Result.getOrThrow(Real.make({ contactRole: "user", carry: "none" }))
     const t = thread({ messages: [{}] })
     expect(Schema.decodeSync(mapper.DriftToIntercomV2)(t)).toStrictEqual(mapper.toIntercomV2(t))
     expect(mapper.toIntercom(t).user.type).toBe("user")

@@ -2,8 +2,9 @@
  * The mapping itself: plain synchronous functions over the decoded (type-side) models. The schemas, the sync
  * API and the service all wrap these.
  *
- * Forward (Drift -> Intercom) never fails. Backward (Intercom -> Drift) throws {@link Failure} (a plain object,
- * no stack) that the callers turn into a `SchemaIssue` or a `MappingError`.
+ * Forward (Drift -> Intercom) never fails. Backward (Intercom -> Drift) returns a `Result` whose failure is a
+ * {@link Failure} (a plain value, no stack) that the callers turn into a `SchemaIssue` or a `MappingError`.
+ * Nothing here throws.
  *
  * @internal
  */
@@ -22,16 +23,17 @@ type Json = Intercom.OpenObject[string]
 // -----------------------------------------------------------------------------
 
 /** A mapping failure: where (in the Intercom value), why, and the offending value. */
-export class Failure {
+export interface Failure {
   readonly path: ReadonlyArray<string | number>
   readonly reason: string
   readonly actual: unknown
-  constructor(path: ReadonlyArray<string | number>, reason: string, actual: unknown) {
-    this.path = path
-    this.reason = reason
-    this.actual = actual
-  }
 }
+
+const failure = (
+  path: ReadonlyArray<string | number>,
+  reason: string,
+  actual: unknown
+): Result.Result<never, Failure> => Result.fail({ path, reason, actual })
 
 /** 2000 years of 365.2425 days, in seconds: the classic "not waiting" sentinel is `updated_at` plus this. */
 export const SENTINEL_OFFSET_SECONDS = 2000 * 31_556_952
@@ -544,13 +546,13 @@ const extraOf = (
 const decimal = /^[0-9]+$/
 
 /** Parses an Intercom id as a Drift id, or hashes it (`foreignIds: "hash"`), or fails naming `path`. */
-const parseId = (s: string, path: ReadonlyArray<string | number>, config: Resolved): number => {
+const parseId = (s: string, path: ReadonlyArray<string | number>, config: Resolved): Result.Result<number, Failure> => {
   if (decimal.test(s)) {
     const n = Number(s)
-    if (Number.isSafeInteger(n)) return n
+    if (Number.isSafeInteger(n)) return Result.succeed(n)
   }
-  if (config.foreignIds === "hash") return fnv1a53(s)
-  throw new Failure(
+  if (config.foreignIds === "hash") return Result.succeed(fnv1a53(s))
+  return failure(
     path,
     "Expected a decimal Drift id (a non-negative integer of at most 2^53 - 1); set foreignIds: \"hash\" to map other ids",
     s
@@ -566,26 +568,26 @@ const fromAuthor = (
   author: AuthorLike,
   path: ReadonlyArray<string | number>,
   config: Resolved
-): Mutable<Drift.MessageAuthor> => {
+): Result.Result<Mutable<Drift.MessageAuthor>, Failure> => {
   switch (author.type) {
     case "user":
     case "lead":
     case "contact":
-      return {
-        type: "contact",
-        id: parseId(author.id, [...path, "id"], config) as Drift.ContactId,
+      return Result.map(parseId(author.id, [...path, "id"], config), (id) => ({
+        type: "contact" as const,
+        id: id as Drift.ContactId,
         bot: false
-      }
+      }))
     case "admin":
     case "team":
     case "bot":
-      return {
-        type: "user",
-        id: parseId(author.id, [...path, "id"], config) as Drift.UserId,
+      return Result.map(parseId(author.id, [...path, "id"], config), (id) => ({
+        type: "user" as const,
+        id: id as Drift.UserId,
         bot: author.type === "bot"
-      }
+      }))
     default:
-      throw new Failure(
+      return failure(
         [...path, "type"],
         "Expected an author type Drift can hold (user, lead, contact, admin, team or bot)",
         author.type
@@ -627,45 +629,46 @@ interface Carried {
 
 const statuses: ReadonlyArray<unknown> = ["open", "closed", "pending", "bulk_sent"]
 
-const readCarried = (attributes: Intercom.OpenObject, config: Resolved): Carried => {
-  const keys = config.keys
-  const id = (key: string, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    const v = attributes[key]
-    if (v === undefined) return undefined
-    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max) return v
-    throw new Failure(["custom_attributes", key], "Expected a non-negative safe integer carried from Drift", v)
-  }
-  const status = attributes[keys.status]
-  if (status !== undefined && !statuses.includes(status)) {
-    throw new Failure(
-      ["custom_attributes", keys.status],
-      "Expected a Drift status (open, closed, pending or bulk_sent)",
-      status
-    )
-  }
-  let residue: Residue | undefined
-  const raw = attributes[keys.thread]
-  if (raw !== undefined) {
-    const decoded = decodeResidue(raw)
-    if (Result.isFailure(decoded)) {
-      throw new Failure(
-        ["custom_attributes", keys.thread],
-        `Expected the Drift thread data Parley carries (a JSON string): ${decoded.failure.message}`,
-        raw
+const readCarried = (attributes: Intercom.OpenObject, config: Resolved): Result.Result<Carried, Failure> =>
+  Result.gen(function*() {
+    const keys = config.keys
+    const id = (key: string, max = Number.MAX_SAFE_INTEGER): Result.Result<number | undefined, Failure> => {
+      const v = attributes[key]
+      if (v === undefined) return Result.succeed(undefined)
+      if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max) return Result.succeed(v)
+      return failure(["custom_attributes", key], "Expected a non-negative safe integer carried from Drift", v)
+    }
+    const status = attributes[keys.status]
+    if (status !== undefined && !statuses.includes(status)) {
+      return yield* failure(
+        ["custom_attributes", keys.status],
+        "Expected a Drift status (open, closed, pending or bulk_sent)",
+        status
       )
     }
-    residue = decoded.success
-  }
-  return {
-    status: status as Drift.ConversationStatus | undefined,
-    inboxId: id(keys.inboxId),
-    orgId: id(keys.orgId),
-    playbookId: id(keys.playbookId),
-    createdAtMs: id(keys.createdAtMs, 253_402_300_799_999),
-    updatedAtMs: id(keys.updatedAtMs, 253_402_300_799_999),
-    residue
-  }
-}
+    let residue: Residue | undefined
+    const raw = attributes[keys.thread]
+    if (raw !== undefined) {
+      const decoded = decodeResidue(raw)
+      if (Result.isFailure(decoded)) {
+        return yield* failure(
+          ["custom_attributes", keys.thread],
+          `Expected the Drift thread data Parley carries (a JSON string): ${decoded.failure.message}`,
+          raw
+        )
+      }
+      residue = decoded.success
+    }
+    return {
+      status: status as Drift.ConversationStatus | undefined,
+      inboxId: yield* id(keys.inboxId),
+      orgId: yield* id(keys.orgId),
+      playbookId: yield* id(keys.playbookId),
+      createdAtMs: yield* id(keys.createdAtMs, 253_402_300_799_999),
+      updatedAtMs: yield* id(keys.updatedAtMs, 253_402_300_799_999),
+      residue
+    }
+  })
 
 const statusOf = (state: Intercom.ConversationState, carried: Drift.ConversationStatus | undefined) => {
   switch (state) {
@@ -804,57 +807,59 @@ const messagesOf = (
   classicAttachments: boolean,
   common: Common,
   config: Resolved
-): Array<Drift.Message> => {
-  const out: Array<Drift.Message> = []
-  const extras = common.residue?.messages ?? []
-  const extraAt = (i: number, id: number): MessageExtra | undefined => {
-    const e = extras[i]
-    return e !== undefined && e !== null && e.id === id ? e : undefined
-  }
-  const attachmentsOf = (a: ReadonlyArray<AttachmentLike> | undefined) =>
-    classicAttachments && a !== undefined && a.length === 0 ? undefined : a
-  const sourceId = source.id ?? ""
-  const empty = sourceId === "" && (source.body ?? "") === "" && (source.attachments?.length ?? 0) === 0
-  if (!empty) {
-    const id = sourceId === "" ? common.conversationId : parseId(sourceId, [sourceKey, "id"], config)
-    out.push(buildMessage(
-      {
-        id,
-        type: "chat",
-        body: source.body,
-        author: fromAuthor(source.author, [sourceKey, "author"], config),
-        createdAtMs: common.createdAtMs,
-        partSeconds: null,
-        attachments: attachmentsOf(source.attachments)
-      },
-      extraAt(0, id),
-      common.conversationId,
-      common.orgId
-    ))
-  }
-  parts.forEach((part, i) => {
-    const type = messageTypeOfPart(part, part.attachments?.length ?? 0)
-    if (type === null) return
-    const path = [...partsPath, i]
-    const id = parseId(part.id, [...path, "id"], config)
-    const ms = part.created_at.epochMilliseconds
-    out.push(buildMessage(
-      {
-        id,
-        type,
-        body: part.body,
-        author: fromAuthor(part.author, [...path, "author"], config),
-        createdAtMs: ms,
-        partSeconds: ms / 1000,
-        attachments: attachmentsOf(part.attachments)
-      },
-      extraAt(out.length, id),
-      common.conversationId,
-      common.orgId
-    ))
+): Result.Result<Array<Drift.Message>, Failure> =>
+  Result.gen(function*() {
+    const out: Array<Drift.Message> = []
+    const extras = common.residue?.messages ?? []
+    const extraAt = (i: number, id: number): MessageExtra | undefined => {
+      const e = extras[i]
+      return e !== undefined && e !== null && e.id === id ? e : undefined
+    }
+    const attachmentsOf = (a: ReadonlyArray<AttachmentLike> | undefined) =>
+      classicAttachments && a !== undefined && a.length === 0 ? undefined : a
+    const sourceId = source.id ?? ""
+    const empty = sourceId === "" && (source.body ?? "") === "" && (source.attachments?.length ?? 0) === 0
+    if (!empty) {
+      const id = sourceId === "" ? common.conversationId : yield* parseId(sourceId, [sourceKey, "id"], config)
+      out.push(buildMessage(
+        {
+          id,
+          type: "chat",
+          body: source.body,
+          author: yield* fromAuthor(source.author, [sourceKey, "author"], config),
+          createdAtMs: common.createdAtMs,
+          partSeconds: null,
+          attachments: attachmentsOf(source.attachments)
+        },
+        extraAt(0, id),
+        common.conversationId,
+        common.orgId
+      ))
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!
+      const type = messageTypeOfPart(part, part.attachments?.length ?? 0)
+      if (type === null) continue
+      const path = [...partsPath, i]
+      const id = yield* parseId(part.id, [...path, "id"], config)
+      const ms = part.created_at.epochMilliseconds
+      out.push(buildMessage(
+        {
+          id,
+          type,
+          body: part.body,
+          author: yield* fromAuthor(part.author, [...path, "author"], config),
+          createdAtMs: ms,
+          partSeconds: ms / 1000,
+          attachments: attachmentsOf(part.attachments)
+        },
+        extraAt(out.length, id),
+        common.conversationId,
+        common.orgId
+      ))
+    }
+    return out
   })
-  return out
-}
 
 const contactOf = (residue: Residue | undefined, contactId: number): Drift.Contact | undefined => {
   const c = residue?.contact
@@ -868,84 +873,96 @@ const threadOf = (
   contact: Drift.Contact | undefined
 ): Drift.Thread => (contact === undefined ? { conversation, messages } : { conversation, messages, contact })
 
-/** Intercom API 2.11 conversation -> Drift thread. Throws {@link Failure}. */
-export const fromV2 = (x: Intercom.ConversationV2, config: Resolved): Drift.Thread => {
-  const carried = readCarried(x.custom_attributes, config)
-  const residue = carried.residue
-  const conversationId = parseId(x.id, ["id"], config)
-  const first = x.contacts.contacts[0]
-  let contactId: number
-  if (first !== undefined) {
-    contactId = parseId(first.id, ["contacts", "contacts", 0, "id"], config)
-  } else if (["user", "lead", "contact"].includes(x.source.author.type)) {
-    contactId = parseId(x.source.author.id, ["source", "author", "id"], config)
-  } else {
-    throw new Failure(["contacts", "contacts"], "Expected at least one contact (Drift conversations have one)", [])
-  }
-  const createdAtMs = exactMs(x.created_at, carried.createdAtMs)
-  const teammates = x.teammates === null
-    ? null
-    : x.teammates.admins.flatMap((t, i) =>
-      t.id === undefined || t.id === null ? [] : [parseId(t.id, ["teammates", "admins", i, "id"], config)]
+/** Intercom API 2.11 conversation -> Drift thread, or the {@link Failure} naming why not. */
+export const fromV2 = (x: Intercom.ConversationV2, config: Resolved): Result.Result<Drift.Thread, Failure> =>
+  Result.gen(function*() {
+    const carried = yield* readCarried(x.custom_attributes, config)
+    const residue = carried.residue
+    const conversationId = yield* parseId(x.id, ["id"], config)
+    const first = x.contacts.contacts[0]
+    let contactId: number
+    if (first !== undefined) {
+      contactId = yield* parseId(first.id, ["contacts", "contacts", 0, "id"], config)
+    } else if (["user", "lead", "contact"].includes(x.source.author.type)) {
+      contactId = yield* parseId(x.source.author.id, ["source", "author", "id"], config)
+    } else {
+      return yield* failure(
+        ["contacts", "contacts"],
+        "Expected at least one contact (Drift conversations have one)",
+        []
+      )
+    }
+    const createdAtMs = exactMs(x.created_at, carried.createdAtMs)
+    let teammates: Array<number> | null = null
+    if (x.teammates !== null) {
+      teammates = []
+      const admins = x.teammates.admins
+      for (let i = 0; i < admins.length; i++) {
+        const t = admins[i]!
+        if (t.id !== undefined && t.id !== null) {
+          teammates.push(yield* parseId(t.id, ["teammates", "admins", i, "id"], config))
+        }
+      }
+    }
+    const conversation: Mutable<Drift.Conversation> = {
+      id: conversationId as Drift.ConversationId,
+      status: statusOf(x.state, carried.status),
+      contactId: contactId as Drift.ContactId,
+      inboxId: (carried.inboxId ?? config.inboxId) as Drift.InboxId,
+      createdAt: utc(createdAtMs),
+      updatedAt: utc(exactMs(x.updated_at, carried.updatedAtMs))
+    }
+    const participants = participantsOf(teammates, x.admin_assignee_id ?? null, residue, config)
+    if (participants !== undefined) conversation.participants = participants
+    if (carried.orgId !== undefined) conversation.orgId = carried.orgId as Drift.OrgId
+    if (carried.playbookId !== undefined) conversation.relatedPlaybookId = carried.playbookId as Drift.PlaybookId
+    const tags = tagsOf(x.tags?.tags.map((t) => t.name) ?? [], residue, config)
+    if (tags !== undefined) conversation.conversationTags = tags
+    const messages = yield* messagesOf(
+      x.source,
+      "source",
+      x.conversation_parts?.conversation_parts ?? [],
+      ["conversation_parts", "conversation_parts"],
+      false,
+      {
+        conversationId,
+        contactId,
+        createdAtMs,
+        orgId: residue?.messageOrgId ?? carried.orgId ?? config.orgId,
+        residue
+      },
+      config
     )
-  const conversation: Mutable<Drift.Conversation> = {
-    id: conversationId as Drift.ConversationId,
-    status: statusOf(x.state, carried.status),
-    contactId: contactId as Drift.ContactId,
-    inboxId: (carried.inboxId ?? config.inboxId) as Drift.InboxId,
-    createdAt: utc(createdAtMs),
-    updatedAt: utc(exactMs(x.updated_at, carried.updatedAtMs))
-  }
-  const participants = participantsOf(teammates, x.admin_assignee_id ?? null, residue, config)
-  if (participants !== undefined) conversation.participants = participants
-  if (carried.orgId !== undefined) conversation.orgId = carried.orgId as Drift.OrgId
-  if (carried.playbookId !== undefined) conversation.relatedPlaybookId = carried.playbookId as Drift.PlaybookId
-  const tags = tagsOf(x.tags?.tags.map((t) => t.name) ?? [], residue, config)
-  if (tags !== undefined) conversation.conversationTags = tags
-  const messages = messagesOf(
-    x.source,
-    "source",
-    x.conversation_parts?.conversation_parts ?? [],
-    ["conversation_parts", "conversation_parts"],
-    false,
-    {
-      conversationId,
-      contactId,
-      createdAtMs,
-      orgId: residue?.messageOrgId ?? carried.orgId ?? config.orgId,
-      residue
-    },
-    config
-  )
-  return threadOf(conversation, messages, contactOf(residue, contactId))
-}
+    return threadOf(conversation, messages, contactOf(residue, contactId))
+  })
 
-/** Intercom classic conversation -> Drift thread. Throws {@link Failure}. */
-export const fromClassic = (x: Intercom.Conversation, config: Resolved): Drift.Thread => {
-  const conversationId = parseId(x.id, ["id"], config)
-  const contactId = parseId(x.user.id, ["user", "id"], config)
-  const createdAtMs = x.created_at.epochMilliseconds
-  const assignee = x.assignee.type === "admin" ? parseId(x.assignee.id, ["assignee", "id"], config) : null
-  const conversation: Mutable<Drift.Conversation> = {
-    id: conversationId as Drift.ConversationId,
-    status: statusOf(x.state, undefined),
-    contactId: contactId as Drift.ContactId,
-    inboxId: config.inboxId as Drift.InboxId,
-    createdAt: x.created_at,
-    updatedAt: x.updated_at
-  }
-  const participants = participantsOf(null, assignee, undefined, config)
-  if (participants !== undefined) conversation.participants = participants
-  const tags = tagsOf(x.tags.tags.map((t) => t.name), undefined, config)
-  if (tags !== undefined) conversation.conversationTags = tags
-  const messages = messagesOf(
-    x.conversation_message,
-    "conversation_message",
-    x.conversation_parts?.conversation_parts ?? [],
-    ["conversation_parts", "conversation_parts"],
-    true,
-    { conversationId, contactId, createdAtMs, orgId: config.orgId, residue: undefined },
-    config
-  )
-  return threadOf(conversation, messages, undefined)
-}
+/** Intercom classic conversation -> Drift thread, or the {@link Failure} naming why not. */
+export const fromClassic = (x: Intercom.Conversation, config: Resolved): Result.Result<Drift.Thread, Failure> =>
+  Result.gen(function*() {
+    const conversationId = yield* parseId(x.id, ["id"], config)
+    const contactId = yield* parseId(x.user.id, ["user", "id"], config)
+    const createdAtMs = x.created_at.epochMilliseconds
+    const assignee = x.assignee.type === "admin" ? yield* parseId(x.assignee.id, ["assignee", "id"], config) : null
+    const conversation: Mutable<Drift.Conversation> = {
+      id: conversationId as Drift.ConversationId,
+      status: statusOf(x.state, undefined),
+      contactId: contactId as Drift.ContactId,
+      inboxId: config.inboxId as Drift.InboxId,
+      createdAt: x.created_at,
+      updatedAt: x.updated_at
+    }
+    const participants = participantsOf(null, assignee, undefined, config)
+    if (participants !== undefined) conversation.participants = participants
+    const tags = tagsOf(x.tags.tags.map((t) => t.name), undefined, config)
+    if (tags !== undefined) conversation.conversationTags = tags
+    const messages = yield* messagesOf(
+      x.conversation_message,
+      "conversation_message",
+      x.conversation_parts?.conversation_parts ?? [],
+      ["conversation_parts", "conversation_parts"],
+      true,
+      { conversationId, contactId, createdAtMs, orgId: config.orgId, residue: undefined },
+      config
+    )
+    return threadOf(conversation, messages, undefined)
+  })
