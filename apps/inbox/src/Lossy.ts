@@ -9,15 +9,16 @@
  * ```ts
  * import { Lossy } from "@parley/inbox"
  * import { Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * const view = Lossy.intercomView(Mapping.make(), thread)
+ * const view = Lossy.intercomView(Result.getOrThrow(Mapping.make()), thread)
  * view.lossesV2 // []
  * view.lossesClassic.map((l) => l.rule) // ["milliseconds are floored to whole seconds", ...]
  * ```
  *
  * @since 0.1.0
  */
-import type { Mapping, MappingError } from "@parley/intercom"
+import { type Mapping, type MappingError, MappingRules } from "@parley/intercom"
 import { Drift } from "@parley/schema"
 import { Result, Schema } from "effect"
 import type * as Model from "./Model.ts"
@@ -157,7 +158,8 @@ export const v2Path = (path: Path): Path | null => {
 }
 
 /**
- * The mapping table's rule for a Drift field that did not come back.
+ * The mapping table's rule for a Drift field that did not come back: read from the mapping rules data of
+ * `@parley/intercom` (`MappingRules`), the same data the README's mapping table is generated from.
  *
  * @example
  * ```ts
@@ -168,60 +170,7 @@ export const v2Path = (path: Path): Path | null => {
  *
  * @since 0.1.0
  */
-export const ruleOf = (path: Path): string => {
-  const [head, second, third, , fifth] = path
-  if (head === "contact") return "the Drift contact has no place: it comes back absent"
-  if (head === "conversation") {
-    switch (second) {
-      case "createdAt":
-      case "updatedAt":
-        return "milliseconds are floored to whole seconds"
-      case "participants":
-        return "only the first participant is kept, as the assignee"
-      case "status":
-        return "bulk_sent comes back closed"
-      case "inboxId":
-        return "no place in Intercom: the inboxId option (0) comes back"
-      case "orgId":
-        return "no place in Intercom: comes back absent"
-      case "relatedPlaybookId":
-        return "no place in Intercom: comes back absent"
-      case "conversationTags":
-        return "tag colors have no place: the tagColor option comes back"
-      default:
-        return "not kept by this shape"
-    }
-  }
-  if (head === "messages") {
-    switch (third) {
-      case "createdAt":
-        return second === 0
-          ? "the first message's time: the conversation's created_at comes back"
-          : "milliseconds are floored to whole seconds"
-      case "type":
-        return "the first message comes back as chat"
-      case "body":
-        return "an absent first-message body comes back as \"\""
-      case "author":
-        return "author.bot comes back as the mapped author type's value"
-      case "orgId":
-        return "no place in Intercom: the orgId option (0) comes back"
-      case "conversationId":
-        return "comes back as the conversation's id"
-      case "buttons":
-      case "context":
-      case "attributes":
-        return `no place in Intercom: ${third} comes back absent`
-      case "attachments":
-        return fifth === "id" || path.length === 5
-          ? "attachment ids: positions come back"
-          : "attachments: [] comes back absent"
-      default:
-        return "not kept by this shape"
-    }
-  }
-  return "not kept by this shape"
-}
+export const ruleOf = (path: Path): string => MappingRules.lossAt(path)
 
 /**
  * The differences between a thread and the thread its Intercom mapping maps back to, as {@link Model.Loss}es.
