@@ -59,7 +59,7 @@ const show = (u: Json | undefined): string => {
 
 /**
  * Where a Drift thread path lands in the Intercom classic JSON, or `null` when the classic shape has no place for
- * it.
+ * it: read from the mapping rules data of `@parley/intercom` (`MappingRules.locate`).
  *
  * @example
  * ```ts
@@ -71,91 +71,15 @@ const show = (u: Json | undefined): string => {
  *
  * @since 0.1.0
  */
-export const classicPath = (path: Path): Path | null => {
-  const [head, second, third, ...rest] = path
-  if (head === "contact") return ["user"]
-  if (head === "conversation") {
-    switch (second) {
-      case "createdAt":
-        return ["created_at"]
-      case "updatedAt":
-        return ["updated_at"]
-      case "participants":
-        return ["assignee"]
-      case "status":
-        return ["state"]
-      case "contactId":
-        return ["user"]
-      case "conversationTags":
-        return typeof third === "number" ? ["tags", "tags", third] : ["tags"]
-      default:
-        return null
-    }
-  }
-  if (head === "messages" && typeof second === "number") {
-    const base: Path = second === 0
-      ? ["conversation_message"]
-      : ["conversation_parts", "conversation_parts", second - 1]
-    switch (third) {
-      case "createdAt":
-        // The first message has no time of its own in the classic shape: the conversation's created_at stands for it.
-        return second === 0 ? ["created_at"] : [...base, "created_at"]
-      case "type":
-        return second === 0 ? base : [...base, "part_type"]
-      case "body":
-        return [...base, "body"]
-      case "author":
-        return [...base, "author"]
-      case "attachments":
-        return rest.length > 0 && typeof rest[0] === "number"
-          ? [...base, "attachments", rest[0]]
-          : [...base, "attachments"]
-      case "id":
-        return [...base, "id"]
-      case undefined:
-        return base
-      default:
-        return null
-    }
-  }
-  return null
-}
+export const classicPath = (path: Path): Path | null => MappingRules.locate("classic", path)
 
 /**
  * Where a Drift thread path lands in the Intercom API 2.11 JSON (most Drift-only fields are carried in
- * `custom_attributes`).
+ * `custom_attributes`), from the mapping rules data.
  *
  * @since 0.1.0
  */
-export const v2Path = (path: Path): Path | null => {
-  const [head, second, third] = path
-  if (head === "contact") return ["contacts"]
-  if (head === "conversation") {
-    switch (second) {
-      case "createdAt":
-        return ["created_at"]
-      case "updatedAt":
-        return ["updated_at"]
-      case "participants":
-        return ["teammates"]
-      case "status":
-        return ["state"]
-      case "contactId":
-        return ["contacts"]
-      case "conversationTags":
-        return ["tags"]
-      default:
-        return ["custom_attributes"]
-    }
-  }
-  if (head === "messages" && typeof second === "number") {
-    const base: Path = second === 0 ? ["source"] : ["conversation_parts", "conversation_parts", second - 1]
-    return third === undefined ? base : ["body", "author", "attachments", "id"].includes(String(third))
-      ? [...base, String(third)]
-      : base
-  }
-  return null
-}
+export const v2Path = (path: Path): Path | null => MappingRules.locate("v2", path)
 
 /**
  * The mapping table's rule for a Drift field that did not come back: read from the mapping rules data of

@@ -24,6 +24,15 @@
 export type Pattern = ReadonlyArray<string | number>
 
 /**
+ * Where a Drift value sits in one Intercom shape's JSON: a path whose segments are keys, or `"$msg"` (the message's
+ * place: `conversation_message` / `source` for the first message, else its part) or `"$1"`, `"$2"` (the key the
+ * first, second `"*"` of the loss pattern matched). `null`: the shape has no place for it.
+ *
+ * @since 0.1.0
+ */
+export type Locator = ReadonlyArray<string> | null
+
+/**
  * Where a field goes in one Intercom shape and what comes back: `back` is `"lossless"` when the field comes back
  * exactly, else what comes back instead (Markdown).
  *
@@ -54,7 +63,19 @@ export interface Rule {
    * The Drift paths the rule covers, most specific first, each with the one-line loss the Inbox shows when a
    * round trip through a shape that cannot hold it gives something else back.
    */
-  readonly losses: ReadonlyArray<{ readonly at: Pattern; readonly text: string }>
+  readonly losses: ReadonlyArray<Loss>
+}
+
+/**
+ * One Drift path pattern of a rule: its loss text and where the value sits in each Intercom shape.
+ *
+ * @since 0.1.0
+ */
+export interface Loss {
+  readonly at: Pattern
+  readonly text: string
+  readonly classic: Locator
+  readonly v2: Locator
 }
 
 const lossless = "lossless" as const
@@ -74,7 +95,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`id`", back: lossless },
     v2: { to: "`id`", back: lossless },
     how: "decimal string / parsed",
-    losses: [{ at: ["conversation", "id"], text: "ids become decimal strings and come back" }]
+    losses: [{
+      at: ["conversation", "id"],
+      text: "ids become decimal strings and come back",
+      classic: ["id"],
+      v2: ["id"]
+    }]
   },
   {
     section: "conversation",
@@ -86,7 +112,12 @@ export const rules: ReadonlyArray<Rule> = [
       back: lossless
     },
     how: "see Assignee",
-    losses: [{ at: ["conversation", "participants"], text: "only the first participant is kept, as the assignee" }]
+    losses: [{
+      at: ["conversation", "participants"],
+      text: "only the first participant is kept, as the assignee",
+      classic: ["assignee"],
+      v2: ["teammates"]
+    }]
   },
   {
     section: "conversation",
@@ -94,7 +125,7 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`state`, `open`", back: "`bulk_sent` → `closed`" },
     v2: { to: "`state`, `open`, `drift_status`", back: lossless },
     how: "see Status",
-    losses: [{ at: ["conversation", "status"], text: "bulk_sent comes back closed" }]
+    losses: [{ at: ["conversation", "status"], text: "bulk_sent comes back closed", classic: ["state"], v2: ["state"] }]
   },
   {
     section: "conversation",
@@ -102,7 +133,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`user.id`, `customers[0].id`", back: lossless },
     v2: { to: "`contacts.contacts[0].id`", back: lossless },
     how: "decimal string; type `user` or `lead` (classic), `contact` (2.11)",
-    losses: [{ at: ["conversation", "contactId"], text: "ids become decimal strings and come back" }]
+    losses: [{
+      at: ["conversation", "contactId"],
+      text: "ids become decimal strings and come back",
+      classic: ["user"],
+      v2: ["contacts"]
+    }]
   },
   {
     section: "conversation",
@@ -110,7 +146,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ `inboxId` option (0)" },
     v2: { to: "`drift_inbox_id`", back: lossless },
     how: "back: the `inboxId` option",
-    losses: [{ at: ["conversation", "inboxId"], text: "no place in Intercom: the inboxId option (0) comes back" }]
+    losses: [{
+      at: ["conversation", "inboxId"],
+      text: "no place in Intercom: the inboxId option (0) comes back",
+      classic: null,
+      v2: ["custom_attributes"]
+    }]
   },
   {
     section: "conversation",
@@ -118,7 +159,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ absent" },
     v2: { to: "`drift_org_id`", back: lossless },
     how: "",
-    losses: [{ at: ["conversation", "orgId"], text: "no place in Intercom: comes back absent" }]
+    losses: [{
+      at: ["conversation", "orgId"],
+      text: "no place in Intercom: comes back absent",
+      classic: null,
+      v2: ["custom_attributes"]
+    }]
   },
   {
     section: "conversation",
@@ -126,7 +172,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`created_at`", back: "whole seconds" },
     v2: { to: "`created_at`, `drift_created_at_ms`", back: lossless },
     how: "ms floored to s",
-    losses: [{ at: ["conversation", "createdAt"], text: "milliseconds are floored to whole seconds" }]
+    losses: [{
+      at: ["conversation", "createdAt"],
+      text: "milliseconds are floored to whole seconds",
+      classic: ["created_at"],
+      v2: ["created_at"]
+    }]
   },
   {
     section: "conversation",
@@ -134,7 +185,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`updated_at`", back: "whole seconds" },
     v2: { to: "`updated_at`, `drift_updated_at_ms`", back: lossless },
     how: "ms floored to s",
-    losses: [{ at: ["conversation", "updatedAt"], text: "milliseconds are floored to whole seconds" }]
+    losses: [{
+      at: ["conversation", "updatedAt"],
+      text: "milliseconds are floored to whole seconds",
+      classic: ["updated_at"],
+      v2: ["updated_at"]
+    }]
   },
   {
     section: "conversation",
@@ -142,7 +198,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ absent" },
     v2: { to: "`drift_playbook_id`", back: lossless },
     how: "",
-    losses: [{ at: ["conversation", "relatedPlaybookId"], text: "no place in Intercom: comes back absent" }]
+    losses: [{
+      at: ["conversation", "relatedPlaybookId"],
+      text: "no place in Intercom: comes back absent",
+      classic: null,
+      v2: ["custom_attributes"]
+    }]
   },
   {
     section: "conversation",
@@ -152,7 +213,9 @@ export const rules: ReadonlyArray<Rule> = [
     how: "back: the `tagColor` option; a color with or without `#` is kept as sent",
     losses: [{
       at: ["conversation", "conversationTags", "*", "color"],
-      text: "tag colors have no place: the tagColor option comes back"
+      text: "tag colors have no place: the tagColor option comes back",
+      classic: ["tags", "tags", "$1"],
+      v2: ["tags"]
     }]
   },
   {
@@ -161,7 +224,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`tags.tags[]` `{ type: \"tag\", id, name }`", back: "✓ (`[]` → absent)" },
     v2: { to: "`tags.tags[]` `+ applied_at: null, applied_by: null`", back: lossless },
     how: "`id = tagId(name)`",
-    losses: [{ at: ["conversation", "conversationTags"], text: "conversationTags: [] comes back absent" }]
+    losses: [{
+      at: ["conversation", "conversationTags"],
+      text: "conversationTags: [] comes back absent",
+      classic: ["tags"],
+      v2: ["tags"]
+    }]
   },
   // ---------------------------------------------------------------------------------------------------------------
   // Messages
@@ -188,7 +256,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`id`", back: lossless },
     v2: { to: "`id`", back: lossless },
     how: "decimal string / parsed",
-    losses: [{ at: ["messages", "*", "id"], text: "ids become decimal strings and come back" }]
+    losses: [{
+      at: ["messages", "*", "id"],
+      text: "ids become decimal strings and come back",
+      classic: ["$msg", "id"],
+      v2: ["$msg", "id"]
+    }]
   },
   {
     section: "messages",
@@ -204,8 +277,13 @@ export const rules: ReadonlyArray<Rule> = [
     how:
       "`chat` ↔ `comment`; `private_note`, `private_prompt`, `suggestion`, `edit` and unknown types → `note` (internal: nothing the contact did not see is shown to them); `note` → `private_note`",
     losses: [
-      { at: ["messages", 0, "type"], text: "the first message comes back as chat" },
-      { at: ["messages", "*", "type"], text: "every type but chat comes back as private_note" }
+      { at: ["messages", 0, "type"], text: "the first message comes back as chat", classic: ["$msg"], v2: ["$msg"] },
+      {
+        at: ["messages", "*", "type"],
+        text: "every type but chat comes back as private_note",
+        classic: ["$msg", "part_type"],
+        v2: ["$msg"]
+      }
     ]
   },
   {
@@ -216,8 +294,18 @@ export const rules: ReadonlyArray<Rule> = [
     how:
       "an edit is carried as a note part of its own, in order, with the edit's body; the edited part keeps the body it had (its first text)",
     losses: [
-      { at: ["messages", "*", "editedMessageId"], text: "no place in Intercom: editedMessageId comes back absent" },
-      { at: ["messages", "*", "editType"], text: "no place in Intercom: editType comes back absent" }
+      {
+        at: ["messages", "*", "editedMessageId"],
+        text: "no place in Intercom: editedMessageId comes back absent",
+        classic: null,
+        v2: ["$msg"]
+      },
+      {
+        at: ["messages", "*", "editType"],
+        text: "no place in Intercom: editType comes back absent",
+        classic: null,
+        v2: ["$msg"]
+      }
     ]
   },
   {
@@ -226,7 +314,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`body`", back: "✓ (an absent first-message body comes back `\"\"`)" },
     v2: { to: "`body` (absent when Drift has none)", back: lossless },
     how: "see Bodies",
-    losses: [{ at: ["messages", "*", "body"], text: "an absent first-message body comes back as \"\"" }]
+    losses: [{
+      at: ["messages", "*", "body"],
+      text: "an absent first-message body comes back as \"\"",
+      classic: ["$msg", "body"],
+      v2: ["$msg", "body"]
+    }]
   },
   {
     section: "messages",
@@ -250,7 +343,12 @@ export const rules: ReadonlyArray<Rule> = [
     },
     v2: { to: "in `author.type`, `drift_thread`", back: lossless },
     how: "back: `true` for `bot` authors, `false` otherwise",
-    losses: [{ at: ["messages", "*", "author"], text: "author.bot comes back as the mapped author type's value" }]
+    losses: [{
+      at: ["messages", "*", "author"],
+      text: "author.bot comes back as the mapped author type's value",
+      classic: ["$msg", "author"],
+      v2: ["$msg", "author"]
+    }]
   },
   {
     section: "messages",
@@ -264,9 +362,16 @@ export const rules: ReadonlyArray<Rule> = [
     losses: [
       {
         at: ["messages", 0, "createdAt"],
-        text: "the first message's time: the conversation's created_at comes back"
+        text: "the first message's time: the conversation's created_at comes back",
+        classic: ["created_at"],
+        v2: ["$msg"]
       },
-      { at: ["messages", "*", "createdAt"], text: "milliseconds are floored to whole seconds" }
+      {
+        at: ["messages", "*", "createdAt"],
+        text: "milliseconds are floored to whole seconds",
+        classic: ["$msg", "created_at"],
+        v2: ["$msg"]
+      }
     ]
   },
   {
@@ -275,7 +380,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ `orgId` option (0)" },
     v2: { to: "`drift_thread`", back: lossless },
     how: "back: carried, or the conversation's, or the `orgId` option",
-    losses: [{ at: ["messages", "*", "orgId"], text: "no place in Intercom: the orgId option (0) comes back" }]
+    losses: [{
+      at: ["messages", "*", "orgId"],
+      text: "no place in Intercom: the orgId option (0) comes back",
+      classic: null,
+      v2: ["$msg"]
+    }]
   },
   {
     section: "messages",
@@ -283,7 +393,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "(implied)", back: "→ the conversation's id" },
     v2: { to: "`drift_thread` when it differs", back: lossless },
     how: "back: the conversation's id",
-    losses: [{ at: ["messages", "*", "conversationId"], text: "comes back as the conversation's id" }]
+    losses: [{
+      at: ["messages", "*", "conversationId"],
+      text: "comes back as the conversation's id",
+      classic: null,
+      v2: ["$msg"]
+    }]
   },
   {
     section: "messages",
@@ -291,7 +406,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ absent" },
     v2: { to: "`drift_thread`", back: lossless },
     how: "",
-    losses: [{ at: ["messages", "*", "buttons"], text: "no place in Intercom: buttons comes back absent" }]
+    losses: [{
+      at: ["messages", "*", "buttons"],
+      text: "no place in Intercom: buttons comes back absent",
+      classic: null,
+      v2: ["$msg"]
+    }]
   },
   {
     section: "messages",
@@ -299,7 +419,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ absent" },
     v2: { to: "`drift_thread`", back: lossless },
     how: "",
-    losses: [{ at: ["messages", "*", "context"], text: "no place in Intercom: context comes back absent" }]
+    losses: [{
+      at: ["messages", "*", "context"],
+      text: "no place in Intercom: context comes back absent",
+      classic: null,
+      v2: ["$msg"]
+    }]
   },
   {
     section: "messages",
@@ -307,7 +432,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ absent" },
     v2: { to: "`drift_thread`", back: lossless },
     how: "",
-    losses: [{ at: ["messages", "*", "attributes"], text: "no place in Intercom: attributes comes back absent" }]
+    losses: [{
+      at: ["messages", "*", "attributes"],
+      text: "no place in Intercom: attributes comes back absent",
+      classic: null,
+      v2: ["$msg"]
+    }]
   },
   {
     section: "messages",
@@ -315,7 +445,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "—", back: "→ position" },
     v2: { to: "`drift_thread` when an id differs from its position", back: lossless },
     how: "back: the position",
-    losses: [{ at: ["messages", "*", "attachments", "*", "*"], text: "attachment ids: positions come back" }]
+    losses: [{
+      at: ["messages", "*", "attachments", "*", "*"],
+      text: "attachment ids: positions come back",
+      classic: ["$msg", "attachments", "$2"],
+      v2: ["$msg", "attachments"]
+    }]
   },
   {
     section: "messages",
@@ -323,7 +458,12 @@ export const rules: ReadonlyArray<Rule> = [
     classic: { to: "`attachments[]` `{ type: \"upload\", name, url, content_type }`", back: "✓ (`[]` → absent)" },
     v2: { to: "same `+ filesize, width, height: 0`", back: lossless },
     how: "",
-    losses: [{ at: ["messages", "*", "attachments"], text: "attachments: [] comes back absent" }]
+    losses: [{
+      at: ["messages", "*", "attachments"],
+      text: "attachments: [] comes back absent",
+      classic: ["$msg", "attachments"],
+      v2: ["$msg", "attachments"]
+    }]
   },
   // ---------------------------------------------------------------------------------------------------------------
   // Contact
@@ -337,7 +477,12 @@ export const rules: ReadonlyArray<Rule> = [
     },
     v2: { to: "`drift_thread`; name and email go on its authors", back: lossless },
     how: "",
-    losses: [{ at: ["contact"], text: "the Drift contact has no place: it comes back absent" }]
+    losses: [{
+      at: ["contact"],
+      text: "the Drift contact has no place: it comes back absent",
+      classic: ["user"],
+      v2: ["contacts"]
+    }]
   },
   {
     section: "contact",
@@ -372,6 +517,48 @@ export const ruleAt = (path: ReadonlyArray<string | number>): Rule | undefined =
 }
 
 /**
+ * Where a Drift thread path sits in an Intercom shape's JSON (the {@link Loss} locator of the rule covering it,
+ * expanded), or `null` when the shape has no place for it or no rule covers it.
+ *
+ * @example
+ * ```ts
+ * import { MappingRules } from "@parley/intercom"
+ *
+ * MappingRules.locate("classic", ["messages", 3, "createdAt"]) // ["conversation_parts", "conversation_parts", 2, "created_at"]
+ * MappingRules.locate("classic", ["conversation", "inboxId"]) // null
+ * MappingRules.locate("v2", ["messages", 0, "body"]) // ["source", "body"]
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const locate = (
+  shape: "classic" | "v2",
+  path: ReadonlyArray<string | number>
+): ReadonlyArray<string | number> | null => {
+  const loss = lossOf(path)
+  const locator = loss?.[shape]
+  if (loss === undefined || locator === undefined || locator === null) return null
+  const wild = loss.at.flatMap((p, i) => (p === "*" ? [path[i]!] : []))
+  return locator.flatMap((segment): ReadonlyArray<string | number> => {
+    if (segment === "$msg") {
+      const i = path[1]
+      if (typeof i !== "number") return []
+      if (i === 0) return [shape === "classic" ? "conversation_message" : "source"]
+      return ["conversation_parts", "conversation_parts", i - 1]
+    }
+    const wildcard = /^\$([0-9])$/.exec(segment)
+    return wildcard === null ? [segment] : [wild[Number(wildcard[1]) - 1]!]
+  })
+}
+
+const lossOf = (path: ReadonlyArray<string | number>): Loss | undefined => {
+  for (const rule of rules) {
+    for (const loss of rule.losses) if (matches(loss.at, path)) return loss
+  }
+  return undefined
+}
+
+/**
  * The one-line loss text of a Drift thread path that did not come back from a round trip, or `"not kept by this
  * shape"` when no rule covers it.
  *
@@ -384,9 +571,4 @@ export const ruleAt = (path: ReadonlyArray<string | number>): Rule | undefined =
  *
  * @since 0.1.0
  */
-export const lossAt = (path: ReadonlyArray<string | number>): string => {
-  for (const rule of rules) {
-    for (const loss of rule.losses) if (matches(loss.at, path)) return loss.text
-  }
-  return "not kept by this shape"
-}
+export const lossAt = (path: ReadonlyArray<string | number>): string => lossOf(path)?.text ?? "not kept by this shape"

@@ -81,3 +81,49 @@ describe("the mapping rules as data", () => {
     expect(MappingRules.lossAt(["somewhere"])).toBe("not kept by this shape")
   })
 })
+
+describe("locating a Drift path in each Intercom shape, from the rules data", () => {
+  it.each(
+    [
+      ["classic", ["conversation", "createdAt"], ["created_at"]],
+      ["classic", ["conversation", "participants"], ["assignee"]],
+      ["classic", ["conversation", "inboxId"], null],
+      ["classic", ["contact", "attributes", "email"], ["user"]],
+      ["classic", ["conversation", "conversationTags", 2, "color"], ["tags", "tags", 2]],
+      ["classic", ["messages", 0, "createdAt"], ["created_at"]],
+      ["classic", ["messages", 3, "createdAt"], ["conversation_parts", "conversation_parts", 2, "created_at"]],
+      ["classic", ["messages", 3, "type"], ["conversation_parts", "conversation_parts", 2, "part_type"]],
+      ["classic", ["messages", 0, "type"], ["conversation_message"]],
+      ["classic", ["messages", 2, "attachments", 1, "id"], [
+        "conversation_parts",
+        "conversation_parts",
+        1,
+        "attachments",
+        1
+      ]],
+      ["classic", ["messages", 2, "buttons"], null],
+      ["v2", ["messages", 0, "body"], ["source", "body"]],
+      ["v2", ["conversation", "inboxId"], ["custom_attributes"]],
+      ["v2", ["conversation", "participants"], ["teammates"]],
+      ["v2", ["somewhere"], null]
+    ] as const
+  )("%s %j -> %j", (shape, path, expected) => {
+    expect(MappingRules.locate(shape, path)).toStrictEqual(expected)
+  })
+
+  it("a rule with no classic place has no classic locator, and a rule with one has one", () => {
+    // no place of their own, but what they belong to has one, and the Inbox points there: the tag of a color, the
+    // attachment of an id, the customer (`user`) of the Drift contact
+    const pointsAtItsContainer = new Set([
+      "`conversationTags[].color`",
+      "`attachments[].id`",
+      "`contact` (`id`, `createdAt`, `attributes`)"
+    ])
+    for (const rule of MappingRules.rules) {
+      const noPlace = rule.classic.to.startsWith("—") || rule.classic.to === "(implied)"
+      for (const loss of rule.losses) {
+        expect(loss.classic === null, rule.drift).toBe(noPlace && !pointsAtItsContainer.has(rule.drift))
+      }
+    }
+  })
+})
