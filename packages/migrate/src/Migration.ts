@@ -11,7 +11,7 @@
  */
 import { DriftClient, type DriftError } from "@parley/drift-client"
 import { DriftStream, type DriftStreamError } from "@parley/drift-stream"
-import { Mapping } from "@parley/intercom"
+import { MapperConfig, Mapping } from "@parley/intercom"
 import { IntercomClient, type IntercomError, type Models } from "@parley/intercom-client"
 import type { Drift, Intercom } from "@parley/schema"
 import { DateTime, Effect, Option, Result, Schema, Stream } from "effect"
@@ -117,6 +117,8 @@ const fromSql = (e: SqlError.SqlError) => new MigrationFailed({ reason: "Storage
 export interface Directory {
   readonly admins: Plan.AdminDirectory
   readonly users: ReadonlyArray<Drift.User>
+  /** The mapper's configuration with the user directory, resolved once. */
+  readonly mapper: MapperConfig.Resolved
   readonly unmatched: ReadonlyArray<Drift.User>
 }
 
@@ -162,7 +164,12 @@ export const directory = Effect.fn("Migration.directory")(function*(options: Dir
     : String((yield* Effect.mapError(intercom.me(), fromIntercom)).id)
   const botAdminId = options.botAdmin !== undefined ? yield* resolveAdmin(options.botAdmin, "the bot admin") : undefined
   const bots = new Set(users.filter((u) => u.bot === true).map((u) => String(u.id)))
+  const mapper = MapperConfig.resolve({ users })
+  if (Result.isFailure(mapper)) {
+    return yield* new MigrationFailed({ reason: "Directory", detail: `the Drift user directory: ${mapper.failure.message}` })
+  }
   return {
+    mapper: mapper.success,
     admins: { matched, bots, defaultAdminId, ...(botAdminId === undefined ? {} : { botAdminId }) },
     users,
     unmatched: users.filter((u) => u.bot !== true && !matched.has(String(u.id)))
@@ -243,19 +250,7 @@ export const planThread = (
   thread: Drift.Thread,
   dir: Directory
 ): Result.Result<Plan.ConversationPlan, Plan.PlanError> => {
-  let mapped: Intercom.ConversationV2
-  try {
-    mapped = Mapping.toIntercomV2Sync(thread, { users: dir.users })
-  } catch (cause) {
-    return Result.fail(
-      new Plan.PlanError({
-        driftConversationId: String(thread.conversation.id),
-        reason: "Unsupported",
-        detail: `the mapper refused the thread: ${cause instanceof Error ? cause.message : String(cause)}`,
-        path: "[]"
-      })
-    )
-  }
+  const mapped: Intercom.ConversationV2 = Mapping.toIntercomV2Sync(thread, dir.mapper)
   return Plan.make(thread, mapped, dir.admins)
 }
 
