@@ -1,32 +1,33 @@
-#!/usr/bin/env node
 /**
- * The `parley` binary: runs {@link Cli.main} on the command line and exits with its code.
+ * What the `parley` binary runs (loaded by `bin.ts`): {@link Cli.main} on the command line, exiting with its code.
  *
- * ```sh
- * parley export --sandbox --to intercom --out parley-export.ndjson
- * node apps/cli/src/bin.ts --help
- * ```
+ * Only the modules used are imported (`@effect/platform-node/NodeRuntime`, not the package index, which loads every
+ * Node adapter including a redis client).
  *
- * @since 0.1.0
+ * @internal
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Exit, Runtime } from "effect"
 import * as Cli from "./Cli.ts"
 
-// `pnpm start -- --flag` passes the `--` through: drop a leading one.
-const argv = process.argv.slice(2)
-const args = argv[0] === "--" ? argv.slice(1) : argv
+/** Runs the command line in `process.argv` and exits the process with its code. */
+export const run = (): void => {
+  // `pnpm start -- --flag` passes the `--` through: drop a leading one.
+  const argv = process.argv.slice(2)
+  const args = argv[0] === "--" ? argv.slice(1) : argv
 
-// A closed stdout (`parley convert x | head`) ends the run quietly.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0)
-})
-
-Cli.main(args).pipe(
-  Effect.provide(NodeServices.layer),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    teardown: (exit, onExit) =>
-      Exit.isSuccess(exit) ? onExit(exit.value as number) : Runtime.defaultTeardown(exit, onExit)
+  // A closed stdout (`parley convert x | head`) ends the run quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0)
   })
-)
+
+  Cli.main(args).pipe(
+    Effect.provide(NodeServices.layer),
+    NodeRuntime.runMain({
+      disableErrorReporting: true,
+      teardown: (exit, onExit) =>
+        Exit.isSuccess(exit) ? onExit(exit.value as number) : Runtime.defaultTeardown(exit, onExit)
+    })
+  )
+}
