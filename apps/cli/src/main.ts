@@ -8,7 +8,7 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Effect, Exit, Runtime } from "effect"
+import { Effect, Exit, identity, Runtime } from "effect"
 import * as Cli from "./Cli.ts"
 
 /** Runs the command line in `process.argv` and exits the process with its code. */
@@ -24,6 +24,9 @@ export const run = (): void => {
 
   Cli.main(args).pipe(
     Effect.provide(NodeServices.layer),
+    // The command line exports no traces, so spans only cost time (a fifth of an export's CPU);
+    // `PARLEY_DEBUG=1` keeps them, for the span frames of the causes it prints.
+    process.env["PARLEY_DEBUG"] === "1" ? identity : Effect.withTracerEnabled(false),
     NodeRuntime.runMain({
       disableErrorReporting: true,
       teardown: (exit, onExit) =>
