@@ -70,24 +70,6 @@ const encodingChecksOf = (ast: SchemaAST.AST): SchemaAST.Checks | undefined =>
     ? (ast as { readonly encodingChecks: SchemaAST.Checks | undefined }).encodingChecks
     : undefined
 
-/** Whether a present `undefined` value could be accepted (array holes must then go to the interpreter). */
-const mayAcceptUndefined = (ast: SchemaAST.AST): boolean => {
-  if (ast.encoding !== undefined) return true
-  switch (ast._tag) {
-    case "Undefined":
-    case "Void":
-    case "Unknown":
-    case "Any":
-    case "Declaration":
-    case "Suspend":
-      return true
-    case "Union":
-      return ast.types.some(mayAcceptUndefined)
-    default:
-      return false
-  }
-}
-
 const flattenChecks = (checks: ReadonlyArray<SchemaAST.Check<unknown>>, out: Array<SchemaAST.Filter<unknown>>) => {
   for (const check of checks) {
     if (check._tag === "Filter") out.push(check)
@@ -95,6 +77,13 @@ const flattenChecks = (checks: ReadonlyArray<SchemaAST.Check<unknown>>, out: Arr
   }
   return out
 }
+
+/** A literal as source: JSON for strings, booleans and finite numbers, a bound constant otherwise. */
+const literalSource = (e: Emitter, literal: SchemaAST.LiteralValue): string =>
+  typeof literal === "string" || typeof literal === "boolean" ||
+    (typeof literal === "number" && Number.isFinite(literal) && !Object.is(literal, -0))
+    ? JSON.stringify(literal)
+    : constant(e, literal)
 
 /** Emits statements that turn `v` (a present value) into the node's decoded value, or return `I`. */
 const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
@@ -119,11 +108,9 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
     case "Unknown":
     case "Any":
       break
-    case "Literal": {
-      const literal = ast.literal
-      out.push(`if (v !== ${typeof literal === "bigint" ? constant(e, literal) : JSON.stringify(literal)}) return I`)
+    case "Literal":
+      out.push(`if (v !== ${literalSource(e, ast.literal)}) return I`)
       break
-    }
     case "Declaration": {
       if (ast.typeParameters.length > 0) unsupported(ast, "type parameters")
       const run = constant(e, ast.run(ast.typeParameters))
@@ -140,8 +127,8 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
       out.push(
         `if (!Array.isArray(v)) return I`,
         `{ const n = v.length; const a = new Array(n)`,
+        // A hole reads as `undefined`, as in the interpreter.
         `for (let i = 0; i < n; i++) {`,
-        ...(mayAcceptUndefined(element) ? [`if (!(i in v)) return I`] : []),
         `const r = ${f}(v[i], F, o); if (r === I) return I; a[i] = r }`,
         `v = a }`
       )
@@ -153,11 +140,9 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
         out.push(`return I`)
         break
       }
-      const simple = ast.types.every((t) =>
-        t._tag === "Literal" && typeof t.literal !== "bigint" && t.checks === undefined && t.encoding === undefined
-      )
+      const simple = ast.types.every((t) => t._tag === "Literal" && t.checks === undefined && t.encoding === undefined)
       if (simple) {
-        const tests = ast.types.map((t) => `v !== ${JSON.stringify((t as SchemaAST.Literal).literal)}`)
+        const tests = ast.types.map((t) => `v !== ${literalSource(e, (t as SchemaAST.Literal).literal)}`)
         out.push(`if (${tests.join(" && ")}) return I`)
         break
       }
