@@ -177,44 +177,56 @@ describe("compiled wire-page decoders agree with Effect's interpreter", () => {
     expect(Compiled.compile(Drift.MessagesPage.ast)).toBeTypeOf("function")
   })
 
-  it.effect("ConversationsPage: fixtures and generated pages, every single-leaf mutation, every option set", () =>
-    Effect.gen(function*() {
-      const generated = yield* sample(Drift.ConversationsPage, 8)
-      const pages = [
-        fixture("drift-conversations-page.json"),
-        fixture("drift-conversations-last-page.json"),
-        ...generated
-      ]
-      const { accepted, rejected } = differential(Drift.ConversationsPage, pages.flatMap(mutations))
-      expect(accepted).toBeGreaterThan(100)
-      expect(rejected).toBeGreaterThan(100)
-    }), { timeout: 240_000 })
+  it.effect(
+    "ConversationsPage: fixtures and generated pages, every single-leaf mutation, every option set",
+    () =>
+      Effect.gen(function*() {
+        const generated = yield* sample(Drift.ConversationsPage, 8)
+        const pages = [
+          fixture("drift-conversations-page.json"),
+          fixture("drift-conversations-last-page.json"),
+          ...generated
+        ]
+        const { accepted, rejected } = differential(Drift.ConversationsPage, pages.flatMap(mutations))
+        expect(accepted).toBeGreaterThan(100)
+        expect(rejected).toBeGreaterThan(100)
+      }),
+    { timeout: 240_000 }
+  )
 
-  it.effect("MessagesPage (sanitized bodies): fixtures and generated pages, every mutation, every option set", () =>
-    Effect.gen(function*() {
-      const generated = yield* sample(Drift.MessagesPage, 3)
-      const pages = [
-        fixture("drift-messages-page.json"),
-        fixture("drift-messages-page-nested-pagination.json"),
-        ...generated
-      ]
-      const { accepted, rejected } = differential(Drift.MessagesPage, pages.flatMap(mutations))
-      expect(accepted).toBeGreaterThan(100)
-      expect(rejected).toBeGreaterThan(100)
-    }), { timeout: 240_000 })
+  it.effect(
+    "MessagesPage (sanitized bodies): fixtures and generated pages, every mutation, every option set",
+    () =>
+      Effect.gen(function*() {
+        const generated = yield* sample(Drift.MessagesPage, 3)
+        const pages = [
+          fixture("drift-messages-page.json"),
+          fixture("drift-messages-page-nested-pagination.json"),
+          ...generated
+        ]
+        const { accepted, rejected } = differential(Drift.MessagesPage, pages.flatMap(mutations))
+        expect(accepted).toBeGreaterThan(100)
+        expect(rejected).toBeGreaterThan(100)
+      }),
+    { timeout: 240_000 }
+  )
 
-  it.effect("Conversation and Message items (registered too: other codecs, e.g. HttpApi's, reach them)", () =>
-    Effect.gen(function*() {
-      const conversations = (fixture("drift-conversations-page.json") as { data: Array<unknown> }).data.slice(0, 3)
-      const messages = (fixture("drift-messages-page.json") as { data: { messages: Array<unknown> } }).data.messages
-        .slice(0, 4)
-      const c = differential(
-        Drift.Conversation,
-        [...conversations, ...(yield* sample(Drift.Conversation, 6))].flatMap(mutations)
-      )
-      const m = differential(Drift.Message, [...messages, ...(yield* sample(Drift.Message, 6))].flatMap(mutations))
-      expect(Math.min(c.accepted, c.rejected, m.accepted, m.rejected)).toBeGreaterThan(50)
-    }), { timeout: 240_000 })
+  it.effect(
+    "Conversation and Message items (registered too: other codecs, e.g. HttpApi's, reach them)",
+    () =>
+      Effect.gen(function*() {
+        const conversations = (fixture("drift-conversations-page.json") as { data: Array<unknown> }).data.slice(0, 3)
+        const messages = (fixture("drift-messages-page.json") as { data: { messages: Array<unknown> } }).data.messages
+          .slice(0, 4)
+        const c = differential(
+          Drift.Conversation,
+          [...conversations, ...(yield* sample(Drift.Conversation, 6))].flatMap(mutations)
+        )
+        const m = differential(Drift.Message, [...messages, ...(yield* sample(Drift.Message, 6))].flatMap(mutations))
+        expect(Math.min(c.accepted, c.rejected, m.accepted, m.rejected)).toBeGreaterThan(50)
+      }),
+    { timeout: 240_000 }
+  )
 
   it("other shapes the generator handles: literals, records, unions, null, unknown arrays, __proto__ keys", () => {
     const Shapes = Schema.Struct({
