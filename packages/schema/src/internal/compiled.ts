@@ -277,7 +277,6 @@ export const compile = (ast: SchemaAST.AST): Decode | undefined => {
       `const F = (o.disableChecks === true ? 1 : 0) | (o.onExcessProperty === "error" ? 2 : 0)\n` +
       `return ${root}(x, F, o)\n}`
     // oxlint-disable-next-line no-new-func -- the decoder is generated from the schema's AST, never from input
-    if (process.env["PARLEY_DEBUG_COMPILED"] === "1") console.error(source)
     decode = new Function("C", "I", "M", "X", source)(
       e.constants,
       SchemaCompiler.invalid,
