@@ -116,7 +116,7 @@ export const main = (args: ReadonlyArray<string>) =>
           return Errors.ExitCode.usage as number
         }
         const { exitCode, line } = Errors.describeCause(cause)
-        yield* Console.error(Errors.scrub(`parley: ${line}`, secrets()))
+        yield* Console.error(Errors.scrub(`parley: ${oneLine(line)}`, secrets()))
         if (process.env["PARLEY_DEBUG"] === "1") yield* Console.error(Errors.scrub(Cause.pretty(cause), secrets()))
         return exitCode
       })
