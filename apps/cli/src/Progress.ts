@@ -202,11 +202,11 @@ export const fields = (s: Snapshot): ReadonlyArray<Field> => {
   }]
   if (s.unit === "threads") out.push({ name: "messages", priority: 4, text: `${count(s.messages)} messages` })
   if (s.rejects > 0) out.push({ name: "rejects", priority: 1, text: `${count(s.rejects)} rejected` })
-  out.push({ name: "rate", priority: 3, text: `${count(s.rate)} ${s.unit}/s` })
+  out.push({ name: "rate", priority: 2, text: `${count(s.rate)} ${s.unit}/s` })
   if (s.requests > 0) {
     out.push(
       { name: "requests", priority: 5, text: `${count(s.requests)} requests` },
-      { name: "retries", priority: s.retried > 0 ? 2 : 6, text: `${count(s.retried)} retries` }
+      { name: "retries", priority: s.retried > 0 ? 3 : 6, text: `${count(s.retried)} retries` }
     )
   }
   if (s.shortTotal !== undefined) {
@@ -253,7 +253,10 @@ const BAR_MIN = 8
 export const layout = (s: Snapshot, columns: number): string => {
   // cli-progress and terminals wrap at the last column: keep one free.
   const width = Math.max(20, columns - 1)
-  let kept = [...fields(s)]
+  const withBar = s.total !== undefined && s.total > 0
+  // The bar graphic competes for room like a field (at its smallest), and gives way before the request count.
+  const barField: Field = { name: "bar", priority: 5.5, text: "\u2591".repeat(BAR_MIN) }
+  let kept: Array<Field> = withBar ? [barField, ...fields(s)] : [...fields(s)]
   const text = () => kept.map((f) => f.text).join(", ")
   while (text().length > width) {
     const droppable = kept.filter((f) => f.priority > 0)
@@ -261,11 +264,11 @@ export const layout = (s: Snapshot, columns: number): string => {
     const lowest = droppable.reduce((a, b) => (b.priority > a.priority ? b : a))
     kept = kept.filter((f) => f !== lowest)
   }
+  if (!kept.includes(barField)) return text()
+  kept = kept.filter((f) => f !== barField)
   const line = text()
-  const room = width - line.length - 1
-  if (s.total === undefined || s.total === 0 || room < BAR_MIN) return line
-  const cells = Math.min(BAR_MAX, room)
-  const ratio = Math.min(1, (s.before + s.done) / s.total)
+  const cells = Math.min(BAR_MAX, width - line.length - 1)
+  const ratio = Math.min(1, (s.before + s.done) / s.total!)
   const full = Math.round(ratio * cells)
   return `${"\u2588".repeat(full)}${"\u2591".repeat(cells - full)} ${line}`
 }
