@@ -14,7 +14,7 @@ import { ListenFailed } from "./SandboxError.ts"
  *
  * @since 0.1.0
  */
-export const MAX_CONVERSATIONS = 100_000
+export const MAX_CONVERSATIONS = 1_000_000
 
 /**
  * `--port`: 0 to 65535, 0 picks a free one. Shared with the Inbox's command so both say the same.
