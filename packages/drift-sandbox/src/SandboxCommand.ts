@@ -125,12 +125,12 @@ export const flags = {
   ),
   faultSeed: optionalInt("fault-seed", "Seed of the fault decisions (default: --seed)"),
   json: Flag.Boolean("json").pipe(
-    Flag.withDescription("Print one JSON line {url, token, conversations} on start"),
+    Flag.withDescription("Print one JSON line {url, token, conversations} on start (default: off)"),
     Flag.withDefault(false)
   ),
   log: Flag.Boolean("log").pipe(Flag.withDescription("Log every request (default: off)"), Flag.withDefault(false)),
   exitWithStdin: Flag.Boolean("exit-with-stdin").pipe(
-    Flag.withDescription("Stop when stdin closes (when the parent process that spawned it dies)"),
+    Flag.withDescription("Stop when stdin closes (when the parent process that spawned it dies; default: off)"),
     Flag.withDefault(false)
   )
 }

@@ -40,7 +40,9 @@ export const flags = {
     Flag.optional
   ),
   status: Flag.String("status").pipe(
-    Flag.withDescription("Only these statuses: open, closed, pending (repeat the flag or separate with commas)"),
+    Flag.withDescription(
+      "Only these statuses: open, closed, pending (repeat the flag or separate with commas; default: all)"
+    ),
     Flag.atLeast(0)
   ),
   since: Flag.String("since").pipe(
@@ -67,15 +69,17 @@ export const flags = {
     Flag.optional
   ),
   resume: Flag.Boolean("resume").pipe(
-    Flag.withDescription("Continue the export the checkpoint describes (cuts the output back to it first)"),
+    Flag.withDescription(
+      "Continue the export the checkpoint describes (cuts the output back to it first; default: off)"
+    ),
     Flag.withDefault(false)
   ),
   withContacts: Flag.Boolean("with-contacts").pipe(
-    Flag.withDescription("Also read each conversation's contact (needs the contact_read scope)"),
+    Flag.withDescription("Also read each conversation's contact (needs the contact_read scope; default: off)"),
     Flag.withDefault(false)
   ),
   sandbox: Flag.Boolean("sandbox").pipe(
-    Flag.withDescription("Export from an embedded Drift sandbox on 127.0.0.1 (no token, no network)"),
+    Flag.withDescription("Export from an embedded Drift sandbox on 127.0.0.1 (no token, no network; default: off)"),
     Flag.withDefault(false)
   ),
   withUsers: Flag.Boolean("with-users").pipe(
@@ -95,7 +99,7 @@ export const flags = {
   ),
   requestsPerMinute: Flag.Finite("requests-per-minute").pipe(
     Flag.withDescription(
-      "Client-side rate limit (default: DRIFT_REQUESTS_PER_MINUTE or 600; none with --sandbox); 0 disables it"
+      "Client-side rate limit in requests per minute (default: DRIFT_REQUESTS_PER_MINUTE, else 600 against Drift and none with --sandbox or a loopback DRIFT_BASE_URL); 0 disables it"
     ),
     Flag.optional
   ),
