@@ -22,7 +22,10 @@ const listening = Effect.acquireRelease(
     const server = createServer()
     server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
   }),
-  (server) => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
+  (server) =>
+    Effect.callback<void>((resume) => {
+      server.close(() => resume(Effect.void))
+    })
 )
 
 const portOf = (server: Server): number => {
