@@ -21,6 +21,8 @@ const has = (line: string, ...parts: ReadonlyArray<string>) => {
   for (const part of parts) assert.include(line, part, `${JSON.stringify(part)} in ${JSON.stringify(line)}`)
 }
 
+const at = (columns: number) => Progress.layout(busy, columns)
+
 describe("the progress line fits the terminal", () => {
   it("at 60, 80, 120 and 200 columns: never wider, the count and the ETA (with its unit) always there", () => {
     for (const columns of [60, 80, 120, 200]) {
@@ -31,7 +33,6 @@ describe("the progress line fits the terminal", () => {
   })
 
   it("drops the lowest-priority fields first, keeps them all when there is room", () => {
-    const at = (columns: number) => Progress.layout(busy, columns)
     has(at(200), "12,345 messages", "100 threads/s", "2,459 requests", "17 retries", "\u2588")
     // 120: the bar graphic gives way first
     has(at(120), "12,345 messages", "100 threads/s", "2,459 requests", "17 retries")
