@@ -214,7 +214,10 @@ export class RecordsRejected extends Schema.TaggedError<RecordsRejected>()("Reco
   rejects: Schema.String
 }) {
   override get message(): string {
-    return `${this.rejected} of ${this.records} records rejected (written to ${this.rejects}); the others were converted`
+    const count = (n: number) => n.toLocaleString("en-US")
+    return `${count(this.rejected)} of ${count(this.records)} records rejected (written to ${
+      this.rejects === "stderr" ? "stderr" : resolve(this.rejects)
+    }); the others were converted`
   }
 }
 

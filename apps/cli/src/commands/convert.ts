@@ -11,6 +11,7 @@ import { Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { constants, createReadStream } from "node:fs"
 import { access } from "node:fs/promises"
+import { resolve } from "node:path"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
 import * as Output from "../Output.ts"
@@ -254,10 +255,12 @@ const run = Effect.fnUntraced(function*(args: Args) {
   if (args.json) yield* Shared.printJson(s, toStdout)
   if (!args.quiet) {
     yield* Shared.note(
-      `converted ${converted} of ${records} records${from === undefined ? "" : ` from ${from}`} to ${args.to} (${
-        sink?.target === "-" ? "stdout" : sink?.target
-      }) in ${Progress.formatDuration(s.durationMs)}; ${rejected} rejected${
-        rejected > 0 ? ` (see ${rejectsPath === "-" ? "stderr" : rejectsPath})` : ""
+      `converted ${Progress.count(converted)} of ${Progress.count(records)} records${
+        from === undefined ? "" : ` from ${from}`
+      } to ${args.to} (${sink === undefined || sink.target === "-" ? "stdout" : resolve(sink.target)}) in ${
+        Progress.formatDuration(s.durationMs)
+      }; ${Progress.count(rejected)} rejected${
+        rejected > 0 ? ` (see ${rejectsPath === "-" ? "stderr" : resolve(rejectsPath)})` : ""
       }`
     )
   }
