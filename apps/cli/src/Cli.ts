@@ -28,6 +28,7 @@
  */
 import { Cause, Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
+import { createRequire } from "node:module"
 import * as Convert from "./commands/convert.ts"
 import * as Export from "./commands/export.ts"
 import * as InboxCommand from "./commands/inbox.ts"
@@ -38,11 +39,14 @@ import * as Sanitize from "./commands/sanitize.ts"
 import * as Errors from "./Errors.ts"
 
 /**
- * The version printed by `parley --version`.
+ * The version printed by `parley --version`: the `version` of `@parley/cli`'s package.json.
  *
  * @since 0.1.0
  */
-export const VERSION = "0.1.0"
+export const VERSION: string = (
+  // From src/ and dist/ alike, package.json is one folder up.
+  createRequire(import.meta.url)("../package.json") as { readonly version: string }
+).version
 
 /**
  * The root command.
@@ -115,7 +119,7 @@ export const main = (args: ReadonlyArray<string>) =>
           return Errors.ExitCode.usage as number
         }
         const { exitCode, line } = Errors.describeCause(cause)
-        yield* Console.error(Errors.scrub(`parley: ${line}`, secrets()))
+        yield* Console.error(Errors.scrub(`parley: ${oneLine(line)}`, secrets()))
         if (process.env["PARLEY_DEBUG"] === "1") yield* Console.error(Errors.scrub(Cause.pretty(cause), secrets()))
         return exitCode
       })

@@ -9,6 +9,8 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Exit, identity, Runtime } from "effect"
+import { resolve } from "node:path"
+import { fileURLToPath } from "node:url"
 import * as Cli from "./Cli.ts"
 
 /** Runs the command line in `process.argv` and exits the process with its code. */
@@ -16,6 +18,12 @@ export const run = (): void => {
   // `pnpm start -- --flag` passes the `--` through: drop a leading one.
   const argv = process.argv.slice(2)
   const args = argv[0] === "--" ? argv.slice(1) : argv
+
+  // `pnpm --filter @parley/cli parley -- export --out x.ndjson` runs this in apps/cli/ and passes the folder the
+  // user was in as INIT_CWD: relative paths mean that folder, as they would for any other command.
+  const initCwd = process.env["INIT_CWD"]
+  const packageRoot = fileURLToPath(new URL("..", import.meta.url))
+  if (initCwd !== undefined && initCwd !== "" && resolve(process.cwd()) === resolve(packageRoot)) process.chdir(initCwd)
 
   // A closed stdout (`parley convert x | head`) ends the run quietly.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
