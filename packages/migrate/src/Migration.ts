@@ -166,7 +166,10 @@ export const directory = Effect.fn("Migration.directory")(function*(options: Dir
   const bots = new Set(users.filter((u) => u.bot === true).map((u) => String(u.id)))
   const mapper = MapperConfig.resolve({ users })
   if (Result.isFailure(mapper)) {
-    return yield* new MigrationFailed({ reason: "Directory", detail: `the Drift user directory: ${mapper.failure.message}` })
+    return yield* new MigrationFailed({
+      reason: "Directory",
+      detail: `the Drift user directory: ${mapper.failure.message}`
+    })
   }
   return {
     mapper: mapper.success,
