@@ -5,7 +5,7 @@
  * the tokenizer (`</script` variants, `<!--`, `]]>`, quotes, `=`), and text: words, long runs, whitespace, NUL,
  * CR, form feeds, private-use characters (the sanitizer's elision markers), lone surrogates and random code units.
  *
- * It is aimed at the sanitizer's pre-parse scan (`packages/schema/src/internal/html.ts`): the fast path that
+ * It is aimed at the sanitizer's pre-parse scan (`packages/schema/src/internal/html*.ts`): the fast path that
  * skips the parser when no `<` or `&` starts markup, and the text elision that replaces runs of 12 or more
  * literal characters, in text and in quoted attribute values, and drops raw-text content before parse5 sees it.
  */

@@ -174,8 +174,9 @@ export const sanitize = (html: string, policy: Policy = drift): string => intern
 /**
  * The elements `sanitize` drops whole, content included, under every policy: raw-text and template elements
  * (`script`, `style`, `template`, `textarea`, `title`, ...), embedded content (`iframe`, `object`, ...), the
- * namespace-confusion vectors `svg` and `math`, and document metadata. Every other disallowed element is
- * unwrapped and keeps its text.
+ * namespace-confusion vectors `svg` and `math`, form controls and document metadata. None of them is a {@link Tag},
+ * so no policy can keep one (`img` is not listed: {@link intercom} keeps it). Every other element a policy does not
+ * keep is unwrapped and keeps its text.
  *
  * @example
  * ```ts

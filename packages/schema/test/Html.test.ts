@@ -737,6 +737,22 @@ describe("Html.droppedElements", () => {
         expect(Html.sanitize(`before <${tag}>secret</${tag}> after`, policy), tag).not.toContain("secret")
       }
     }
+    // Void and empty elements hold no text: what is dropped whole must not come out as an element either, under
+    // any policy (the Intercom policy keeps `img`, so `img` cannot be in the list).
+    for (const tag of Html.droppedElements) {
+      for (const policy of [Html.drift, Html.intercom]) {
+        const out = Html.sanitize(
+          `before <${tag} src="https://ok.test/a.png" alt="secret" href="https://ok.test/">`,
+          policy
+        )
+        expect(out, `${tag} (${policy.name})`).toBe("before ")
+        expect(Object.keys(policy.elements), `${tag} (${policy.name})`).not.toContain(tag)
+      }
+    }
+    expect(Html.droppedElements).not.toContain("img")
+    expect(Html.sanitize("<img src=\"https://ok.test/a.png\">", Html.intercom)).toBe(
+      "<img src=\"https://ok.test/a.png\">"
+    )
     // An element not in the list is unwrapped and keeps its text.
     expect(holdsText("span")).toBe(true)
     expect(Html.sanitize("before <span>kept</span> after")).toBe("before kept after")
