@@ -3,11 +3,11 @@
  * dangerous, raw-text, foreign-content and made-up tags, in any case), closing tags that match, mismatch or are
  * missing, character references of every kind, comments, CDATA, processing instructions, doctypes, raw tokens of
  * the tokenizer (`</script` variants, `<!--`, `]]>`, quotes, `=`), and text: words, long runs, whitespace, NUL,
- * CR, form feeds, private-use characters (the sanitizer's elision markers), lone surrogates and random code units.
+ * CR, form feeds, private-use characters (and references to them), lone surrogates and random code units.
  *
- * It is aimed at the sanitizer's pre-parse scan (`packages/schema/src/internal/html*.ts`): the fast path that
- * skips the parser when no `<` or `&` starts markup, and the text elision that replaces runs of 12 or more
- * literal characters, in text and in quoted attribute values, and drops raw-text content before parse5 sees it.
+ * It is aimed at the sanitizer's fast paths (`packages/schema/src/internal/html*.ts`): the no-markup path that
+ * skips the parser when no `<` or `&` starts markup, and the tree-free path, which must write what the parse5 path
+ * writes.
  */
 import * as fc from "fast-check"
 
@@ -168,6 +168,12 @@ const REFERENCES = [
   "&#",
   "&#x",
   "&#xZ;",
+  // references to the private-use characters an earlier pre-scan used as in-band markers
+  "&#xE000;",
+  "&#xE001;",
+  "&#xE002;&#xE000;",
+  "&#57344;&#57345;",
+  "&#xF8FF;",
   "&unknownentity;",
   "&AMP;",
   "&LT"

@@ -151,7 +151,11 @@ export const intercom: Policy = {
  *   like is dropped; other elements are unwrapped, and block boundaries of elements not kept become a single
  *   `"\n"` between content;
  * - `&`, `<`, `>` and `"` in text and attribute values are escaped; empty kept elements are not written;
- * - the result is a fixed point: sanitizing it again returns it unchanged.
+ * - the result is a fixed point: sanitizing it again returns it unchanged;
+ * - the time is linear in the body's length, whatever it holds, and the output is bounded by it: the parser's
+ *   reconstruction of formatting elements (which re-opens, in each new block, the formatting elements an earlier
+ *   block closed too early) may rebuild start tags totalling at most twice the body's length; past that budget the
+ *   formatting elements it would re-open are forgotten, as if closed.
  *
  * A body with no markup (no `<` starting a tag, no `&` starting a character reference) skips the parser: native
  * string searches find the characters that matter, `<`, `>`, `&` and `"` are escaped, and, like the parser, NUL is

@@ -4,12 +4,26 @@
  *
  * @internal
  */
-import type { DefaultTreeAdapterTypes } from "parse5"
-import { restore } from "./htmlElide.ts"
-import { BLOCK_TAGS, checkUrl, type CompiledElement } from "./htmlPolicy.ts"
+import {
+  BLOCK,
+  BLOCK_TAGS,
+  BREAK,
+  checkUrl,
+  type Compiled,
+  type CompiledElement,
+  DROP,
+  INLINE,
+  UNWRAP,
+  VOID
+} from "./htmlPolicy.ts"
 import { escape, isWhitespace, normalizeNewlines } from "./htmlText.ts"
 
-type Element = DefaultTreeAdapterTypes.Element
+/** An attribute as the tokenizer gives it (parse5's shape): the walk and the tree-free path both pass these. */
+export interface Attribute {
+  readonly name: string
+  readonly value: string
+  readonly namespace?: string | undefined
+}
 
 /**
  * Writes kept elements lazily, so that an element that ends up with no content is never written. One instance is
@@ -33,14 +47,26 @@ export class Writer {
   readonly wsBefore: Array<string> = []
   depth = 0
   emitted = 0
+  /**
+   * Pending entries below this index have had their buffered whitespace cleared by a block boundary (kept as an
+   * index rather than cleared one by one, so that a boundary costs O(1) however many entries are pending).
+   */
+  wsValidFrom = 0
+  /**
+   * Whether `out` ends with "\n" (kept as a flag: reading the last character of `out`, a rope built by `+=`, would
+   * flatten it, which made every owed line break cost the length of the output so far).
+   */
+  endsWithNewline = false
   inP = 0
   inA = 0
   inPre = 0
+  /** The depths of the `li` entries, and of the `ul`, `ol`, `pre` and `blockquote` entries, innermost last. */
+  readonly lis: Array<number> = []
+  readonly lists: Array<number> = []
 
   escapeText = true
-  runs: ReadonlyArray<string> | undefined = undefined
 
-  reset(escapeText: boolean, runs: ReadonlyArray<string> | undefined): void {
+  reset(escapeText: boolean): void {
     this.out = ""
     this.ws = ""
     this.nl = false
@@ -48,11 +74,14 @@ export class Writer {
     this.afterKeptBlock = false
     this.depth = 0
     this.emitted = 0
+    this.wsValidFrom = 0
+    this.endsWithNewline = false
     this.inP = 0
     this.inA = 0
     this.inPre = 0
+    this.lis.length = 0
+    this.lists.length = 0
     this.escapeText = escapeText
-    this.runs = runs
   }
 
   text(value: string): void {
@@ -61,16 +90,22 @@ export class Writer {
       if (!this.afterBoundary) this.ws += value
       return
     }
-    if (this.runs !== undefined) value = restore(value, this.runs)
     this.flush(value.charCodeAt(0) === 0x0a)
     this.out += this.escapeText ? escape(value) : value
+    this.endsWithNewline = value.charCodeAt(value.length - 1) === 0x0a
+  }
+
+  /** Appends markup (a tag, never ending with a line break). */
+  markup(html: string): void {
+    this.out += html
+    this.endsWithNewline = false
   }
 
   /** Writes what content needs before it: an owed line break, pending start tags, buffered whitespace. */
   flush(startsWithNewline: boolean): void {
     if (this.nl) {
       this.nl = false
-      let skip = this.out.charCodeAt(this.out.length - 1) === 0x0a
+      let skip = this.endsWithNewline
       if (!skip) {
         if (this.emitted === this.depth) skip = startsWithNewline
         else {
@@ -82,15 +117,20 @@ export class Writer {
           }
         }
       }
-      if (!skip) this.out += "\n"
+      if (!skip) {
+        this.out += "\n"
+        this.endsWithNewline = true
+      }
     }
     for (let i = this.emitted; i < this.depth; i++) {
-      this.out += this.wsBefore[i]! + this.opens[i]!
+      this.out += (i < this.wsValidFrom ? "" : this.wsBefore[i]!) + this.opens[i]!
       if (this.tags[i] === "pre") this.out += "\n"
+      this.endsWithNewline = this.tags[i] === "pre"
     }
     this.emitted = this.depth
     if (this.ws.length > 0) {
       this.out += this.ws
+      this.endsWithNewline = this.ws.charCodeAt(this.ws.length - 1) === 0x0a
       this.ws = ""
     }
     this.afterBoundary = false
@@ -100,7 +140,7 @@ export class Writer {
   /** A block boundary that is not written as an element: owes a line break between content. */
   boundary(): void {
     this.ws = ""
-    for (let i = this.emitted; i < this.depth; i++) this.wsBefore[i] = ""
+    this.wsValidFrom = this.depth
     this.afterBoundary = true
     if (!this.afterKeptBlock && this.out.length > 0) this.nl = true
   }
@@ -113,7 +153,9 @@ export class Writer {
     this.wsBefore[d] = ws
     if (tag === "p") this.inP++
     else if (tag === "a") this.inA++
-    else if (tag === "pre") this.inPre++
+    else if (tag === "li") this.lis.push(d)
+    if (tag === "pre") this.inPre++
+    if (tag === "ul" || tag === "ol" || tag === "pre" || tag === "blockquote") this.lists.push(d)
   }
 
   /** Pops the top entry; returns whether it had been written. */
@@ -122,7 +164,10 @@ export class Writer {
     const tag = this.tags[d]
     if (tag === "p") this.inP--
     else if (tag === "a") this.inA--
-    else if (tag === "pre") this.inPre--
+    else if (tag === "li") this.lis.pop()
+    if (tag === "pre") this.inPre--
+    if (tag === "ul" || tag === "ol" || tag === "pre" || tag === "blockquote") this.lists.pop()
+    if (this.wsValidFrom > d) this.wsValidFrom = d
     if (d < this.emitted) {
       this.emitted = d
       return true
@@ -144,15 +189,15 @@ export class Writer {
         this.out += this.ws
         this.ws = ""
       }
-      this.out += this.closes[d]!
+      this.markup(this.closes[d]!)
       this.pop()
     } else if (this.ws.length > 0) {
       // Holds whitespace only: the element is written, as content.
       this.flush(false)
-      this.out += this.closes[d]!
+      this.markup(this.closes[d]!)
       this.pop()
     } else {
-      const ws = this.wsBefore[d]!
+      const ws = d < this.wsValidFrom ? "" : this.wsBefore[d]!
       this.pop()
       this.ws = ws
     }
@@ -160,7 +205,7 @@ export class Writer {
 
   openBlock(tag: string, open: string, close: string): void {
     this.ws = ""
-    for (let i = this.emitted; i < this.depth; i++) this.wsBefore[i] = ""
+    this.wsValidFrom = this.depth
     this.afterBoundary = true
     this.push(tag, open, close, "")
   }
@@ -169,7 +214,7 @@ export class Writer {
     const close = this.closes[this.depth - 1]!
     this.ws = ""
     if (this.pop()) {
-      this.out += close
+      this.markup(close)
       this.nl = false
       this.afterBoundary = true
       this.afterKeptBlock = true
@@ -180,7 +225,7 @@ export class Writer {
 
   voidElement(html: string): void {
     this.flush(false)
-    this.out += html
+    this.markup(html)
   }
 
   /** Whether the parser would rebuild `tag` as a child of the current stack when the output is parsed again. */
@@ -196,13 +241,11 @@ export class Writer {
       case "ol":
         return this.inP === 0
       case "li": {
+        // Not when the nearest `li` is nearer than the nearest list, pre or blockquote (O(1): both are tracked).
         if (this.inP > 0) return false
-        for (let i = this.depth - 1; i >= 0; i--) {
-          const t = this.tags[i]
-          if (t === "li") return false
-          if (t === "ul" || t === "ol" || t === "pre" || t === "blockquote") return true
-        }
-        return true
+        const li = this.lis.length === 0 ? -1 : this.lis[this.lis.length - 1]!
+        const list = this.lists.length === 0 ? -1 : this.lists[this.lists.length - 1]!
+        return li < list || li === -1
       }
       default:
         return true
@@ -213,26 +256,23 @@ export class Writer {
     const out = this.ws.length > 0 ? this.out + this.ws : this.out
     this.out = ""
     this.ws = ""
-    this.runs = undefined
     return out
   }
 }
 
-/** The start tag for a kept element, or undefined when a required URL attribute is missing or rejected. */
-export const openTag = (
-  el: Element,
-  rule: CompiledElement,
-  runs: ReadonlyArray<string> | undefined
-): string | undefined => {
+/**
+ * The start tag for a kept element from its attributes (the first of each name counts, as in the tokenizer), or
+ * undefined when a required URL attribute is missing or rejected.
+ */
+export const openTag = (attrs: ReadonlyArray<Attribute>, rule: CompiledElement): string | undefined => {
   if (rule.open !== undefined) return rule.open
-  const attrs = el.attrs
   let out = "<" + rule.tag
   for (const url of rule.urls) {
     let value: string | null = null
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i]!
       if (a.name === url.name && a.namespace === undefined) {
-        value = checkUrl(url, runs === undefined ? a.value : restore(a.value, runs))
+        value = checkUrl(url, a.value)
         break
       }
     }
@@ -243,11 +283,67 @@ export const openTag = (
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i]!
       if (a.name === name && a.namespace === undefined) {
-        out += " " + name + "=\"" + escape(normalizeNewlines(runs === undefined ? a.value : restore(a.value, runs))) +
-          "\""
+        out += " " + name + "=\"" + escape(normalizeNewlines(a.value)) + "\""
         break
       }
     }
   }
   return out + ">"
+}
+
+// What to do at the end of an element the writer entered (see `enter`).
+/** Skip the element's content: it is dropped whole, or it is void. */
+export const SKIP = -1
+export const KIND_UNWRAP = 0
+export const KIND_BREAK = 1
+export const KIND_INLINE = 2
+export const KIND_BLOCK = 3
+
+/**
+ * The per-element decision both engines share (the parse5 walk and the tree-free path): enters the HTML element
+ * `tag` with `attrs` under `policy` and returns how to {@link leave} it, or {@link SKIP} when its content is not to
+ * be written (dropped elements; a kept void element, written here).
+ */
+export const enter = (w: Writer, policy: Compiled, tag: string, attrs: ReadonlyArray<Attribute>): number => {
+  let action = policy.actions.get(tag) ?? UNWRAP
+  if (action === DROP) return SKIP
+  if (action >= INLINE) {
+    const rule = policy.kept.get(tag)!
+    const open = openTag(attrs, rule)
+    if (open === undefined) {
+      if (action === VOID) return SKIP
+      action = action === BLOCK ? BREAK : UNWRAP
+    } else if (action === VOID) {
+      w.voidElement(open)
+      return SKIP
+    } else if (!w.canOpen(tag)) {
+      action = action === BLOCK ? BREAK : UNWRAP
+    } else if (action === BLOCK) {
+      w.openBlock(tag, open, rule.close)
+      return KIND_BLOCK
+    } else {
+      w.openInline(tag, open, rule.close)
+      return KIND_INLINE
+    }
+  }
+  if (action === BREAK) {
+    w.boundary()
+    return KIND_BREAK
+  }
+  return KIND_UNWRAP
+}
+
+/** Leaves an element entered with {@link enter} (not for {@link SKIP}). */
+export const leave = (w: Writer, kind: number): void => {
+  switch (kind) {
+    case KIND_BREAK:
+      w.boundary()
+      break
+    case KIND_INLINE:
+      w.closeInline()
+      break
+    case KIND_BLOCK:
+      w.closeBlock()
+      break
+  }
 }
