@@ -17,6 +17,7 @@
  *
  * @internal
  */
+import { sanitizeDirect } from "./htmlDirect.ts"
 import { compiled, PLAIN, type Policy } from "./htmlPolicy.ts"
 import { fastPath } from "./htmlText.ts"
 import { sanitizeTree } from "./htmlTree.ts"
@@ -25,13 +26,25 @@ export { DROP_TAGS, type ElementRule, type Policy, type Tag } from "./htmlPolicy
 export { escape, fastPath } from "./htmlText.ts"
 export { RECONSTRUCTION_FACTOR } from "./htmlTree.ts"
 
-/** Which engines a call may use, for tests: `"parser"` forces parse5 for every body. */
+/**
+ * Which engines a call may use, for tests: `"all"` (the no-markup path, then the tree-free path, then parse5),
+ * `"parser"` (parse5 for every body).
+ */
 export type Engines = "all" | "parser"
 
 /** Sanitizes `html` under `policy`. */
-export const sanitize = (html: string, policy: Policy, engines: Engines = "all"): string =>
-  (engines === "all" ? fastPath(html, true) : undefined) ?? sanitizeTree(html, compiled(policy), true)
+export const sanitize = (html: string, policy: Policy, engines: Engines = "all"): string => {
+  const c = compiled(policy)
+  if (engines === "parser") return sanitizeTree(html, c, true)
+  return fastPath(html, true) ?? sanitizeDirect(html, c, true) ?? sanitizeTree(html, c, true)
+}
 
 /** The text of `html`, entities decoded, block boundaries as line breaks. */
-export const toPlainText = (html: string, engines: Engines = "all"): string =>
-  (engines === "all" ? fastPath(html, false) : undefined) ?? sanitizeTree(html, PLAIN, false)
+export const toPlainText = (html: string, engines: Engines = "all"): string => {
+  if (engines === "parser") return sanitizeTree(html, PLAIN, false)
+  return fastPath(html, false) ?? sanitizeDirect(html, PLAIN, false) ?? sanitizeTree(html, PLAIN, false)
+}
+
+/** The tree-free engine alone: its output, or undefined when the body is outside its subset (for tests). */
+export const sanitizeTreeFree = (html: string, policy: Policy | undefined): string | undefined =>
+  policy === undefined ? sanitizeDirect(html, PLAIN, false) : sanitizeDirect(html, compiled(policy), true)
