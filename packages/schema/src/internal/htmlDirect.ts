@@ -236,6 +236,7 @@ class Direct {
     if (j >= n) return BAIL
     this.tagName = asciiLower(s.slice(i, j))
     const attrs: Array<Attribute> = []
+    let seen: Set<string> | undefined
     this.attrs = attrs
     // Before attribute name.
     while (j < n) {
@@ -284,14 +285,23 @@ class Direct {
         if (start && value.indexOf("&") !== -1) value = decodeHTMLAttribute(value)
       }
       if (start) {
+        // The first of each name counts. A linear search for the few attributes of a usual tag, a set beyond
+        // (a tag with thousands of attributes would otherwise cost their square).
         let duplicate = false
-        for (let k = 0; k < attrs.length; k++) {
-          if (attrs[k]!.name === name) {
-            duplicate = true
-            break
+        if (seen !== undefined) duplicate = seen.has(name)
+        else {
+          for (let k = 0; k < attrs.length; k++) {
+            if (attrs[k]!.name === name) {
+              duplicate = true
+              break
+            }
           }
         }
-        if (!duplicate) attrs.push({ name, value })
+        if (!duplicate) {
+          attrs.push({ name, value })
+          if (seen !== undefined) seen.add(name)
+          else if (attrs.length >= 16) seen = new Set(attrs.map((a) => a.name))
+        }
       }
     }
     return BAIL
