@@ -44,6 +44,11 @@ export const duration = (ms: number): string => {
 export const ratio = (r: number): string =>
   !Number.isFinite(r) ? "n/a" : r >= 100 ? `${Math.round(r)}×` : r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`
 
+/** A measured ratio as `median× (min× to max× over N rounds)`. */
+export const ratioWithRange = (
+  r: { readonly median: number; readonly min: number; readonly max: number; readonly rounds: number }
+): string => `${ratio(r.median)} (${ratio(r.min)} to ${ratio(r.max)}, ${r.rounds} rounds)`
+
 /** A target and whether the run met it. */
 export interface Target {
   readonly target: string

@@ -3,11 +3,11 @@
  * dangerous, raw-text, foreign-content and made-up tags, in any case), closing tags that match, mismatch or are
  * missing, character references of every kind, comments, CDATA, processing instructions, doctypes, raw tokens of
  * the tokenizer (`</script` variants, `<!--`, `]]>`, quotes, `=`), and text: words, long runs, whitespace, NUL,
- * CR, form feeds, private-use characters (the sanitizer's elision markers), lone surrogates and random code units.
+ * CR, form feeds, private-use characters (and references to them), lone surrogates and random code units.
  *
- * It is aimed at the sanitizer's pre-parse scan (`packages/schema/src/internal/html.ts`): the fast path that
- * skips the parser when no `<` or `&` starts markup, and the text elision that replaces runs of 12 or more
- * literal characters, in text and in quoted attribute values, and drops raw-text content before parse5 sees it.
+ * It is aimed at the sanitizer's fast paths (`packages/schema/src/internal/html*.ts`): the no-markup path that
+ * skips the parser when no `<` or `&` starts markup, and the tree-free path, which must write what the parse5 path
+ * writes.
  */
 import * as fc from "fast-check"
 
@@ -168,6 +168,12 @@ const REFERENCES = [
   "&#",
   "&#x",
   "&#xZ;",
+  // references to the private-use characters an earlier pre-scan used as in-band markers
+  "&#xE000;",
+  "&#xE001;",
+  "&#xE002;&#xE000;",
+  "&#57344;&#57345;",
+  "&#xF8FF;",
   "&unknownentity;",
   "&AMP;",
   "&LT"
@@ -406,3 +412,157 @@ export const htmlish: fc.Arbitrary<string> = fc.oneof(
   // arbitrary code units
   { weight: 1, arbitrary: fc.string({ maxLength: 40, unit: "binary" }) }
 )
+
+// -----------------------------------------------------------------------------
+// Bodies at the edges of the tree-free path's subset
+// -----------------------------------------------------------------------------
+
+const SUBSET_INLINE = ["b", "em", "i", "strong", "code", "u", "s", "span", "sub", "font", "a", "o:p", "x-custom"]
+const SUBSET_BLOCK = ["p", "div", "blockquote", "pre", "h1", "h3", "section", "center", "listing"]
+const SUBSET_RAW = ["script", "style", "textarea", "title", "noscript", "iframe", "xmp"]
+const SUBSET_VOID = ["br", "img", "hr", "wbr", "input", "meta"]
+/** What breaks the subset (each must send the body to parse5, which must agree). */
+const SUBSET_BREAKERS = [
+  "</b>",
+  "</p>",
+  "</div>",
+  "</br>",
+  "</table>",
+  "</tr>",
+  "<p>",
+  "<li>",
+  "<dd>",
+  "<tr>",
+  "<td>",
+  "<table>",
+  "<caption>",
+  "<a href=https://ok.test/>",
+  "<h2>",
+  "<svg>",
+  "<math>",
+  "<template>",
+  "<form>",
+  "<button>",
+  "<select>",
+  "<nobr>",
+  "<image>",
+  "<plaintext>",
+  "<!DOCTYPE html>",
+  "<!doctype x>",
+  "\u0000",
+  "\r",
+  "\r\n",
+  "<script><!--",
+  "<pre>&#10;",
+  "</>",
+  "</ x>",
+  "<?pi>",
+  "<!x>",
+  "<![CDATA[x]]>",
+  "<!-->",
+  "<!--->",
+  "<!-- a --!>",
+  "<!-- a --->",
+  "<!--",
+  "<b",
+  "<a href=\""
+]
+
+const SUBSET_ATTRS: fc.Arbitrary<string> = fc.array(
+  fc.tuple(
+    fc.constantFrom("href", "HREF", "src", "alt", "title", "class", "onclick", "=x", "a\"b", "x<y", "alt"),
+    fc.constantFrom(
+      "",
+      "=https://ok.test/p?a=1&amp;b=2",
+      "='https://ok.test/q'",
+      "=\"mailto:x@ok.test\"",
+      "=https://ok.test/&copy=1&not",
+      "=\"java&#x09;script:alert(1)\"",
+      "=\"a > b\"",
+      "='it\"s'",
+      "=\"&#xE000;&#xE001;\"",
+      "=\"x&amp\"",
+      "=x&ampy",
+      "= spaced ",
+      "=\"https://ok.test/a.png\""
+    )
+  ).map(([n, v]) => ` ${n}${v}`),
+  { maxLength: 3 }
+).map((parts) => parts.join("") + (parts.length > 0 && parts[0]!.length % 3 === 0 ? " /" : ""))
+
+const SUBSET_TEXT: fc.Arbitrary<string> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...WORDS) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      " ",
+      "\n",
+      "\n\n",
+      "\t",
+      "  ",
+      "a < b",
+      "5 > 3",
+      "&amp;",
+      "&lt;b&gt;",
+      "&nbsp;",
+      "&#32;",
+      "&#xE000;&#xE002;",
+      "&copy",
+      "&notit;",
+      "&am</>p;",
+      "x</>y",
+      "&",
+      "\"q\"",
+      "<3",
+      "<!---->",
+      "<!-- c -->"
+    )
+  }
+)
+
+/** Properly nested bodies inside the tree-free path's subset, with now and then a construct that leaves it. */
+const subsetTrees = fc.letrec((tie) => ({
+  node: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    { weight: 5, arbitrary: SUBSET_TEXT },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(fc.constantFrom(...SUBSET_INLINE, ...SUBSET_BLOCK), SUBSET_ATTRS, tie("nodes"), fc.boolean())
+        .map(([t, attrs, children, upper]) => `<${upper ? t.toUpperCase() : t}${attrs}>${children}</${t}>`)
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom("ul", "ol"), fc.array(tie("nodes"), { maxLength: 3 })).map(([t, items]) =>
+        `<${t}>${items.map((x) => `<li>${x}</li>`).join("\n")}</${t}>`
+      )
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(
+        fc.constantFrom("<table>", "<table border=0>"),
+        fc.constantFrom("", "<tbody>", "\n<tbody>"),
+        fc.constantFrom("", "<tr>", "\n <tr>"),
+        fc.array(tie("nodes"), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom("</tr></tbody></table>", "</table>", "</tr></table>", "</tbody></table>")
+      ).map(([open, body, row, cells, close]) =>
+        `${open}${body}${row}${cells.map((c) => `<td>${c}</td>`).join("")}${close}`
+      )
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(
+        fc.constantFrom(...SUBSET_RAW),
+        fc.constantFrom("x", "<b>x</b>", "a </scriptx> b", ""),
+        fc
+          .constantFrom(">", " >", "/>", " x=\">\">")
+      ).map(([t, inner, end]) => `<${t}>${inner}</${t}${end}`)
+    },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SUBSET_VOID), SUBSET_ATTRS).map(([t, a]) => `<${t}${a}>`) },
+    { weight: 1, arbitrary: fc.constantFrom("<pre>\nx</pre>", "<pre>\n\nx</pre>", "<listing>\ny</listing>") },
+    { weight: 1, arbitrary: fc.constantFrom(...SUBSET_BREAKERS) }
+  ),
+  nodes: fc.array(tie("node"), { depthIdentifier: "subset", maxLength: 5 }).map((parts) => parts.join(""))
+}))
+
+/** A body aimed at the edges of the tree-free path's subset (properly nested, with some constructs outside it). */
+export const subsetish: fc.Arbitrary<string> = subsetTrees.nodes

@@ -5,9 +5,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Html } from "@parley/schema"
 import * as fc from "fast-check"
-import { htmlish } from "../src/htmlish.ts"
+import { corpus } from "../src/corpus/xss/index.ts"
+import { htmlish, subsetish } from "../src/htmlish.ts"
 import { allowList, violations } from "../src/policy.ts"
-import { checkBody } from "../src/properties.ts"
+import { checkBody, checkTreeFree } from "../src/properties.ts"
 
 /** Fixed so that `pnpm test` is reproducible; `pnpm fuzz` explores with a fresh seed each run. */
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 424_242)
@@ -39,6 +40,42 @@ describe("sanitizer properties over generated HTML-like input", () => {
       .toThrow()
     const seconds = (performance.now() - started) / 1000
     console.log(`fuzz: ${RUNS} cases in ${seconds.toFixed(2)} s (${Math.round(RUNS / seconds)} cases/s), seed ${SEED}`)
+  })
+
+  it(`tree-free path = parse5 path: ${RUNS} bodies at the subset's edges and ${RUNS} HTML-like ones, both policies`, () => {
+    let taken = 0
+    expect(() =>
+      fc.assert(
+        fc.property(subsetish, (input) => {
+          if (checkTreeFree(input)) taken++
+          checkBody(input)
+        }),
+        { numRuns: RUNS, seed: SEED }
+      )
+    ).not.toThrow()
+    // The generator must reach the path: most subset bodies are taken, some (with a breaker) go to parse5.
+    expect(taken).toBeGreaterThan(RUNS / 4)
+    expect(taken).toBeLessThan(RUNS)
+    expect(() => fc.assert(fc.property(htmlish, (input) => void checkTreeFree(input)), { numRuns: RUNS, seed: SEED }))
+      .not.toThrow()
+  })
+
+  it("tree-free path = parse5 path on the XSS corpus, with and without surrounding text", () => {
+    let taken = 0
+    for (const { html } of corpus) {
+      for (
+        const body of [
+          html,
+          `Hi <b>there</b> ${html} bye`,
+          `<p>${html}</p>`,
+          `<table><tr><td>${html}</td></tr></table>`
+        ]
+      ) {
+        if (checkTreeFree(body)) taken++
+        checkBody(body)
+      }
+    }
+    expect(taken).toBeGreaterThan(0)
   })
 
   it.each(regressions)("regression %j", (input) => {

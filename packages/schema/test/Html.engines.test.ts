@@ -1,0 +1,126 @@
+/**
+ * The engines agree: the tree-free path writes what the parse5 path writes, for every body it takes, under both
+ * policies and for plain text. (The generated version of this, at the subset's edges, over HTML-like soup and the XSS
+ * corpus, is `security/test/fuzz.test.ts`; `pnpm fuzz` runs it at a million cases.)
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Html from "../src/Html.ts"
+import * as Engine from "../src/internal/html.ts"
+
+const agree = (body: string): boolean => {
+  let taken = false
+  for (const policy of [Html.drift, Html.intercom]) {
+    const direct = Engine.sanitizeTreeFree(body, policy)
+    if (direct !== undefined) {
+      taken = true
+      expect(direct, `${policy.name}: ${JSON.stringify(body)}`).toBe(Engine.sanitize(body, policy, "parser"))
+    }
+    expect(Html.sanitize(body, policy), `${policy.name}: ${JSON.stringify(body)}`).toBe(
+      Engine.sanitize(body, policy, "parser")
+    )
+  }
+  const plain = Engine.sanitizeTreeFree(body, undefined)
+  if (plain !== undefined) expect(plain, `plain text: ${JSON.stringify(body)}`).toBe(Engine.toPlainText(body, "parser"))
+  return taken
+}
+
+/** Bodies inside the subset: the tree-free path must take each one. */
+const inside: ReadonlyArray<string> = [
+  "Hi <b>there</b> &amp; <em>you</em>",
+  "<p>one</p><p>two <a href=\"https://ok.test/x?a=1&amp;b=2\">link</a></p>",
+  "<div><p>nested <strong>block</strong></p>\n<blockquote>q</blockquote></div>",
+  "<ul>\n <li>one</li>\n <li><b>two</b></li>\n</ul><ol><li>x</li></ol>",
+  "<table><tr><td>implied tbody</td><td>two</td></tr></table>",
+  "<table border=0>\n<tr>\n<td>a</td>\n</tr>\n</table>",
+  "<table><td>implied tbody and tr</td></table>",
+  "<table><tbody><tr><th>h</th></tr></tbody></table><p>after</p>",
+  "<table><tr><td><table><tr><td>inner</td></tr></table></td></tr></table>",
+  "<b><table><tr><td>x</td></tr></table></b>",
+  "a<!-- c -->b<!---->c<!-->d<!--->e<!-- x --!>f<!-- y --->g",
+  "<script>if (a < b) { x() }</script>after<style>p { }</style>",
+  "<script>a </scriptx> b</script>after",
+  "<textarea><b>not bold</b></textarea><title>t</title><noscript>n</noscript>",
+  "<STYLE>x</Style >after",
+  "<textarea></textarea x=\">\"><b>after</b>",
+  "<pre>\nfirst newline dropped</pre><pre>\n\nsecond kept</pre>",
+  "<listing>\nx</listing>",
+  "<B CLASS=x>upper</B> <A HREF='https://ok.test/'>link</A>",
+  "<a href=https://ok.test/ title=t>unquoted</a>",
+  "<a href=\"https://ok.test/1\" href=\"https://evil.test/\">first wins</a>",
+  "<img src=\"https://ok.test/a.png\" alt=\"a &amp; b\" onerror=x()><br/><hr>",
+  "<b/>self-closing is ignored</b>",
+  "<b =x>leading equals</b> <b a\"b=1 x<y>odd names</b>",
+  "&copy &notit; &amp &#x41; &#0; &#xD800; &#x110000; &unknown; &",
+  "&am</>p; and x</>y",
+  "a < b and c <3 and <!x> and <?pi> and </ x>",
+  "<a href=\"https://ok.test/?a=1&copy=2&not=3&amp\">attr refs</a>",
+  "<img src=https://ok.test/a.png alt=x&ampy>",
+  "&#xE000;&#xE001;<b title=\"&#xE000;&#xE002;\">x</b>",
+  "<h1>head</h1><h2>sub</h2><section><h3>s</h3></section>",
+  "<dl><dt>term</dt><dd>def</dd></dl>",
+  "<span>span <sub>sub</sub> <o:p>word</o:p> <x-custom>c</x-custom></span>",
+  "<font face=Arial><i>x</i></font>",
+  "<b>unclosed at the end <i>too",
+  "<p>unclosed paragraph",
+  "   <b> spaces </b>   ",
+  "<pre>  <b>pre</b>\n  text</pre>",
+  "<div>\n\n<p>x</p>\n\n</div>"
+]
+
+/** Bodies outside the subset: the tree-free path must leave each to parse5. */
+const outside: ReadonlyArray<string> = [
+  "<b><i>x</b></i>",
+  "<p>one<p>two",
+  "<p><div>x</div></p>",
+  "<li>no list</li>",
+  "<a href=\"https://a.test/\"><a href=\"https://b.test/\">x</a></a>",
+  "x</b>y",
+  "<br></br>",
+  "</p>",
+  "<table>text in a table</table>",
+  "<table><b>x</b></table>",
+  "<svg><b>x</b></svg>",
+  "<math><mi>x</mi></math>",
+  "<template>x</template>",
+  "<form>x</form>",
+  "<select><option>x</option></select>",
+  "<!DOCTYPE html>x",
+  "a\u0000b",
+  "a\r\nb",
+  "<script><!--<script></script>--></script>",
+  "<pre>&#10;x</pre>",
+  "<h1><h2>x</h2></h1>",
+  "<nobr>x</nobr>",
+  "<image src=https://ok.test/a.png>",
+  "<plaintext>x",
+  "<!-- unterminated",
+  "<b unterminated",
+  "<script>unterminated"
+]
+
+describe("the tree-free path equals the parse5 path", () => {
+  it.each(inside)("takes %j and agrees", (body) => {
+    expect(agree(body)).toBe(true)
+  })
+
+  it.each(outside)("leaves %j to parse5", (body) => {
+    for (const policy of [Html.drift, Html.intercom]) expect(Engine.sanitizeTreeFree(body, policy)).toBeUndefined()
+    agree(body)
+  })
+
+  it("agrees inside every context: each body nested in inline, block, list and table contexts", () => {
+    const contexts: ReadonlyArray<readonly [string, string]> = [
+      ["<b>", "</b>"],
+      ["<div>", "</div>"],
+      ["<ul><li>", "</li></ul>"],
+      ["<table><tr><td>", "</td></tr></table>"],
+      ["<blockquote><em>", "</em></blockquote>"],
+      ["x ", " y"]
+    ]
+    let taken = 0
+    for (const body of [...inside, ...outside]) {
+      for (const [open, close] of contexts) if (agree(open + body + close)) taken++
+    }
+    expect(taken).toBeGreaterThan(inside.length * 3)
+  })
+})
