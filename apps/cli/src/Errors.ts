@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import { DriftApiError, DriftError } from "@parley/drift-client"
-import { Checkpoint, DriftStreamError } from "@parley/drift-stream"
+import { Checkpoint, DriftStreamError, OutputGuard } from "@parley/drift-stream"
 import { MappingError } from "@parley/intercom"
 import { Cause, Config, Schema } from "effect"
 import { CliError } from "effect/cli"
@@ -234,6 +234,11 @@ export const describe = (
     }
   }
   if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  if (error instanceof Checkpoint.ResumeRefused) return { line: oneLine(error.message), exitCode: ExitCode.usage }
+  if (error instanceof OutputGuard.OutputGuardError) {
+    const usage = error.reason === "SameFile" || error.reason === "WouldReplace" || error.reason === "NotAFile"
+    return { line: oneLine(error.message), exitCode: usage ? ExitCode.usage : ExitCode.failure }
+  }
   if (isDriftError(error)) return describeDrift(error, context, false)
   if (error instanceof MappingError.InvalidConfig) {
     return { line: `${oneLine(error.message)} (check the PARLEY_INTERCOM_* variables)`, exitCode: ExitCode.usage }

@@ -24,6 +24,7 @@
  * @since 0.1.0
  */
 import { Effect, FileSystem, Scope } from "effect"
+import { OutputGuard } from "@parley/drift-stream"
 import { FileError } from "./Errors.ts"
 
 /**
@@ -56,15 +57,7 @@ export interface Sink {
 
 const encoder = new TextEncoder()
 
-const reasonOf = (cause: unknown): string => {
-  if (typeof cause === "object" && cause !== null) {
-    const description = (cause as { readonly description?: unknown }).description
-    if (typeof description === "string" && description.length > 0) return description
-    const message = (cause as { readonly message?: unknown }).message
-    if (typeof message === "string" && message.length > 0) return message
-  }
-  return String(cause)
-}
+const reasonOf = (cause: unknown, resumable?: boolean): string => OutputGuard.ioReason(cause, { resumable })
 
 /**
  * A file sink at `path`, open for the scope. `mode: "truncate"` starts an empty file; `"keep"` keeps what is
@@ -75,11 +68,16 @@ const reasonOf = (cause: unknown): string => {
  */
 export const file = Effect.fn("Output.file")(function*(
   path: string,
-  options: { readonly mode: "truncate" | "keep"; readonly fsync: boolean }
+  options: {
+    readonly mode: "truncate" | "keep"
+    readonly fsync: boolean
+    /** Whether a failed write can be continued with `--resume` (said in its message). */
+    readonly resumable?: boolean | undefined
+  }
 ): Effect.fn.Return<Sink, FileError, FileSystem.FileSystem | Scope.Scope> {
   const fs = yield* FileSystem.FileSystem
   const fail = (operation: FileError["operation"]) => (cause: unknown) =>
-    new FileError({ path, operation, reason: reasonOf(cause) })
+    new FileError({ path, operation, reason: reasonOf(cause, options.resumable) })
   const handle = yield* fs.open(path, { flag: options.mode === "truncate" ? "w" : "a" }).pipe(
     Effect.mapError(fail("open"))
   )
@@ -157,7 +155,14 @@ export const stdout: Effect.Effect<Sink> = Effect.sync(() => {
  * @since 0.1.0
  */
 export const lazyFile = Effect.fn("Output.lazyFile")(function*(
-  path: string
+  path: string,
+  options: {
+    /**
+     * What to do with a file already there: `keep` (default) leaves it until the first line replaces it,
+     * `append` adds to it (a resumed run), `remove` deletes it now (the user asked to replace it: `--overwrite`).
+     */
+    readonly existing?: "keep" | "append" | "remove" | undefined
+  } = {}
 ): Effect.fn.Return<Sink, never, FileSystem.FileSystem | Scope.Scope> {
   const fs = yield* FileSystem.FileSystem
   const scope = yield* Scope.Scope
@@ -178,15 +183,15 @@ export const lazyFile = Effect.fn("Output.lazyFile")(function*(
       position: () => position
     }
   }
-  // A rejects file left by an earlier run of the same output would be misleading: remove it now.
-  yield* fs.remove(path, { force: true }).pipe(Effect.ignore)
+  // Never removed unasked: the output guard has checked that it is absent or empty unless --overwrite said so.
+  if (options.existing === "remove") yield* fs.remove(path, { force: true }).pipe(Effect.ignore)
   return {
     target: path,
     seekable: true,
     append: (lines) =>
       Effect.gen(function*() {
         if (opened === undefined) {
-          opened = yield* file(path, { mode: "truncate", fsync: false }).pipe(
+          opened = yield* file(path, { mode: options.existing === "append" ? "keep" : "truncate", fsync: false }).pipe(
             Effect.provideService(FileSystem.FileSystem, fs),
             Effect.provideService(Scope.Scope, scope)
           )

@@ -467,6 +467,8 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
 export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never, R = never>(
   options: ThreadsOptions & {
     readonly resume?: boolean | undefined
+    /** The workspace read: saved in the checkpoint; a resume against another is refused. */
+    readonly workspace?: Checkpoint.Workspace | undefined
     readonly onResume?: ((sink: State["sink"]) => Effect.Effect<void, E, R>) | undefined
     readonly write: (
       threads: ReadonlyArray<Drift.Thread>,
@@ -475,19 +477,34 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
   }
 ): Effect.fn.Return<
   ExportSummary,
-  E | DriftStreamError | Checkpoint.CheckpointError,
+  E | DriftStreamError | Checkpoint.CheckpointError | Checkpoint.ResumeRefused,
   R | DriftStream | Checkpoint.Checkpoint
 > {
   const stream = yield* DriftStream
   const checkpoint = yield* Checkpoint.Checkpoint
   const saved = options.resume === true ? yield* checkpoint.load : Option.none<Saved>()
   if (Option.isNone(saved)) yield* checkpoint.clear
+  let workspace = options.workspace
+  if (Option.isSome(saved) && workspace !== undefined) {
+    yield* Checkpoint.verifyWorkspace(saved.value.state, workspace)
+    workspace = { ...workspace, orgId: saved.value.state.workspace?.orgId ?? null }
+  }
   if (Option.isSome(saved) && options.onResume !== undefined) yield* options.onResume(saved.value.state.sink)
   let last: State | undefined = Option.isSome(saved) ? saved.value.state : undefined
   yield* stream.threadPages({ ...options, from: Option.getOrUndefined(saved) }).pipe(
     Stream.runForEach(Effect.fnUntraced(function*(page) {
-      const sink = yield* options.write(page.threads, page.state)
-      const state: State = sink === undefined ? page.state : { ...page.state, sink }
+      if (workspace !== undefined) {
+        // The org id, once a conversation shows it, pins the workspace: a conversation of another org is refused.
+        for (const { conversation } of page.threads) {
+          if (workspace.orgId === null && conversation.orgId !== undefined) {
+            workspace = { ...workspace, orgId: conversation.orgId }
+          }
+          yield* Checkpoint.verifyOrg({ ...page.state, workspace }, conversation.orgId)
+        }
+      }
+      const written = yield* options.write(page.threads, page.state)
+      const withSink: State = written === undefined ? page.state : { ...page.state, sink: written }
+      const state: State = workspace === undefined ? withSink : { ...withSink, workspace }
       yield* checkpoint.save(state, page.emitted)
       last = state
     }))

@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
+import { OutputGuard } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import { Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { constants, createReadStream } from "node:fs"
-import { access } from "node:fs/promises"
+import { createReadStream } from "node:fs"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
 import * as Output from "../Output.ts"
@@ -44,6 +44,7 @@ export const flags = {
     Flag.withDescription("Where rejected records go (default: <out>.rejects.ndjson, or stderr when writing to stdout)"),
     Flag.optional
   ),
+  overwrite: Shared.overwrite,
   quiet: Shared.quiet,
   json: Shared.json,
   progressInterval: Shared.progressInterval
@@ -124,18 +125,6 @@ const convertSafely = (convert: (record: unknown) => Formats.Result, value: unkn
   }
 }
 
-/** Fails with the same error reading it would, before any output is opened (and so truncated). */
-const checkReadable = (input: string): Effect.Effect<void, Errors.FileError> =>
-  Shared.isStd(input) ? Effect.void : Effect.tryPromise({
-    try: () => access(input, constants.R_OK),
-    catch: (cause) =>
-      new Errors.FileError({
-        path: input,
-        operation: "read",
-        reason: cause instanceof Error ? cause.message : String(cause)
-      })
-  })
-
 const run = Effect.fnUntraced(function*(args: Args) {
   const out = Option.getOrUndefined(args.out)
   const toStdout = Shared.isStd(out)
@@ -174,10 +163,17 @@ const run = Effect.fnUntraced(function*(args: Args) {
   }
 
   const program = Effect.gen(function*() {
-    yield* checkReadable(args.input)
+    // The input is readable and is no output; no output is replaced unasked; one writer per output.
+    yield* OutputGuard.acquire({
+      inputs: [{ name: "input", path: args.input }],
+      outputs: [{ name: "--out", path: out, lock: true }, { name: "--rejects", path: rejectsPath }],
+      overwrite: args.overwrite,
+      resume: false,
+      resumable: false
+    })
     const theSink = toStdout ? yield* Output.stdout : yield* Output.file(out!, { mode: "truncate", fsync: false })
     sink = theSink
-    const rejectsSink = yield* Output.lazyFile(rejectsPath)
+    const rejectsSink = yield* Output.lazyFile(rejectsPath, { existing: args.overwrite ? "remove" : "keep" })
     yield* Progress.start(tracker, {
       mode: Progress.modeFor({ quiet: args.quiet }),
       intervalMs: args.progressInterval * 1000
