@@ -279,3 +279,50 @@ describe("a failed write ends with one plain line and a non-zero code", () => {
       assert.notInclude(ran.stderr, "Unknown")
     }))
 })
+
+describe("convert: every input record is written or rejected with a reason", () => {
+  it.live("first line an array, data after an array, a record over the limit: records = converted + rejected", () =>
+    Effect.gen(function*() {
+      const { dir, out } = yield* finished
+      const threads = snapshot(out).trimEnd().split("\n").slice(0, 6)
+      const cases: Array<[string, string, number]> = [
+        // [name, input, records in it]
+        ["ndjson, first line an array", [`[${threads[0]}]`, ...threads.slice(1)].join("\n") + "\n", 6],
+        ["array, then ndjson", `[\n${threads.slice(0, 3).join(",\n")}\n]\n${threads.slice(3).join("\n")}\n`, 6],
+        ["a record over the limit between two", [threads[0], `{"x":"${"y".repeat(300_000)}"}`, threads[1]].join("\n"), 3],
+        ["an array element over the limit", `[${threads[0]},${JSON.stringify({ x: "y".repeat(300_000) })},${threads[1]}]`, 3]
+      ]
+      for (const [name, input, expected] of cases) {
+        const file = Path.join(dir, "in.json")
+        Fs.writeFileSync(file, input)
+        const target = Path.join(dir, `${expected}-${name.length}.ndjson`)
+        const ran = yield* runCli([
+          "convert",
+          file,
+          "--to",
+          "drift",
+          "--out",
+          target,
+          "--max-record-chars",
+          "200000",
+          "--overwrite",
+          "--json"
+        ])
+        const summary = JSON.parse(ran.stdout) as { records: number; converted: number; rejected: number }
+        assert.strictEqual(summary.records, expected, name)
+        assert.strictEqual(summary.converted + summary.rejected, expected, name)
+        assert.strictEqual(countLines(target), summary.converted, name)
+        assert.strictEqual(countLines(`${target}.rejects.ndjson`), summary.rejected, name)
+        for (const line of Fs.existsSync(`${target}.rejects.ndjson`) ? snapshot(`${target}.rejects.ndjson`).trimEnd().split("\n") : []) {
+          const reject = JSON.parse(line) as { error: string }
+          assert.isString(reject.error)
+          assert.notInclude(reject.error, "internal error")
+        }
+        if (name.includes("limit")) {
+          assert.strictEqual(ran.code, 3, ran.stderr)
+          assert.strictEqual(summary.converted, 2, name)
+          assert.include(snapshot(`${target}.rejects.ndjson`), "over the limit")
+        }
+      }
+    }))
+})

@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { DriftApiError, DriftError } from "@parley/drift-client"
+import { DriftApiError, DriftError, Secret } from "@parley/drift-client"
 import { Checkpoint, DriftStreamError, OutputGuard } from "@parley/drift-stream"
 import { MappingError } from "@parley/intercom"
 import { Cause, Config, Schema } from "effect"
@@ -271,7 +271,8 @@ export const describeCause = (
 }
 
 /**
- * Removes every occurrence of `secret` (the token) from `text`: the last guard before anything is printed.
+ * Removes the token (whole, cut, encoded: `Secret.scrub` of `@parley/drift-client`) from `text`: the last guard
+ * before anything is printed.
  *
  * @example
  * ```ts
@@ -282,10 +283,5 @@ export const describeCause = (
  *
  * @since 0.1.0
  */
-export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string => {
-  let out = text
-  for (const secret of secrets) {
-    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("<redacted>")
-  }
-  return out
-}
+export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string =>
+  Secret.scrub(text, secrets)

@@ -34,6 +34,7 @@ import { RateLimiter } from "effect/persistence"
 import { DriftApi } from "./DriftApi.ts"
 import * as DriftApiError from "./DriftApiError.ts"
 import * as DriftError from "./DriftError.ts"
+import * as Secret from "./Secret.ts"
 import * as Classify from "./internal/classify.ts"
 
 // -----------------------------------------------------------------------------
@@ -417,7 +418,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   )
   const timeoutMillis = Duration.toMillis(resolved.timeout)
   const secret = Redacted.value(resolved.token)
-  const scrub = (text: string): string => secret.length < 4 ? text : text.split(secret).join("<redacted>")
+  const scrub = Secret.scrubber(secret)
 
   const decoders = {
     list: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "list" }),

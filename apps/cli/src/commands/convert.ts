@@ -44,6 +44,13 @@ export const flags = {
     Flag.withDescription("Where rejected records go (default: <out>.rejects.ndjson, or stderr when writing to stdout)"),
     Flag.optional
   ),
+  maxRecordChars: Flag.Int("max-record-chars").pipe(
+    Flag.withDescription(
+      `Longest record read, in characters (default ${Records.DEFAULT_MAX_RECORD_CHARS}); a longer one is rejected and the next is read`
+    ),
+    Flag.withDefault(Records.DEFAULT_MAX_RECORD_CHARS),
+    Flag.filter((n) => n > 0, (n) => `--max-record-chars must be positive, got ${n}`)
+  ),
   overwrite: Shared.overwrite,
   quiet: Shared.quiet,
   json: Shared.json,
@@ -132,7 +139,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const tracker = new Progress.Tracker("records")
   const config = yield* MapperConfig.fromEnv
   const mapper = yield* Effect.try({ try: () => Mapping.make(config), catch: (e) => e })
-  const splitter = new Records.Splitter()
+  const splitter = new Records.Splitter({ maxRecordChars: args.maxRecordChars })
   let from: Formats.Shape | undefined = args.from === "auto" ? undefined : args.from
   let convert: ((record: unknown) => Formats.Result) | undefined = from === undefined
     ? undefined
@@ -187,6 +194,19 @@ const run = Effect.fnUntraced(function*(args: Args) {
         let messages = 0
         for (const raw of batch) {
           records++
+          if (raw.tooLarge !== undefined) {
+            rejects.push(
+              reject(
+                raw,
+                "(root)",
+                `the record is ${raw.tooLarge} characters long, over the limit of ${args.maxRecordChars} (--max-record-chars)${
+                  raw.truncated === true ? "; the input ends inside it" : ""
+                }`,
+                raw.text
+              )
+            )
+            continue
+          }
           let value: unknown
           try {
             value = JSON.parse(raw.text)

@@ -47,10 +47,14 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
     : path.map((key) => typeof key === "number" ? `[${key}]` : `[${JSON.stringify(String(key))}]`).join("")
 
 /** Where the body stops being JSON, and why, if it does. */
-const jsonSyntaxError = (text: string): Option.Option<{ readonly position: number; readonly reason: string }> => {
+const jsonSyntaxError = (
+  text: string,
+  scrub: (s: string) => string
+): Option.Option<{ readonly position: number; readonly reason: string }> => {
   const position = syntaxErrorOffset(text)
   if (position === undefined) return Option.none()
-  const rest = text.slice(position).trimStart()
+  // Scrubbed before it is cut, so no fragment of an echoed token survives at the cut.
+  const rest = scrub(text.slice(position, position + 4096)).trimStart()
   return Option.some({
     position,
     reason: text.trim().length === 0
@@ -225,20 +229,20 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
   if (Schema.isSchemaError(error)) {
     const issue = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues[0]
     const path = issue?.path?.map((key) => (typeof key === "object" ? key.key : key)) ?? []
-    const syntax = path.length === 0 ? jsonSyntaxError(text) : Option.none()
+    const syntax = path.length === 0 ? jsonSyntaxError(text, ctx.scrub) : Option.none()
     if (Option.isSome(syntax)) {
       return yield* new DriftError.DecodeError({
         ...common,
         path: `position ${syntax.value.position} of ${text.length}`,
         description: oneLine(ctx.scrub(syntax.value.reason)),
-        excerpt: ctx.scrub(excerptAt(text, syntax.value.position))
+        excerpt: excerptAt(ctx.scrub(text), syntax.value.position)
       })
     }
     return yield* new DriftError.DecodeError({
       ...common,
       path: formatPath(path),
       description: oneLine(ctx.scrub(issue?.message ?? error.message)),
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      excerpt: excerptAt(ctx.scrub(text), 0)
     })
   }
   if (HttpClientError.isHttpClientError(error)) {
@@ -248,7 +252,7 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
       description: `HTTP ${response.status} is not an answer this endpoint declares (${
         oneLine(ctx.scrub(error.reason.description ?? "no description"))
       })`,
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      excerpt: excerptAt(ctx.scrub(text), 0)
     })
   }
   return yield* Effect.die(error)
