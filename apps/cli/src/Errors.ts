@@ -190,7 +190,7 @@ const describeDrift = (
 
 const isDriftError = (u: unknown): u is DriftError.DriftError =>
   DriftApiError.isDriftApiError(u) || u instanceof DriftError.TransportError || u instanceof DriftError.Timeout ||
-  u instanceof DriftError.DecodeError
+  u instanceof DriftError.DecodeError || u instanceof DriftError.ResponseTooLarge
 
 /**
  * One line (without the `parley: ` prefix) and an exit code for a failure.

@@ -75,7 +75,9 @@ export const defaults = {
   },
   rateLimit: {
     requestsPerMinute: 600
-  }
+  },
+  /** The largest answer read: 64 MiB (Drift's largest pages are a few MB). */
+  maxResponseBytes: 64 * 1024 * 1024
 } as const
 
 /**
@@ -154,6 +156,8 @@ export interface Options {
   readonly retry?: RetryOptions | undefined
   /** Default 600 requests per minute; `false` disables the limit. */
   readonly rateLimit?: RateLimitOptions | false | undefined
+  /** The largest answer read, in bytes (default 64 MiB); a larger one fails with `ResponseTooLarge`. */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -272,6 +276,7 @@ interface Resolved {
     readonly jitter: boolean
   }
   readonly rateLimit: { readonly requestsPerMinute: number; readonly burst: number } | undefined
+  readonly maxResponseBytes: number
 }
 
 const invalid = (message: string) => Effect.die(new Error(`DriftClient: ${message}`))
@@ -297,6 +302,10 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
   if (Number.isFinite(requestsPerMinute) && (!Number.isSafeInteger(burst) || burst < 1)) {
     return yield* invalid(`rateLimit.burst must be a positive integer, got ${burst}`)
   }
+  const maxResponseBytes = options.maxResponseBytes ?? defaults.maxResponseBytes
+  if (!(maxResponseBytes > 0)) {
+    return yield* invalid(`maxResponseBytes must be positive, got ${maxResponseBytes}`)
+  }
   const resolved: Resolved = {
     token: options.token,
     baseUrl,
@@ -307,7 +316,8 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
       maxDelay: Duration.fromInputUnsafe(options.retry?.maxDelay ?? defaults.retry.maxDelay),
       jitter: options.retry?.jitter ?? defaults.retry.jitter
     },
-    rateLimit: Number.isFinite(requestsPerMinute) ? { requestsPerMinute, burst } : undefined
+    rateLimit: Number.isFinite(requestsPerMinute) ? { requestsPerMinute, burst } : undefined,
+    maxResponseBytes
   }
   return resolved
 })
@@ -321,8 +331,8 @@ const transport = Effect.fnUntraced(function*(http: HttpClient.HttpClient, optio
     HttpClient.mapRequest(flow(HttpClientRequest.prependUrl(options.baseUrl), HttpClientRequest.acceptJson)),
     HttpClient.transform((effect, request) =>
       effect.pipe(
-        // Responses cache their body, so reading it here puts the whole answer under the timeout.
-        Effect.tap((response) => response.arrayBuffer),
+        // The body is read here, under the timeout and the size limit, and handed on as a response of its bytes.
+        Effect.flatMap((response) => Classify.readBounded(request, response, options.maxResponseBytes)),
         Effect.timeoutOrElse({
           duration: options.timeout,
           orElse: () => Effect.fail(new Classify.AttemptTimeout({ method: request.method, url: request.url }))
@@ -584,7 +594,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
  * The options {@link DriftClient.layerConfig} reads: `DRIFT_TOKEN` (required, redacted), `DRIFT_BASE_URL`
  * (default `https://driftapi.com`), `DRIFT_TIMEOUT` (a duration such as `30 seconds`), `DRIFT_RETRY_TIMES`,
  * `DRIFT_RETRY_BASE_DELAY`, `DRIFT_RETRY_MAX_DELAY`, `DRIFT_RETRY_JITTER`, `DRIFT_REQUESTS_PER_MINUTE`
- * (`Infinity` disables the limit) and `DRIFT_RATE_LIMIT_BURST`; each defaults as in {@link defaults}.
+ * (`Infinity` disables the limit), `DRIFT_RATE_LIMIT_BURST` and `DRIFT_MAX_RESPONSE_BYTES`; each defaults as in
+ * {@link defaults}.
  *
  * @example
  * ```ts
@@ -611,7 +622,8 @@ export const config: Config.Config<Options> = Config.all({
       Config.withDefault(defaults.rateLimit.requestsPerMinute)
     ),
     burst: Config.Int("DRIFT_RATE_LIMIT_BURST").pipe(Config.option, Config.map(Option.getOrUndefined))
-  })
+  }),
+  maxResponseBytes: Config.Int("DRIFT_MAX_RESPONSE_BYTES").pipe(Config.withDefault(defaults.maxResponseBytes))
 })
 
 /**

@@ -238,9 +238,17 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     )
 
   /** One step of the export state machine: fetch the page at `state.cursor`, decide what to emit. */
-  const step = (emitted: EmittedIds, onProgress: (e: ProgressEvent) => Effect.Effect<void>) =>
-    Effect.fnUntraced(function*(state: State) {
+  const step = (emitted: EmittedIds, onProgress: (e: ProgressEvent) => Effect.Effect<void>) => {
+    // The cursors fetched in this walk (one phase and pass): one seen twice is a cycle (a -> b -> a).
+    let walk = { key: "", seen: new Set<string>() }
+    return Effect.fnUntraced(function*(state: State) {
       if (state.phase === "done") return [[], Option.none()] as const
+      const key = `${state.phase}/${state.catchUpPass}`
+      if (key !== walk.key) walk = { key, seen: new Set() }
+      if (state.cursor !== null) {
+        if (walk.seen.has(state.cursor)) return yield* new CursorLoop({ what: "conversations", cursor: state.cursor })
+        walk.seen.add(state.cursor)
+      }
       const page = yield* listPage(state)
       const next = Drift.nextCursor(page.pagination)
       if (Option.isSome(next) && next.value === state.cursor) {
@@ -305,6 +313,7 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
       const emittedPage: ConversationPage = { conversations: out, state: nextState, emitted }
       return [[emittedPage], nextState.phase === "done" ? Option.none() : Option.some(nextState)] as const
     })
+  }
 
   const conversationPages = (
     options: ConversationsOptions & { readonly from?: Saved | undefined } = {}
@@ -341,19 +350,24 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     )
 
   const messages = (conversationId: Drift.ConversationId): Stream.Stream<Drift.Message, ThreadFailed | CursorLoop> =>
-    Stream.paginate(
-      null as string | null,
-      Effect.fnUntraced(function*(cursor) {
-        const page = yield* client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
-          Effect.mapError((cause) => new ThreadFailed({ conversationId, cursor, cause }))
-        )
-        const next = Drift.nextCursor(Drift.messagesPagination(page))
-        if (Option.isSome(next) && next.value === cursor) {
-          return yield* new CursorLoop({ what: `messages of conversation ${conversationId}`, cursor: next.value })
-        }
-        return [page.data.messages, next] as const
-      })
-    )
+    Stream.suspend(() => {
+      // Every cursor of this walk: one seen twice is a cycle (a -> b -> a), which would never end.
+      const seen = new Set<string>()
+      return Stream.paginate(
+        null as string | null,
+        Effect.fnUntraced(function*(cursor) {
+          const page = yield* client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
+            Effect.mapError((cause) => new ThreadFailed({ conversationId, cursor, cause }))
+          )
+          if (cursor !== null) seen.add(cursor)
+          const next = Drift.nextCursor(Drift.messagesPagination(page))
+          if (Option.isSome(next) && (next.value === cursor || seen.has(next.value))) {
+            return yield* new CursorLoop({ what: `messages of conversation ${conversationId}`, cursor: next.value })
+          }
+          return [page.data.messages, next] as const
+        })
+      )
+    })
 
   const thread = (
     conversation: Drift.Conversation,

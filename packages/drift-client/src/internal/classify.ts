@@ -5,8 +5,8 @@
  * @internal
  */
 import { Drift } from "@parley/schema"
-import { Clock, Data, Duration, Effect, Option, Result, Schema, SchemaIssue } from "effect"
-import { Headers, HttpClientError, type HttpClientResponse } from "effect/http"
+import { Clock, Data, Duration, Effect, Option, Result, Schema, SchemaIssue, Stream } from "effect"
+import { Headers, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
 import * as DriftApiError from "../DriftApiError.ts"
 import * as DriftError from "../DriftError.ts"
 import { syntaxErrorOffset } from "./jsonSyntax.ts"
@@ -16,6 +16,55 @@ export class AttemptTimeout extends Data.TaggedError("AttemptTimeout")<{
   readonly method: string
   readonly url: string
 }> {}
+
+/** The answer is larger than the client reads; raised by the transport. */
+export class AnswerTooLarge extends Data.TaggedError("AnswerTooLarge")<{
+  readonly method: string
+  readonly url: string
+  readonly status: number
+  readonly limit: number
+  readonly received: number
+}> {}
+
+/**
+ * Reads a response's body, at most `limit` bytes (refusing at once when `Content-Length` says more), and returns a
+ * response of those bytes.
+ */
+export const readBounded = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<HttpClientResponse.HttpClientResponse, AnswerTooLarge | HttpClientError.HttpClientError> => {
+  const tooLarge = (received: number) =>
+    new AnswerTooLarge({ method: request.method, url: request.url, status: response.status, limit, received })
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  if (declared > limit) return Effect.fail(tooLarge(declared))
+  return Effect.gen(function*() {
+    const chunks: Array<Uint8Array> = []
+    let received = 0
+    yield* response.stream.pipe(
+      Stream.runForEach((chunk) => {
+        received += chunk.byteLength
+        if (received > limit) return Effect.fail(tooLarge(received))
+        chunks.push(chunk)
+        return Effect.void
+      })
+    )
+    const body = new Uint8Array(received)
+    let at = 0
+    for (const chunk of chunks) {
+      body.set(chunk, at)
+      at += chunk.byteLength
+    }
+    const headers = new globalThis.Headers()
+    for (const [k, v] of Object.entries(response.headers)) if (k !== "content-encoding") headers.set(k, v)
+    const status = response.status
+    return HttpClientResponse.fromWeb(
+      request,
+      new Response(status === 204 || status === 304 ? null : body, { status, headers })
+    )
+  })
+}
 
 /** Everything a classification needs besides the failure itself. */
 export interface Context {
@@ -155,6 +204,17 @@ export const classifySendFailure = (error: unknown, ctx: Context): Effect.Effect
           Drift.ApiError,
           ...Array<Drift.ApiError>
         ]
+      })
+    )
+  }
+  if (error instanceof AnswerTooLarge) {
+    return Effect.fail(
+      new DriftError.ResponseTooLarge({
+        method: error.method,
+        url: safeUrl(error.url),
+        status: error.status,
+        limit: error.limit,
+        received: error.received
       })
     )
   }
