@@ -118,3 +118,18 @@ export * as Server from "./Server.ts"
  * @since 0.1.0
  */
 export * as Bundle from "./Bundle.ts"
+
+/**
+ * Who may talk to the Inbox: loopback (and configured) host names only, same-origin state-changing requests with
+ * this run's token, and an access token (`--token`) beyond loopback.
+ *
+ * @example
+ * ```ts
+ * import { Guard } from "@parley/inbox"
+ *
+ * Guard.isLoopbackHost("127.0.0.1:4020") // true
+ * ```
+ *
+ * @since 0.2.0
+ */
+export * as Guard from "./Guard.ts"
