@@ -22,10 +22,11 @@ import { Sandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import { Command, Flag } from "effect/cli"
-import { HttpRouter, HttpServer, type HttpServerError } from "effect/http"
+import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
 import * as Bundle from "./Bundle.ts"
 import * as Guard from "./Guard.ts"
+import * as Limits from "./Limits.ts"
 import * as Server from "./Server.ts"
 import { type FileUnreadable, ThreadSource } from "./ThreadSource.ts"
 
@@ -99,6 +100,15 @@ export interface Running {
 const driftLayers = (options: DriftClient.Options) =>
   DriftStream.DriftStream.layer.pipe(
     Layer.provideMerge(DriftClient.DriftClient.layer(options)),
+    // Long message bodies are cut before they are decoded and sanitized (see Limits).
+    Layer.provide(
+      Layer.effect(
+        HttpClient.HttpClient,
+        Effect.gen(function*() {
+          return Limits.clipMessagePages()(yield* HttpClient.HttpClient)
+        })
+      )
+    ),
     Layer.provide(NodeHttpClient.layerUndici)
   )
 

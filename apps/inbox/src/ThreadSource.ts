@@ -27,6 +27,7 @@
  *
  * @since 0.1.0
  */
+import * as Limits from "./Limits.ts"
 import { DriftClient } from "@parley/drift-client"
 import { DriftStream } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
@@ -310,6 +311,8 @@ export const readLine = (
   } catch (error) {
     return { _tag: "Unreadable", message: `not JSON (${describe(error)})` }
   }
+  // One huge body must not stall the server while it is sanitized: cut it first (see Limits).
+  if (line.length > Limits.MAX_BODY_CHARS) Limits.clipBodies((json as { messages?: unknown } | null)?.messages)
   const exit = decodeThread(json)
   if (Exit.isSuccess(exit)) return { _tag: "Thread", thread: exit.value }
   const failure = exit.cause.reasons.find((r) => r._tag === "Fail")

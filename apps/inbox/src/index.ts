@@ -133,3 +133,17 @@ export * as Bundle from "./Bundle.ts"
  * @since 0.2.0
  */
 export * as Guard from "./Guard.ts"
+
+/**
+ * Bounds on the work one input may cost: long message bodies are cut before they are sanitized.
+ *
+ * @example
+ * ```ts
+ * import { Limits } from "@parley/inbox"
+ *
+ * Limits.MAX_BODY_CHARS // 131072
+ * ```
+ *
+ * @since 0.2.0
+ */
+export * as Limits from "./Limits.ts"
