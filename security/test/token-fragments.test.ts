@@ -21,12 +21,17 @@ const b64 = (s: string) => Buffer.from(s).toString("base64")
 const modes: Record<string, (t: string) => { status: number; body: string; type?: string }> = {
   // whole, inside a long non-JSON body: the excerpt's cut falls inside the token
   "cut by the excerpt": (t) => ({ status: 200, body: `${"x".repeat(100 - 20)}${t}${"y".repeat(400)}` }),
-  "cut by the one-line body": (t) => ({ status: 502, body: `<html>${"z".repeat(120 - 6 - 20)}${t}</html>`, type: "html" }),
+  "cut by the one-line body": (t) => ({
+    status: 502,
+    body: `<html>${"z".repeat(120 - 6 - 20)}${t}</html>`,
+    type: "html"
+  }),
   "cut by the server": (t) => envelope(401, t.slice(0, t.length - 1), "refused"),
   "base64": (t) => envelope(401, b64(t), b64(`Bearer ${t}`)),
   "base64, shifted": (t) => envelope(403, b64(`x${t}`), b64(`user:${t}`)),
   "base64url": (t) => envelope(401, Buffer.from(`ab${t}`).toString("base64url"), "refused"),
-  "URL-encoded": (t) => envelope(401, encodeURIComponent(`Bearer ${t}`), `https://x.test/?token=${encodeURIComponent(t)}`),
+  "URL-encoded": (t) =>
+    envelope(401, encodeURIComponent(`Bearer ${t}`), `https://x.test/?token=${encodeURIComponent(t)}`),
   "JSON-escaped in a string": (t) => ({ status: 200, body: `{"data":[{"id":"${t}"}]}` }),
   "split across fields": (t) => envelope(500, t.slice(0, 20), t.slice(20)),
   "in a syntax error's tail": (t) => ({ status: 200, body: `{"data":[]}   ${t}` })

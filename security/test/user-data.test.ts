@@ -14,7 +14,8 @@ import { countLines, type Ran, runCli, tempDir } from "../src/cli.ts"
 
 const N = 40
 const sandbox = (n = N, seed = 1) => ["--sandbox", "--sandbox-conversations", String(n), "--sandbox-seed", String(seed)]
-const exportTo = (out: string, ...more: Array<string>) => runCli(["export", ...sandbox(), "--out", out, "--quiet", ...more])
+const exportTo = (out: string, ...more: Array<string>) =>
+  runCli(["export", ...sandbox(), "--out", out, "--quiet", ...more])
 
 const snapshot = (path: string): string => Fs.readFileSync(path, "utf8")
 const oneLine = (ran: Ran): string => {
@@ -84,7 +85,14 @@ describe("no two paths the same file (resolved to the real file)", () => {
       Fs.symlinkSync(out, Path.join(dir, "link.ndjson"))
       Fs.linkSync(out, Path.join(dir, "hard.ndjson"))
       Fs.mkdirSync(Path.join(dir, "sub"))
-      for (const target of [out, Path.join(dir, "link.ndjson"), Path.join(dir, "hard.ndjson"), Path.join(dir, "sub", "..", "x.ndjson")]) {
+      for (
+        const target of [
+          out,
+          Path.join(dir, "link.ndjson"),
+          Path.join(dir, "hard.ndjson"),
+          Path.join(dir, "sub", "..", "x.ndjson")
+        ]
+      ) {
         const ran = yield* runCli(["convert", out, "--to", "drift", "--out", target, "--overwrite", "--quiet"])
         assert.strictEqual(ran.code, 2, ran.stderr)
         assert.match(oneLine(ran), /same file/)
@@ -115,7 +123,16 @@ describe("no two paths the same file (resolved to the real file)", () => {
   it.live("convert --rejects equal to the input or the output is refused", () =>
     Effect.gen(function*() {
       const { before, dir, out } = yield* finished
-      const ran = yield* runCli(["convert", out, "--to", "drift", "--out", Path.join(dir, "o.ndjson"), "--rejects", out])
+      const ran = yield* runCli([
+        "convert",
+        out,
+        "--to",
+        "drift",
+        "--out",
+        Path.join(dir, "o.ndjson"),
+        "--rejects",
+        out
+      ])
       assert.strictEqual(ran.code, 2, ran.stderr)
       assert.strictEqual(snapshot(out), before)
     }))
@@ -141,12 +158,31 @@ describe("inputs known readable before anything is truncated", () => {
       const { dir, out } = yield* finished
       const rejects = Path.join(dir, "keep.ndjson")
       Fs.writeFileSync(rejects, "kept\n")
-      const ran = yield* runCli(["convert", out, "--to", "drift", "--out", Path.join(dir, "o.ndjson"), "--rejects", rejects])
+      const ran = yield* runCli([
+        "convert",
+        out,
+        "--to",
+        "drift",
+        "--out",
+        Path.join(dir, "o.ndjson"),
+        "--rejects",
+        rejects
+      ])
       assert.strictEqual(ran.code, 2, ran.stderr)
       assert.strictEqual(snapshot(rejects), "kept\n")
       const empty = Path.join(dir, "empty.rejects")
       Fs.writeFileSync(empty, "")
-      const clean = yield* runCli(["convert", out, "--to", "drift", "--out", Path.join(dir, "p.ndjson"), "--rejects", empty, "--quiet"])
+      const clean = yield* runCli([
+        "convert",
+        out,
+        "--to",
+        "drift",
+        "--out",
+        Path.join(dir, "p.ndjson"),
+        "--rejects",
+        empty,
+        "--quiet"
+      ])
       assert.strictEqual(clean.code, 0, clean.stderr)
       assert.isTrue(Fs.existsSync(empty))
     }))
@@ -189,7 +225,7 @@ describe("one writer per output (lock file with pid and host, stale locks detect
       const out = Path.join(dir, "c.ndjson")
       const args = ["export", ...sandbox(300), "--out", out, "--quiet"]
       const [a, b] = yield* Effect.all([runCli(args), runCli(args)], { concurrency: 2 })
-      const codes = [a.code, b.code].sort()
+      const codes = [a.code, b.code].toSorted()
       // The second either met the lock (1) or, if the first had already finished, the finished output (2).
       assert.strictEqual(codes[0], 0, `${a.stderr}${b.stderr}`)
       assert.include([1, 2], codes[1])
@@ -199,8 +235,11 @@ describe("one writer per output (lock file with pid and host, stale locks detect
 })
 
 /** Rewrites the saved checkpoint's state. */
-const editCheckpoint = (path: string, edit: (state: Record<string, any>) => void) => {
-  const state = JSON.parse(snapshot(path)) as Record<string, any>
+interface SavedState {
+  sink?: { bytes: number; lines: number }
+}
+const editCheckpoint = (path: string, edit: (state: SavedState) => void) => {
+  const state = JSON.parse(snapshot(path)) as SavedState
   edit(state)
   Fs.writeFileSync(path, JSON.stringify(state) + "\n")
 }
@@ -223,12 +262,12 @@ describe("--resume trusts nothing unchecked", () => {
     Effect.gen(function*() {
       const { before, checkpoint, out } = yield* finished
       const original = snapshot(checkpoint)
-      const forgeries: Array<(s: Record<string, any>) => void> = [
-        (s) => (s.sink.bytes = 0, s.sink.lines = 0), // 0 bytes, "done"
-        (s) => (s.sink.lines = s.sink.lines - 5), // lines and bytes disagree
-        (s) => (s.sink.bytes = s.sink.bytes + 100), // beyond the file
-        (s) => (s.sink.bytes = s.sink.bytes - 3), // mid-line
-        (s) => (s.sink.bytes = -1),
+      const forgeries: Array<(s: SavedState) => void> = [
+        (s) => (s.sink!.bytes = 0, s.sink!.lines = 0), // 0 bytes, "done"
+        (s) => (s.sink!.lines = s.sink!.lines - 5), // lines and bytes disagree
+        (s) => (s.sink!.bytes = s.sink!.bytes + 100), // beyond the file
+        (s) => (s.sink!.bytes = s.sink!.bytes - 3), // mid-line
+        (s) => (s.sink!.bytes = -1),
         (s) => delete s.sink
       ]
       for (const forge of forgeries) {
@@ -256,9 +295,19 @@ describe("a failed write ends with one plain line and a non-zero code", () => {
     Effect.gen(function*() {
       if (!Fs.existsSync("/dev/full")) return
       const dir = tempDir("parley-userdata-")
-      const ran = yield* runCli(["export", ...sandbox(), "--out", "/dev/full", "--checkpoint", Path.join(dir, "cp.json")])
+      const ran = yield* runCli([
+        "export",
+        ...sandbox(),
+        "--out",
+        "/dev/full",
+        "--checkpoint",
+        Path.join(dir, "cp.json")
+      ])
       assert.strictEqual(ran.code, 1, ran.stderr)
-      assert.match(ran.stderr, /^parley: cannot write \/dev\/full: disk full; free space and run again with --resume\n$/m)
+      assert.match(
+        ran.stderr,
+        /^parley: cannot write \/dev\/full: disk full; free space and run again with --resume\n$/m
+      )
       assert.notInclude(ran.stderr, "Unknown")
     }))
 
@@ -289,8 +338,16 @@ describe("convert: every input record is written or rejected with a reason", () 
         // [name, input, records in it]
         ["ndjson, first line an array", [`[${threads[0]}]`, ...threads.slice(1)].join("\n") + "\n", 6],
         ["array, then ndjson", `[\n${threads.slice(0, 3).join(",\n")}\n]\n${threads.slice(3).join("\n")}\n`, 6],
-        ["a record over the limit between two", [threads[0], `{"x":"${"y".repeat(300_000)}"}`, threads[1]].join("\n"), 3],
-        ["an array element over the limit", `[${threads[0]},${JSON.stringify({ x: "y".repeat(300_000) })},${threads[1]}]`, 3]
+        [
+          "a record over the limit between two",
+          [threads[0], `{"x":"${"y".repeat(300_000)}"}`, threads[1]].join("\n"),
+          3
+        ],
+        [
+          "an array element over the limit",
+          `[${threads[0]},${JSON.stringify({ x: "y".repeat(300_000) })},${threads[1]}]`,
+          3
+        ]
       ]
       for (const [name, input, expected] of cases) {
         const file = Path.join(dir, "in.json")
@@ -313,7 +370,11 @@ describe("convert: every input record is written or rejected with a reason", () 
         assert.strictEqual(summary.converted + summary.rejected, expected, name)
         assert.strictEqual(countLines(target), summary.converted, name)
         assert.strictEqual(countLines(`${target}.rejects.ndjson`), summary.rejected, name)
-        for (const line of Fs.existsSync(`${target}.rejects.ndjson`) ? snapshot(`${target}.rejects.ndjson`).trimEnd().split("\n") : []) {
+        for (
+          const line of Fs.existsSync(`${target}.rejects.ndjson`)
+            ? snapshot(`${target}.rejects.ndjson`).trimEnd().split("\n")
+            : []
+        ) {
           const reject = JSON.parse(line) as { error: string }
           assert.isString(reject.error)
           assert.notInclude(reject.error, "internal error")

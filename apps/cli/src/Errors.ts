@@ -283,5 +283,4 @@ export const describeCause = (
  *
  * @since 0.1.0
  */
-export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string =>
-  Secret.scrub(text, secrets)
+export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string => Secret.scrub(text, secrets)

@@ -23,8 +23,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, FileSystem, Scope } from "effect"
 import { OutputGuard } from "@parley/drift-stream"
+import { Effect, FileSystem, Scope } from "effect"
 import { FileError } from "./Errors.ts"
 
 /**

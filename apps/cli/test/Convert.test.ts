@@ -111,7 +111,17 @@ describe("parley convert", () => {
     Effect.gen(function*() {
       const { dir, path } = yield* fixture
       const out = join(dir, "clean.ndjson")
-      const fresh = yield* runCli(["convert", path, "--from", "drift", "--to", "drift", "--out", join(dir, "c2.ndjson"), "--quiet"])
+      const fresh = yield* runCli([
+        "convert",
+        path,
+        "--from",
+        "drift",
+        "--to",
+        "drift",
+        "--out",
+        join(dir, "c2.ndjson"),
+        "--quiet"
+      ])
       assert.strictEqual(fresh.code, 0, fresh.stderr)
       assert.isFalse(existsSync(join(dir, "c2.ndjson.rejects.ndjson")))
       writeFileSync(`${out}.rejects.ndjson`, "stale\n")

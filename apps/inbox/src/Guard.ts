@@ -152,7 +152,10 @@ export const check = (
       })
     }
     if (given === undefined || !same(given, secret)) {
-      return refuse(401, "this Inbox needs its access token: open /?token=<token>, or send Authorization: Bearer <token>")
+      return refuse(
+        401,
+        "this Inbox needs its access token: open /?token=<token>, or send Authorization: Bearer <token>"
+      )
     }
   }
   if (!safeMethods.has(request.method)) {

@@ -14,8 +14,8 @@
  *
  * @since 0.2.0
  */
-import { HttpClient, HttpClientResponse } from "effect/http"
 import { Effect } from "effect"
+import { HttpClient, HttpClientResponse } from "effect/http"
 
 /**
  * The longest message body the Inbox sanitizes and shows: 128 Ki characters.
@@ -59,34 +59,35 @@ export const clipBodies = (messages: unknown, max: number = MAX_BODY_CHARS): num
  *
  * @since 0.2.0
  */
-export const clipMessagePages = (max: number = MAX_BODY_CHARS) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  client.pipe(
-    HttpClient.transformResponse(Effect.flatMap((response) => {
-      if (!/\/conversations\/[^/]+\/messages$/.test(new URL(response.request.url).pathname)) {
-        return Effect.succeed(response)
-      }
-      return response.text.pipe(
-        Effect.map((text) => {
-          // Only a body this long can hold a body over the limit: leave the rest untouched.
-          if (text.length <= max) return response
-          let json: unknown
-          try {
-            json = JSON.parse(text)
-          } catch {
-            return response
-          }
-          const data = (json as { data?: { messages?: unknown } } | null)?.data
-          if (clipBodies(data?.messages, max) === 0) return response
-          const headers = new globalThis.Headers()
-          for (const [k, v] of Object.entries(response.headers)) {
-            if (k !== "content-length" && k !== "content-encoding") headers.set(k, v)
-          }
-          return HttpClientResponse.fromWeb(
-            response.request,
-            new Response(JSON.stringify(json), { status: response.status, headers })
-          )
-        }),
-        Effect.orElseSucceed(() => response)
-      )
-    }))
-  )
+export const clipMessagePages =
+  (max: number = MAX_BODY_CHARS) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+    client.pipe(
+      HttpClient.transformResponse(Effect.flatMap((response) => {
+        if (!/\/conversations\/[^/]+\/messages$/.test(new URL(response.request.url).pathname)) {
+          return Effect.succeed(response)
+        }
+        return response.text.pipe(
+          Effect.map((text) => {
+            // Only a body this long can hold a body over the limit: leave the rest untouched.
+            if (text.length <= max) return response
+            let json: unknown
+            try {
+              json = JSON.parse(text)
+            } catch {
+              return response
+            }
+            const data = (json as { data?: { messages?: unknown } } | null)?.data
+            if (clipBodies(data?.messages, max) === 0) return response
+            const headers = new globalThis.Headers()
+            for (const [k, v] of Object.entries(response.headers)) {
+              if (k !== "content-length" && k !== "content-encoding") headers.set(k, v)
+            }
+            return HttpClientResponse.fromWeb(
+              response.request,
+              new Response(JSON.stringify(json), { status: response.status, headers })
+            )
+          }),
+          Effect.orElseSucceed(() => response)
+        )
+      }))
+    )

@@ -27,7 +27,6 @@
  *
  * @since 0.1.0
  */
-import * as Limits from "./Limits.ts"
 import { DriftClient } from "@parley/drift-client"
 import { DriftStream } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
@@ -44,6 +43,7 @@ import {
   SchemaIssue,
   Stream
 } from "effect"
+import * as Limits from "./Limits.ts"
 import * as Model from "./Model.ts"
 import { ThreadIndex } from "./ThreadIndex.ts"
 

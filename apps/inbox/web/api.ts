@@ -113,5 +113,7 @@ export const reload = () =>
   request("/api/reload", Model.IndexStatus, {
     method: "POST",
     // This run's token for state-changing requests, written into the page by the server (see Guard).
-    headers: { "x-parley-inbox-csrf": document.querySelector("meta[name=parley-inbox-csrf]")?.getAttribute("content") ?? "" }
+    headers: {
+      "x-parley-inbox-csrf": document.querySelector("meta[name=parley-inbox-csrf]")?.getAttribute("content") ?? ""
+    }
   })

@@ -34,8 +34,8 @@ import { RateLimiter } from "effect/persistence"
 import { DriftApi } from "./DriftApi.ts"
 import * as DriftApiError from "./DriftApiError.ts"
 import * as DriftError from "./DriftError.ts"
-import * as Secret from "./Secret.ts"
 import * as Classify from "./internal/classify.ts"
+import * as Secret from "./Secret.ts"
 
 // -----------------------------------------------------------------------------
 // Options

@@ -80,7 +80,7 @@ export const forms = (secret: string): ReadonlyArray<string> => {
  */
 export const scrubber = (secret: string): (text: string) => string => {
   if (secret.length < 4) return (text) => text
-  const whole = [...forms(secret)].sort((a, b) => b.length - a.length)
+  const whole = [...forms(secret)].toSorted((a, b) => b.length - a.length)
   const k = Math.min(MIN_FRAGMENT, secret.length)
   const grams = new Set<string>()
   for (const form of whole) for (let i = 0; i + k <= form.length; i++) grams.add(form.slice(i, i + k))

@@ -90,10 +90,9 @@ export const verifyWorkspace = (state: State, current: Workspace): Effect.Effect
     Effect.fail(
       new ResumeRefused({
         reason: "OtherWorkspace",
-        detail:
-          `the checkpoint belongs to an export of ${
-            describeWorkspace(saved)
-          }, but this run reads ${why}; resuming would mix two workspaces in one output: resume against the same workspace, or start over without --resume (with --overwrite or another --out)`
+        detail: `the checkpoint belongs to an export of ${
+          describeWorkspace(saved)
+        }, but this run reads ${why}; resuming would mix two workspaces in one output: resume against the same workspace, or start over without --resume (with --overwrite or another --out)`
       })
     )
   if ((saved.sandbox === null) !== (current.sandbox === null)) return refuse(describeWorkspace(current))
@@ -104,7 +103,9 @@ export const verifyWorkspace = (state: State, current: Workspace): Effect.Effect
   }
   if (saved.baseUrl !== current.baseUrl) return refuse(current.baseUrl)
   if (saved.orgId === null && saved.tokenFingerprint !== current.tokenFingerprint) {
-    return refuse(`${current.baseUrl} with another token (fingerprint ${current.tokenFingerprint}, saved ${saved.tokenFingerprint})`)
+    return refuse(
+      `${current.baseUrl} with another token (fingerprint ${current.tokenFingerprint}, saved ${saved.tokenFingerprint})`
+    )
   }
   return Effect.void
 }
@@ -157,7 +158,11 @@ export const verifyOutput = Effect.fnUntraced(function*(options: {
   }
   const emitted = options.state.emittedCount
   if (typeof rejects === "number" ? lines + rejects !== emitted : lines > emitted) {
-    return yield* refuse(`${lines} lines${typeof rejects === "number" ? ` and ${rejects} rejects` : ""} for ${emitted} conversations emitted`)
+    return yield* refuse(
+      `${lines} lines${
+        typeof rejects === "number" ? ` and ${rejects} rejects` : ""
+      } for ${emitted} conversations emitted`
+    )
   }
   const info = yield* fs.stat(options.path).pipe(
     Effect.mapError(() => refuse("the output file cannot be read"))

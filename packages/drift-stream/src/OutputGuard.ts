@@ -201,9 +201,7 @@ const takeLock = Effect.fnUntraced(function*(output: Named, real: string) {
           new OutputGuardError({
             reason: "Locked",
             path: output.path,
-            detail: `cannot create the lock ${lockPath} for ${output.name} ${output.path}: ${
-              ioReason(e)
-            }`
+            detail: `cannot create the lock ${lockPath} for ${output.name} ${output.path}: ${ioReason(e)}`
           })
         )
       )
@@ -221,16 +219,18 @@ const takeLock = Effect.fnUntraced(function*(output: Named, real: string) {
       return yield* new OutputGuardError({
         reason: "Locked",
         path: output.path,
-        detail: `${output.path} is being written by another run (pid ${o.pid} on ${o.host}, since ${o.startedAt}); wait for it to finish${
-          o.host === me.host ? "" : `, or remove ${lockPath} if that run is gone`
-        }`
+        detail:
+          `${output.path} is being written by another run (pid ${o.pid} on ${o.host}, since ${o.startedAt}); wait for it to finish${
+            o.host === me.host ? "" : `, or remove ${lockPath} if that run is gone`
+          }`
       })
     }
     if (held._tag === "None") continue // removed between our attempt and the read: try again
     return yield* new OutputGuardError({
       reason: "Locked",
       path: output.path,
-      detail: `${output.path} is locked by ${lockPath}, which does not say who holds it; remove it if no other run writes ${output.path}`
+      detail:
+        `${output.path} is locked by ${lockPath}, which does not say who holds it; remove it if no other run writes ${output.path}`
     })
   }
   return yield* new OutputGuardError({
@@ -268,7 +268,8 @@ export const acquire = Effect.fn("OutputGuard.acquire")(function*(options: {
       return yield* new OutputGuardError({
         reason: "SameFile",
         path: named.path,
-        detail: `${named.name} ${named.path} and ${other.named.name} ${other.named.path} are the same file (${real}); writing one would destroy the other: give them different paths`
+        detail:
+          `${named.name} ${named.path} and ${other.named.name} ${other.named.path} are the same file (${real}); writing one would destroy the other: give them different paths`
       })
     }
     seen.push(ino === undefined ? { named, real } : { named, real, ino })

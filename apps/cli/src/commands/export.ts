@@ -392,7 +392,11 @@ const run = Effect.fnUntraced(function*(args: Args) {
     planned = thePlan
     // Nothing is replaced unasked and one export writes an output at a time (before anything is cleared).
     yield* OutputGuard.acquire({
-      outputs: [{ name: "--out", path: out, lock: true }, { name: "--checkpoint", path: checkpointPath, existing: "allow" }, {
+      outputs: [{ name: "--out", path: out, lock: true }, {
+        name: "--checkpoint",
+        path: checkpointPath,
+        existing: "allow"
+      }, {
         name: "rejects file",
         path: toStdout ? undefined : `${out}.rejects.ndjson`
       }],
