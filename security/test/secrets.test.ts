@@ -223,7 +223,7 @@ describe("the token never leaks", () => {
         transcript.addDirectory(dir)
         Fs.rmSync(dir, { recursive: true, force: true })
       }),
-    { timeout: 60_000 }
+    { timeout: 240_000 }
   )
 
   it.live(
@@ -271,6 +271,6 @@ describe("the token never leaks", () => {
         transcript.addDirectory(dir)
         Fs.rmSync(dir, { recursive: true, force: true })
       }),
-    { timeout: 60_000 }
+    { timeout: 240_000 }
   )
 })

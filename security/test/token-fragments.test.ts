@@ -111,7 +111,8 @@ describe("token fragments", () => {
 
   it.live("parley export --json: no fragment in the error line or the summary", () =>
     Effect.gen(function*() {
-      for (const name of Object.keys(modes)) {
+      // One CLI run per kind of echo (each run is a process: a few seconds on a loaded machine).
+      for (const name of ["cut by the excerpt", "cut by the server", "base64, shifted", "split across fields"]) {
         mode = name
         const ran = yield* runCli(["export", "--json", "--quiet"], {
           env: {
@@ -125,5 +126,5 @@ describe("token fragments", () => {
         expect(ran.code, `${name}: ${ran.stderr}`).not.toBe(0)
         expect(fragmentsIn(ran.stdout + ran.stderr), `${name}: ${ran.stderr}`).toEqual([])
       }
-    }))
+    }), { timeout: 240_000 })
 })

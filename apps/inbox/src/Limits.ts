@@ -66,28 +66,27 @@ export const clipMessagePages =
         if (!/\/conversations\/[^/]+\/messages$/.test(new URL(response.request.url).pathname)) {
           return Effect.succeed(response)
         }
+        // The body is read here, so the response handed on is always a new one of the (possibly cut) text.
         return response.text.pipe(
           Effect.map((text) => {
-            // Only a body this long can hold a body over the limit: leave the rest untouched.
-            if (text.length <= max) return response
-            let json: unknown
-            try {
-              json = JSON.parse(text)
-            } catch {
-              return response
+            let out = text
+            // Only a body this long can hold a body over the limit.
+            if (text.length > max) {
+              try {
+                const json = JSON.parse(text) as { data?: { messages?: unknown } } | null
+                if (clipBodies(json?.data?.messages, max) > 0) out = JSON.stringify(json)
+              } catch {
+                // not JSON: the client reports it
+              }
             }
-            const data = (json as { data?: { messages?: unknown } } | null)?.data
-            if (clipBodies(data?.messages, max) === 0) return response
             const headers = new globalThis.Headers()
             for (const [k, v] of Object.entries(response.headers)) {
               if (k !== "content-length" && k !== "content-encoding") headers.set(k, v)
             }
-            return HttpClientResponse.fromWeb(
-              response.request,
-              new Response(JSON.stringify(json), { status: response.status, headers })
-            )
-          }),
-          Effect.orElseSucceed(() => response)
+            const status = response.status
+            const body = status === 204 || status === 304 ? null : out
+            return HttpClientResponse.fromWeb(response.request, new Response(body, { status, headers }))
+          })
         )
       }))
     )

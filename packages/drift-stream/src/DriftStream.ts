@@ -483,6 +483,11 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
     readonly resume?: boolean | undefined
     /** The workspace read: saved in the checkpoint; a resume against another is refused. */
     readonly workspace?: Checkpoint.Workspace | undefined
+    /**
+     * The sink record of an empty output: a fresh export saves a checkpoint with it before the first page, so a run
+     * killed before its first page's checkpoint still leaves one (vouching for nothing) to resume from.
+     */
+    readonly initialSink?: State["sink"] | undefined
     readonly onResume?: ((sink: State["sink"]) => Effect.Effect<void, E, R>) | undefined
     readonly write: (
       threads: ReadonlyArray<Drift.Thread>,
@@ -499,6 +504,14 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
   const saved = options.resume === true ? yield* checkpoint.load : Option.none<Saved>()
   if (Option.isNone(saved)) yield* checkpoint.clear
   let workspace = options.workspace
+  if (Option.isNone(saved) && options.initialSink !== undefined) {
+    const initial = initialState(normalizeOptions(options))
+    yield* checkpoint.save({
+      ...initial,
+      sink: options.initialSink,
+      ...(workspace === undefined ? {} : { workspace })
+    }, new EmittedIds())
+  }
   if (Option.isSome(saved) && workspace !== undefined) {
     yield* Checkpoint.verifyWorkspace(saved.value.state, workspace)
     workspace = { ...workspace, orgId: saved.value.state.workspace?.orgId ?? null }

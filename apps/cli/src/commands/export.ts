@@ -447,6 +447,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
         concurrency: args.concurrency,
         withContact: thePlan.withContacts,
         resume: thePlan.resume,
+        initialSink: { bytes: 0, lines: 0, rejects: 0, to: thePlan.to, withContacts: thePlan.withContacts },
         workspace: {
           baseUrl: args.sandbox ? "sandbox" : String(clientOptions.baseUrl),
           orgId: null,
