@@ -212,8 +212,12 @@ const takeLock = Effect.fnUntraced(function*(output: Named, real: string) {
     if (owner !== undefined && owner._tag === "Some") {
       const o = owner.value
       if (o.host === me.host && o.pid !== me.pid && !processAlive(o.pid)) {
-        // Stale: its owner (on this host) is gone. Take it over.
-        yield* fs.remove(lockPath, { force: true }).pipe(Effect.ignore)
+        // Stale: its owner (on this host) is gone. Take it over, unless another run did so meanwhile (the file
+        // changed since it was read): then look again.
+        const again = yield* Effect.option(fs.readFileString(lockPath))
+        if (again._tag === "Some" && held._tag === "Some" && again.value === held.value) {
+          yield* fs.remove(lockPath, { force: true }).pipe(Effect.ignore)
+        }
         continue
       }
       return yield* new OutputGuardError({

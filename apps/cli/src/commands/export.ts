@@ -392,14 +392,19 @@ const run = Effect.fnUntraced(function*(args: Args) {
     planned = thePlan
     // Nothing is replaced unasked and one export writes an output at a time (before anything is cleared).
     yield* OutputGuard.acquire({
-      outputs: [{ name: "--out", path: out, lock: true }, {
-        name: "--checkpoint",
-        path: checkpointPath,
-        existing: "allow"
-      }, {
-        name: "rejects file",
-        path: toStdout ? undefined : `${out}.rejects.ndjson`
-      }],
+      outputs: [
+        { name: "--out", path: out, lock: true },
+        {
+          name: "--checkpoint",
+          path: checkpointPath,
+          existing: "allow"
+        },
+        { name: "checkpoint ids file", path: checkpointPath && `${checkpointPath}.ids`, existing: "allow" },
+        {
+          name: "rejects file",
+          path: toStdout ? undefined : `${out}.rejects.ndjson`
+        }
+      ],
       overwrite: args.overwrite,
       resume: thePlan.resume
     })
