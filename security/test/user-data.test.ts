@@ -338,7 +338,7 @@ describe("a failed write ends with one plain line and a non-zero code", () => {
       assert.strictEqual(ran.code, 1, ran.stderr)
       assert.match(
         ran.stderr,
-        /^parley: cannot write \/dev\/full: disk full; free space and run again with --resume\n$/m
+        /^parley: cannot write \/dev\/full: .*disk is full.*run again with --resume\n$/m
       )
       assert.notInclude(ran.stderr, "Unknown")
     }), { timeout: 240_000 })

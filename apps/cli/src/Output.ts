@@ -57,7 +57,13 @@ export interface Sink {
 
 const encoder = new TextEncoder()
 
-const reasonOf = (cause: unknown, resumable?: boolean): string => OutputGuard.ioReason(cause, { resumable })
+/** A file error in plain words; a full disk says to continue with `--resume` when the run can. */
+const failure = (path: string, operation: FileError["operation"], cause: unknown, resumable?: boolean): FileError => {
+  const error = FileError.from(path, operation, cause)
+  return resumable === true && error.reason.endsWith("run again")
+    ? new FileError({ path, operation, reason: `${error.reason} with --resume` })
+    : error
+}
 
 /**
  * A file sink at `path`, open for the scope. `mode: "truncate"` starts an empty file; `"keep"` keeps what is
@@ -77,7 +83,14 @@ export const file = Effect.fn("Output.file")(function*(
 ): Effect.fn.Return<Sink, FileError, FileSystem.FileSystem | Scope.Scope> {
   const fs = yield* FileSystem.FileSystem
   const fail = (operation: FileError["operation"]) => (cause: unknown) =>
-    new FileError({ path, operation, reason: reasonOf(cause, options.resumable) })
+    failure(path, operation, cause, options.resumable)
+  if (path.trim() === "") {
+    return yield* new FileError({
+      path,
+      operation: "open",
+      reason: "the path is empty; give a file name, or - for stdout"
+    })
+  }
   const handle = yield* fs.open(path, { flag: options.mode === "truncate" ? "w" : "a" }).pipe(
     Effect.mapError(fail("open"))
   )
@@ -118,8 +131,15 @@ export const file = Effect.fn("Output.file")(function*(
 const writeStdout = (text: string) =>
   Effect.callback<void, FileError>((resume) => {
     process.stdout.write(text, (error) => {
-      if (error) resume(Effect.fail(new FileError({ path: "-", operation: "write", reason: reasonOf(error) })))
-      else resume(Effect.void)
+      // A closed pipe (`parley export | head`) in plain words; the rest as for files.
+      if (error) {
+        resume(Effect.fail(
+          (error as NodeJS.ErrnoException).code === "EPIPE" ||
+            (error as NodeJS.ErrnoException).code === "ERR_STREAM_DESTROYED"
+            ? new FileError({ path: "-", operation: "write", reason: OutputGuard.ioReason(error) })
+            : FileError.from("-", "write", error)
+        ))
+      } else resume(Effect.void)
     })
   })
 

@@ -18,12 +18,13 @@
  */
 import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { DriftClient } from "@parley/drift-client"
-import { Sandbox } from "@parley/drift-sandbox"
+import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
+import { resolve } from "node:path"
 import * as Bundle from "./Bundle.ts"
 import * as Guard from "./Guard.ts"
 import * as Limits from "./Limits.ts"
@@ -249,10 +250,7 @@ export const run = (
  * @since 0.1.0
  */
 export const flags = {
-  port: Flag.Int("port").pipe(
-    Flag.withDescription("Port to listen on (0 picks a free one)"),
-    Flag.withDefault(defaults.port)
-  ),
+  port: SandboxCommand.portFlag(defaults.port),
   host: Flag.String("host").pipe(
     Flag.withDescription("Interface to listen on (default 127.0.0.1; beyond loopback needs --token)"),
     Flag.withDefault(defaults.host)
@@ -268,23 +266,30 @@ export const flags = {
     Flag.atLeast(0)
   ),
   file: Flag.String("file").pipe(
-    Flag.withDescription("Read an NDJSON export of Drift threads (`parley export --to drift`) instead of Drift"),
+    Flag.withDescription(
+      "Read an NDJSON export of Drift threads (`parley export --to drift`) instead of Drift (default: none; a relative path is read from where you ran the command)"
+    ),
+    Flag.filter(
+      (file) => file.trim() !== "",
+      () => "--file is empty: give the path of an export file, e.g. --file export.ndjson"
+    ),
     Flag.optional
   ),
   sandbox: Flag.Boolean("sandbox").pipe(
-    Flag.withDescription("Use the embedded sandbox even when DRIFT_TOKEN is set"),
+    Flag.withDescription("Use the embedded sandbox even when DRIFT_TOKEN is set (default: only without DRIFT_TOKEN)"),
     Flag.withDefault(false)
   ),
-  conversations: Flag.Int("conversations").pipe(
-    Flag.withDescription("Conversations seeded in the embedded sandbox"),
-    Flag.withDefault(Sandbox.defaults.conversations)
+  conversations: SandboxCommand.conversationsFlag(
+    "conversations",
+    "Conversations seeded in the embedded sandbox",
+    Sandbox.defaults.conversations
   ),
   seed: Flag.Int("seed").pipe(
-    Flag.withDescription("Seed of the embedded sandbox"),
+    Flag.withDescription(`Seed of the embedded sandbox (default ${Sandbox.defaults.seed})`),
     Flag.withDefault(Sandbox.defaults.seed)
   ),
   withContacts: Flag.Boolean("with-contacts").pipe(
-    Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read)"),
+    Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read; default: off)"),
     Flag.withDefault(false)
   )
 }
@@ -302,7 +307,7 @@ export const resolveSource = Effect.fn("Inbox.resolveSource")(function*(args: {
   readonly seed: number
   readonly withContacts: boolean
 }) {
-  if (Option.isSome(args.file)) return { _tag: "File", path: args.file.value } as Source
+  if (Option.isSome(args.file)) return { _tag: "File", path: resolve(args.file.value) } as Source
   const token = yield* Config.option(Config.Redacted("DRIFT_TOKEN"))
   if (!args.sandbox && Option.isSome(token) && Redacted.value(token.value).trim() !== "") {
     const client = yield* DriftClient.config
@@ -331,7 +336,12 @@ export const makeCommand = (name: string) =>
         source,
         allowedHosts: args.allowHost,
         ...(Option.isSome(token) ? { token: token.value } : {})
-      })
+      }).pipe(
+        Effect.catchTag(
+          "ServeError",
+          (error) => Effect.fail(SandboxError.ListenFailed.fromCause(error.cause, { host: args.host, port: args.port }))
+        )
+      )
     })
   ).pipe(
     Command.withDescription(

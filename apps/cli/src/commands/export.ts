@@ -12,17 +12,19 @@
  * @since 0.1.0
  */
 import { DriftApiError, DriftClient } from "@parley/drift-client"
-import { Sandbox } from "@parley/drift-sandbox"
+import { Sandbox, SandboxCommand } from "@parley/drift-sandbox"
 import { Checkpoint, DriftStream, OutputGuard } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
 import { Cause, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
+import { resolve } from "node:path"
 import * as Connection from "../Connection.ts"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
 import * as Output from "../Output.ts"
 import * as Progress from "../Progress.ts"
+import * as Users from "../Users.ts"
 import * as Shared from "./shared.ts"
 
 const statuses = ["open", "closed", "pending"] as const
@@ -38,12 +40,14 @@ export const flags = {
     Flag.optional
   ),
   status: Flag.String("status").pipe(
-    Flag.withDescription("Only these statuses: open, closed, pending (repeat the flag or separate with commas)"),
+    Flag.withDescription(
+      "Only these statuses: open, closed, pending (repeat the flag or separate with commas; default: all)"
+    ),
     Flag.atLeast(0)
   ),
   since: Flag.String("since").pipe(
     Flag.withDescription(
-      "Only conversations updated after this instant: an ISO date, epoch milliseconds, or `checkpoint` (the watermark of the previous export's checkpoint)"
+      "Only conversations updated after this instant: an ISO date, epoch milliseconds, or `checkpoint` (the watermark of the previous export's checkpoint; default: all)"
     ),
     Flag.optional
   ),
@@ -65,20 +69,29 @@ export const flags = {
     Flag.optional
   ),
   resume: Flag.Boolean("resume").pipe(
-    Flag.withDescription("Continue the export the checkpoint describes (cuts the output back to it first)"),
+    Flag.withDescription(
+      "Continue the export the checkpoint describes (cuts the output back to it first; default: off)"
+    ),
     Flag.withDefault(false)
   ),
   withContacts: Flag.Boolean("with-contacts").pipe(
-    Flag.withDescription("Also read each conversation's contact (needs the contact_read scope)"),
+    Flag.withDescription("Also read each conversation's contact (needs the contact_read scope; default: off)"),
     Flag.withDefault(false)
   ),
   sandbox: Flag.Boolean("sandbox").pipe(
-    Flag.withDescription("Export from an embedded Drift sandbox on 127.0.0.1 (no token, no network)"),
+    Flag.withDescription("Export from an embedded Drift sandbox on 127.0.0.1 (no token, no network; default: off)"),
     Flag.withDefault(false)
   ),
-  sandboxConversations: Flag.Int("sandbox-conversations").pipe(
-    Flag.withDescription("Conversations seeded in the embedded sandbox (default 2000)"),
-    Flag.withDefault(Sandbox.defaults.conversations)
+  withUsers: Flag.Boolean("with-users").pipe(
+    Flag.withDescription(
+      "Also write Drift's user directory to <out>.users.json, for `parley convert --users` (needs user_read; default: off)"
+    ),
+    Flag.withDefault(false)
+  ),
+  sandboxConversations: SandboxCommand.conversationsFlag(
+    "sandbox-conversations",
+    "Conversations seeded in the embedded sandbox",
+    Sandbox.defaults.conversations
   ),
   sandboxSeed: Flag.Int("sandbox-seed").pipe(
     Flag.withDescription("Seed of the embedded sandbox's data (default 1)"),
@@ -86,7 +99,7 @@ export const flags = {
   ),
   requestsPerMinute: Flag.Finite("requests-per-minute").pipe(
     Flag.withDescription(
-      "Client-side rate limit (default: DRIFT_REQUESTS_PER_MINUTE or 600; none with --sandbox); 0 disables it"
+      "Client-side rate limit in requests per minute (default: DRIFT_REQUESTS_PER_MINUTE, else 600 against Drift and none with --sandbox or a loopback DRIFT_BASE_URL); 0 disables it"
     ),
     Flag.optional
   ),
@@ -268,7 +281,7 @@ const plan = Effect.fnUntraced(function*(
  */
 const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean) {
   const config = yield* MapperConfig.fromEnv
-  if (to === "drift") return yield* Effect.try({ try: () => Mapping.make(config), catch: (e) => e })
+  if (to === "drift") return yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make(config))
   const client = yield* DriftClient.DriftClient
   const users = yield* client.listUsers().pipe(
     Effect.catchTag("Forbidden", (e: DriftApiError.Forbidden) =>
@@ -281,7 +294,7 @@ const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean
         [] as ReadonlyArray<Drift.User>
       ))
   )
-  return yield* Effect.try({ try: () => Mapping.make({ ...config, users }), catch: (e) => e })
+  return yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make({ ...config, users }))
 })
 
 /** The number of conversations to export, from Drift's stats, into the tracker (best effort). */
@@ -292,7 +305,8 @@ const reportTotals = (statuses: ReadonlyArray<Drift.FilterableStatus>, tracker: 
       const wanted = statuses.length === 0
         ? Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0)
         : statuses.reduce((a, s) => a + (counts[s.toUpperCase()] ?? 0), 0)
-      tracker.setTotal(wanted)
+      // Drift's stats leave out bulk-sent conversations: without a status filter there may be more.
+      tracker.setTotal(wanted, { lowerBound: statuses.length === 0 })
     }),
     Effect.ignore
   )
@@ -341,7 +355,12 @@ const run = Effect.fnUntraced(function*(args: Args) {
   if (args.resume && toStdout) {
     return yield* usage("--resume needs --out FILE: stdout cannot be cut back to the checkpoint")
   }
-  if (args.concurrency < 1) return yield* usage(`--concurrency must be at least 1, got ${args.concurrency}`)
+  if (args.concurrency < 1 || args.concurrency > 64) {
+    return yield* usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
+  }
+  if (args.withUsers && toStdout) {
+    return yield* usage("--with-users needs --out FILE: the user directory is written beside it, to <out>.users.json")
+  }
   const requestsPerMinute = Option.getOrUndefined(args.requestsPerMinute)
   if (requestsPerMinute !== undefined && !(requestsPerMinute >= 0)) {
     return yield* usage(`--requests-per-minute must be 0 (no limit) or more, got ${requestsPerMinute}`)
@@ -366,8 +385,8 @@ const run = Effect.fnUntraced(function*(args: Args) {
       ok: status === "done",
       status,
       to: planned?.to ?? Option.getOrElse(args.to, () => "drift" as const),
-      out: toStdout ? "-" : out!,
-      checkpoint: checkpointPath ?? null,
+      out: toStdout ? "-" : resolve(out!),
+      checkpoint: checkpointPath === undefined ? null : resolve(checkpointPath),
       sandbox: args.sandbox,
       resumed: planned?.resume ?? false,
       conversations: Math.max(0, lines - resumedCount),
@@ -428,6 +447,17 @@ const run = Effect.fnUntraced(function*(args: Args) {
     )
 
     return yield* Effect.gen(function*() {
+      if (args.withUsers) {
+        const users = yield* DriftClient.DriftClient.use((client) => client.listUsers())
+        yield* Users.write(`${out}.users.json`, users)
+        if (!args.quiet) {
+          yield* Shared.note(
+            `wrote ${Progress.count(users.length)} users to ${
+              resolve(`${out}.users.json`)
+            } (for parley convert --users)`
+          )
+        }
+      }
       const mapper = yield* makeMapper(thePlan.to, args.quiet)
       const encode = Formats.fromThread(thePlan.to, mapper)
 
@@ -473,8 +503,9 @@ const run = Effect.fnUntraced(function*(args: Args) {
           }),
         onProgress: (event) =>
           Effect.sync(() => {
-            if (event._tag === "Totals") tracker.setTotal(event.conversations)
-            else {
+            if (event._tag === "Totals") {
+              tracker.setTotal(event.conversations, { lowerBound: thePlan.statuses.length === 0 })
+            } else {
               tracker.client = event.client
               if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
             }
@@ -525,7 +556,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
     Effect.onInterrupt(() =>
       Effect.suspend(() => {
         const s = summary("interrupted")
-        const line = `interrupted after ${s.totalConversations} conversations${
+        const line = `interrupted after ${Progress.count(s.totalConversations)} conversations${
           checkpointPath === undefined || toStdout ? "" : `; run the same command with --resume to continue`
         }`
         return Effect.andThen(
@@ -549,18 +580,24 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const phaseDone = exit.value.state.phase === "done"
   if (args.json) yield* Shared.printJson(s, toStdout)
   if (!args.quiet) {
-    const where = toStdout ? "stdout" : out
-    const resumed = s.resumed ? ` (resumed: ${s.totalConversations} in the output)` : ""
+    const where = toStdout ? "stdout" : resolve(out!)
+    const resumed = s.resumed ? ` (resumed: ${Progress.count(s.totalConversations)} in the output)` : ""
     yield* Shared.note(
       `exported ${s.conversations.toLocaleString("en-US")} conversations (${
         s.messages.toLocaleString("en-US")
       } messages) as ${s.to} to ${where} in ${Progress.formatDuration(s.durationMs)} (${
         Math.round(s.threadsPerSecond)
-      } threads/s)${resumed}; ${s.rejects} rejects; ${s.requests} requests, ${s.retries} retries${
-        s.watermark === null ? "" : `; watermark ${s.watermark}`
-      }${!phaseDone ? "" : checkpointPath === undefined ? "" : `; checkpoint ${checkpointPath}`}`
+      } threads/s)${resumed}; ${Progress.count(s.rejects)} rejects; ${Progress.count(s.requests)} requests, ${
+        Progress.count(s.retries)
+      } retries${s.watermark === null ? "" : `; watermark ${s.watermark}`}${
+        !phaseDone ? "" : checkpointPath === undefined ? "" : `; checkpoint ${resolve(checkpointPath)}`
+      }`
     )
-    if (rejects > 0) yield* Shared.note(`${rejects} conversations could not be encoded; see ${out}.rejects.ndjson`)
+    if (rejects > 0) {
+      yield* Shared.note(
+        `${Progress.count(rejects)} conversations could not be encoded; see ${resolve(`${out}.rejects.ndjson`)}`
+      )
+    }
   }
 })
 
