@@ -342,7 +342,7 @@ export const describe = (
   if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
   if (error instanceof Checkpoint.ResumeRefused) return { line: oneLine(error.message), exitCode: ExitCode.usage }
   if (error instanceof OutputGuard.OutputGuardError) {
-    const usage = error.reason === "SameFile" || error.reason === "WouldReplace" || error.reason === "NotAFile"
+    const usage = error.reason === "SameFile" || error.reason === "WouldReplace"
     return { line: oneLine(error.message), exitCode: usage ? ExitCode.usage : ExitCode.failure }
   }
   if (isDriftError(error)) return describeDrift(error, context, false)

@@ -121,7 +121,8 @@ describe("Records.Splitter: no record is dropped", () => {
     }
     const small = Math.min(...smalls)
     const large = Math.min(...larges)
-    // Linear: about 4; the old splitter's rescans made it about 9 to 10 already at 4 Mi -> 16 Mi.
-    assert.isBelow(large / small, 7, `${small} ms for n, ${large} ms for 4n`)
+    // Linear: about 4 (up to 9 measured on a machine loaded 10x); the old splitter's rescans make it about 16 here
+    // (9 to 10 already at 4 Mi -> 16 Mi), and take minutes at these sizes.
+    assert.isBelow(large / small, 12, `${small} ms for n, ${large} ms for 4n`)
   })
 })

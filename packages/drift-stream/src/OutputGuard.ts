@@ -280,14 +280,35 @@ export const acquire = Effect.fn("OutputGuard.acquire")(function*(options: {
     return { real, info }
   })
 
+  const p = yield* Path.Path
+  /** The nearest folder above `path` that does not exist (the one to create), if any. */
+  const missingFolder = Effect.fnUntraced(function*(path: string) {
+    let folder = p.dirname(p.resolve(path))
+    let missing: string | undefined
+    while (!(yield* fs.exists(folder).pipe(Effect.orElseSucceed(() => true)))) {
+      missing = folder
+      const up = p.dirname(folder)
+      if (up === folder) break
+      folder = up
+    }
+    return missing
+  })
+
   for (const input of options.inputs ?? []) {
     if (input.path === "-") continue
+    if (input.path.trim() === "") {
+      return yield* new OutputGuardError({
+        reason: "InputUnreadable",
+        path: input.path,
+        detail: `cannot read ${input.name}: the path is empty; give a file path (or - for stdin)`
+      })
+    }
     const { info } = yield* remember(input)
     const unreadable = (why: string) =>
       new OutputGuardError({
         reason: "InputUnreadable",
         path: input.path,
-        detail: `cannot read ${input.name} ${input.path}: ${why}; nothing was written`
+        detail: `cannot read ${input.name} ${p.resolve(input.path)}: ${why}; nothing was written`
       })
     if (info === undefined) return yield* unreadable("no such file")
     if (info.type === "Directory") return yield* unreadable("it is a directory")
@@ -301,8 +322,23 @@ export const acquire = Effect.fn("OutputGuard.acquire")(function*(options: {
   for (const output of options.outputs) {
     if (output.path === undefined || output.path === "-") continue
     const named: Output = output as Output
+    if (named.path.trim() === "") {
+      return yield* new OutputGuardError({
+        reason: "NotAFile",
+        path: named.path,
+        detail: `${named.name}: the path is empty; give a file path (or - for stdout)`
+      })
+    }
     const { info, real } = yield* remember(named)
     if (info === undefined) {
+      const folder = yield* missingFolder(named.path)
+      if (folder !== undefined) {
+        return yield* new OutputGuardError({
+          reason: "NotAFile",
+          path: named.path,
+          detail: `${named.name} ${named.path}: the folder ${folder} does not exist; create it or pick another path`
+        })
+      }
       if (named.lock === true) locks.push({ named, real })
       continue
     }
