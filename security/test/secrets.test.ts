@@ -262,7 +262,7 @@ describe("the token never leaks", () => {
         transcript.addDirectory(dir)
         Fs.rmSync(dir, { recursive: true, force: true })
       }),
-    { timeout: 60_000 }
+    { timeout: 240_000 }
   )
 
   it.live("parley export with a wrong token that contains the right one: refused with a line that repeats neither", () =>

@@ -19,9 +19,9 @@
  *
  * @since 0.1.0
  */
-import { DriftApiError, DriftError } from "@parley/drift-client"
+import { DriftApiError, DriftError, Secret } from "@parley/drift-client"
 import { SandboxError } from "@parley/drift-sandbox"
-import { Checkpoint, DriftStreamError } from "@parley/drift-stream"
+import { Checkpoint, DriftStreamError, OutputGuard } from "@parley/drift-stream"
 import { ThreadSource } from "@parley/inbox"
 import { Cause, Config, PlatformError, Schema } from "effect"
 import { CliError } from "effect/cli"
@@ -296,7 +296,7 @@ const describeDrift = (
 
 const isDriftError = (u: unknown): u is DriftError.DriftError =>
   DriftApiError.isDriftApiError(u) || u instanceof DriftError.TransportError || u instanceof DriftError.Timeout ||
-  u instanceof DriftError.DecodeError
+  u instanceof DriftError.DecodeError || u instanceof DriftError.ResponseTooLarge
 
 /**
  * One line (without the `parley: ` prefix) and an exit code for a failure.
@@ -340,6 +340,11 @@ export const describe = (
     }
   }
   if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  if (error instanceof Checkpoint.ResumeRefused) return { line: oneLine(error.message), exitCode: ExitCode.usage }
+  if (error instanceof OutputGuard.OutputGuardError) {
+    const usage = error.reason === "SameFile" || error.reason === "WouldReplace"
+    return { line: oneLine(error.message), exitCode: usage ? ExitCode.usage : ExitCode.failure }
+  }
   if (isDriftError(error)) return describeDrift(error, context, false)
   // The mapper's config is a Schema: an option it cannot use is a SchemaError naming the option.
   if (Schema.isSchemaError(error)) {
@@ -392,7 +397,8 @@ export const describeCause = (
 }
 
 /**
- * Removes every occurrence of `secret` (the token) from `text`: the last guard before anything is printed.
+ * Removes the token (whole, cut, encoded: `Secret.scrub` of `@parley/drift-client`) from `text`: the last guard
+ * before anything is printed.
  *
  * @example
  * ```ts
@@ -403,10 +409,4 @@ export const describeCause = (
  *
  * @since 0.1.0
  */
-export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string => {
-  let out = text
-  for (const secret of secrets) {
-    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("<redacted>")
-  }
-  return out
-}
+export const scrub = (text: string, secrets: ReadonlyArray<string | undefined>): string => Secret.scrub(text, secrets)

@@ -23,6 +23,7 @@
  *
  * @since 0.1.0
  */
+import { OutputGuard } from "@parley/drift-stream"
 import { Effect, FileSystem, Scope } from "effect"
 import { FileError } from "./Errors.ts"
 
@@ -56,6 +57,14 @@ export interface Sink {
 
 const encoder = new TextEncoder()
 
+/** A file error in plain words; a full disk says to continue with `--resume` when the run can. */
+const failure = (path: string, operation: FileError["operation"], cause: unknown, resumable?: boolean): FileError => {
+  const error = FileError.from(path, operation, cause)
+  return resumable === true && error.reason.endsWith("run again")
+    ? new FileError({ path, operation, reason: `${error.reason} with --resume` })
+    : error
+}
+
 /**
  * A file sink at `path`, open for the scope. `mode: "truncate"` starts an empty file; `"keep"` keeps what is
  * there (the position starts at its current size; a resume then calls `truncate`). With `fsync` every append
@@ -65,10 +74,16 @@ const encoder = new TextEncoder()
  */
 export const file = Effect.fn("Output.file")(function*(
   path: string,
-  options: { readonly mode: "truncate" | "keep"; readonly fsync: boolean }
+  options: {
+    readonly mode: "truncate" | "keep"
+    readonly fsync: boolean
+    /** Whether a failed write can be continued with `--resume` (said in its message). */
+    readonly resumable?: boolean | undefined
+  }
 ): Effect.fn.Return<Sink, FileError, FileSystem.FileSystem | Scope.Scope> {
   const fs = yield* FileSystem.FileSystem
-  const fail = (operation: FileError["operation"]) => (cause: unknown) => FileError.from(path, operation, cause)
+  const fail = (operation: FileError["operation"]) => (cause: unknown) =>
+    failure(path, operation, cause, options.resumable)
   if (path.trim() === "") {
     return yield* new FileError({
       path,
@@ -116,8 +131,15 @@ export const file = Effect.fn("Output.file")(function*(
 const writeStdout = (text: string) =>
   Effect.callback<void, FileError>((resume) => {
     process.stdout.write(text, (error) => {
-      if (error) resume(Effect.fail(FileError.from("-", "write", error)))
-      else resume(Effect.void)
+      // A closed pipe (`parley export | head`) in plain words; the rest as for files.
+      if (error) {
+        resume(Effect.fail(
+          (error as NodeJS.ErrnoException).code === "EPIPE" ||
+            (error as NodeJS.ErrnoException).code === "ERR_STREAM_DESTROYED"
+            ? new FileError({ path: "-", operation: "write", reason: OutputGuard.ioReason(error) })
+            : FileError.from("-", "write", error)
+        ))
+      } else resume(Effect.void)
     })
   })
 
@@ -153,7 +175,14 @@ export const stdout: Effect.Effect<Sink> = Effect.sync(() => {
  * @since 0.1.0
  */
 export const lazyFile = Effect.fn("Output.lazyFile")(function*(
-  path: string
+  path: string,
+  options: {
+    /**
+     * What to do with a file already there: `keep` (default) leaves it until the first line replaces it,
+     * `append` adds to it (a resumed run), `remove` deletes it now (the user asked to replace it: `--overwrite`).
+     */
+    readonly existing?: "keep" | "append" | "remove" | undefined
+  } = {}
 ): Effect.fn.Return<Sink, never, FileSystem.FileSystem | Scope.Scope> {
   const fs = yield* FileSystem.FileSystem
   const scope = yield* Scope.Scope
@@ -174,15 +203,15 @@ export const lazyFile = Effect.fn("Output.lazyFile")(function*(
       position: () => position
     }
   }
-  // A rejects file left by an earlier run of the same output would be misleading: remove it now.
-  yield* fs.remove(path, { force: true }).pipe(Effect.ignore)
+  // Never removed unasked: the output guard has checked that it is absent or empty unless --overwrite said so.
+  if (options.existing === "remove") yield* fs.remove(path, { force: true }).pipe(Effect.ignore)
   return {
     target: path,
     seekable: true,
     append: (lines) =>
       Effect.gen(function*() {
         if (opened === undefined) {
-          opened = yield* file(path, { mode: "truncate", fsync: false }).pipe(
+          opened = yield* file(path, { mode: options.existing === "append" ? "keep" : "truncate", fsync: false }).pipe(
             Effect.provideService(FileSystem.FileSystem, fs),
             Effect.provideService(Scope.Scope, scope)
           )

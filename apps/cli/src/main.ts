@@ -25,10 +25,9 @@ export const run = (): void => {
   const packageRoot = fileURLToPath(new URL("..", import.meta.url))
   if (initCwd !== undefined && initCwd !== "" && resolve(process.cwd()) === resolve(packageRoot)) process.chdir(initCwd)
 
-  // A closed stdout (`parley convert x | head`) ends the run quietly.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0)
-  })
+  // A closed stdout (`parley export | head`) fails the write that met it, which ends the run with a plain line
+  // and a non-zero code (the output is cut short); the stream's own error event is not a crash.
+  process.stdout.on("error", () => {})
 
   Cli.main(args).pipe(
     Effect.provide(NodeServices.layer),

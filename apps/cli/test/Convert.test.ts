@@ -107,12 +107,39 @@ describe("parley convert", () => {
       assert.include(toStdout.stderr, `"line":8`)
     }))
 
-  it.live("a clean run leaves no rejects file and removes a stale one", () =>
+  it.live("a clean run leaves no rejects file; a stale one is refused, and removed with --overwrite", () =>
     Effect.gen(function*() {
       const { dir, path } = yield* fixture
       const out = join(dir, "clean.ndjson")
+      const fresh = yield* runCli([
+        "convert",
+        path,
+        "--from",
+        "drift",
+        "--to",
+        "drift",
+        "--out",
+        join(dir, "c2.ndjson"),
+        "--quiet"
+      ])
+      assert.strictEqual(fresh.code, 0, fresh.stderr)
+      assert.isFalse(existsSync(join(dir, "c2.ndjson.rejects.ndjson")))
       writeFileSync(`${out}.rejects.ndjson`, "stale\n")
-      const ran = yield* runCli(["convert", path, "--from", "drift", "--to", "drift", "--out", out, "--quiet"])
+      const refused = yield* runCli(["convert", path, "--from", "drift", "--to", "drift", "--out", out, "--quiet"])
+      assert.strictEqual(refused.code, 2, refused.stderr)
+      assert.strictEqual(readFileSync(`${out}.rejects.ndjson`, "utf8"), "stale\n")
+      const ran = yield* runCli([
+        "convert",
+        path,
+        "--from",
+        "drift",
+        "--to",
+        "drift",
+        "--out",
+        out,
+        "--overwrite",
+        "--quiet"
+      ])
       assert.strictEqual(ran.code, 0, ran.stderr)
       assert.isFalse(existsSync(`${out}.rejects.ndjson`))
     }))

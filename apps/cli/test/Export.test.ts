@@ -166,9 +166,9 @@ describe("parley export", () => {
       assert.strictEqual(ran.code, 0, ran.stderr)
       const changed = readNdjson(delta).map((t) => (t as { conversation: { id: number } }).conversation.id)
       assert.deepStrictEqual(sorted(changed), sorted(touched))
-      // Nothing changed since: an empty delta.
+      // Nothing changed since: an empty delta (replacing the previous delta is asked for).
       const again = yield* runCli(
-        ["export", "--out", delta, "--checkpoint", state, "--since", "checkpoint", "--quiet"],
+        ["export", "--out", delta, "--checkpoint", state, "--since", "checkpoint", "--overwrite", "--quiet"],
         { env }
       )
       assert.strictEqual(again.code, 0, again.stderr)

@@ -22,10 +22,12 @@ import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import { Command, Flag } from "effect/cli"
-import { HttpRouter, HttpServer, type HttpServerError } from "effect/http"
+import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
 import { resolve } from "node:path"
 import * as Bundle from "./Bundle.ts"
+import * as Guard from "./Guard.ts"
+import * as Limits from "./Limits.ts"
 import * as Server from "./Server.ts"
 import { type FileUnreadable, ThreadSource } from "./ThreadSource.ts"
 
@@ -64,6 +66,10 @@ export interface Options {
   readonly host?: string | undefined
   /** Default: the embedded sandbox. */
   readonly source?: Source | undefined
+  /** Host names answered besides the loopback ones (see `Guard`). */
+  readonly allowedHosts?: ReadonlyArray<string> | undefined
+  /** An access token every request must carry; required to listen beyond loopback (see `Guard`). */
+  readonly token?: Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -88,11 +94,22 @@ export interface Running {
   readonly port: number
   /** The source service (its index status, for programs and tests). */
   readonly source: ThreadSource["Service"]
+  /** This run's token for state-changing requests (the `x-parley-inbox-csrf` header; see `Guard`). */
+  readonly csrfToken: string
 }
 
 const driftLayers = (options: DriftClient.Options) =>
   DriftStream.DriftStream.layer.pipe(
     Layer.provideMerge(DriftClient.DriftClient.layer(options)),
+    // Long message bodies are cut before they are decoded and sanitized (see Limits).
+    Layer.provide(
+      Layer.effect(
+        HttpClient.HttpClient,
+        Effect.gen(function*() {
+          return Limits.clipMessagePages()(yield* HttpClient.HttpClient)
+        })
+      )
+    ),
     Layer.provide(NodeHttpClient.layerUndici)
   )
 
@@ -153,9 +170,16 @@ export const sourceLayer = (
  */
 export const layer = (
   options: Options,
-  files: ReadonlyMap<string, Bundle.File>
+  files: ReadonlyMap<string, Bundle.File>,
+  csrfToken: string = Guard.makeCsrfToken()
 ): Layer.Layer<HttpServer.HttpServer | ThreadSource, FileUnreadable | HttpServerError.ServeError> =>
-  HttpRouter.serve(Server.routes(files), { disableListenLog: true, disableLogger: true }).pipe(
+  HttpRouter.serve(
+    Layer.merge(
+      Server.routes(files, { csrfToken }),
+      Guard.layer({ csrfToken, allowedHosts: options.allowedHosts, token: options.token })
+    ),
+    { disableListenLog: true, disableLogger: true }
+  ).pipe(
     Layer.provideMerge(sourceLayer(options.source ?? defaults.source)),
     Layer.provideMerge(
       NodeHttpServer.layer(createServer, { port: options.port ?? defaults.port, host: options.host ?? defaults.host })
@@ -184,19 +208,25 @@ export const start = Effect.fn("Inbox.start")(function*(
   options: Options = {}
 ): Effect.fn.Return<
   Running,
-  Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError,
+  Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError | Guard.InsecureListen,
   Scope.Scope
 > {
+  const listen = options.host ?? defaults.host
+  if (!Guard.isLoopbackHost(listen) && options.token === undefined) {
+    return yield* new Guard.InsecureListen({ host: listen })
+  }
   yield* Bundle.ensure()
   const files = yield* Bundle.load()
-  const context = yield* Layer.build(layer(options, files))
+  const csrfToken = Guard.makeCsrfToken()
+  const context = yield* Layer.build(layer(options, files, csrfToken))
   const address = Context.get(context, HttpServer.HttpServer).address
   const port = "port" in address ? address.port : 0
   const host = options.host ?? defaults.host
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
-    source: Context.get(context, ThreadSource)
+    source: Context.get(context, ThreadSource),
+    csrfToken
   }
 })
 
@@ -207,7 +237,7 @@ export const start = Effect.fn("Inbox.start")(function*(
  */
 export const run = (
   options: Options = {}
-): Effect.Effect<never, Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError> =>
+): Effect.Effect<never, Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError | Guard.InsecureListen> =>
   Effect.scoped(Effect.gen(function*() {
     const inbox = yield* start(options)
     yield* Console.log(`Parley Inbox on ${inbox.url} — ${inbox.source.info.label}. API: ${inbox.url}/docs`)
@@ -222,10 +252,18 @@ export const run = (
 export const flags = {
   port: SandboxCommand.portFlag(defaults.port),
   host: Flag.String("host").pipe(
-    Flag.withDescription(
-      `Interface to listen on (the Inbox has no login: keep it on loopback; default ${defaults.host})`
-    ),
+    Flag.withDescription("Interface to listen on (default 127.0.0.1; beyond loopback needs --token)"),
     Flag.withDefault(defaults.host)
+  ),
+  token: Flag.String("token").pipe(
+    Flag.withDescription(
+      "Access token every request must carry (open /?token=... once in the browser); default PARLEY_INBOX_TOKEN"
+    ),
+    Flag.optional
+  ),
+  allowHost: Flag.String("allow-host").pipe(
+    Flag.withDescription("A host name to answer besides the loopback ones (repeat the flag for more)"),
+    Flag.atLeast(0)
   ),
   file: Flag.String("file").pipe(
     Flag.withDescription(
@@ -289,7 +327,16 @@ export const makeCommand = (name: string) =>
     flags,
     Effect.fn("parley.inbox")(function*(args) {
       const source = yield* resolveSource(args)
-      return yield* run({ port: args.port, host: args.host, source }).pipe(
+      const token = Option.isSome(args.token)
+        ? Option.some(Redacted.make(args.token.value))
+        : yield* Config.option(Config.Redacted("PARLEY_INBOX_TOKEN"))
+      return yield* run({
+        port: args.port,
+        host: args.host,
+        source,
+        allowedHosts: args.allowHost,
+        ...(Option.isSome(token) ? { token: token.value } : {})
+      }).pipe(
         Effect.catchTag(
           "ServeError",
           (error) => Effect.fail(SandboxError.ListenFailed.fromCause(error.cause, { host: args.host, port: args.port }))

@@ -145,16 +145,28 @@ const middleware = HttpRouter.middleware(Effect.succeed(errorBodies), { global: 
  *
  * @since 0.1.0
  */
-export const page = (files: ReadonlyMap<string, Bundle.File>) =>
+export const page = (files: ReadonlyMap<string, Bundle.File>, options: { readonly csrfToken?: string } = {}) =>
   HttpRouter.use(Effect.fnUntraced(function*(router) {
-    yield* router.add("GET", "/", Effect.sync(() => serve(files, "/index.html", "no-cache")))
-    yield* router.add("GET", "/index.html", Effect.sync(() => serve(files, "/index.html", "no-cache")))
+    const index = withToken(files, options.csrfToken)
+    yield* router.add("GET", "/", Effect.sync(() => serve(index, "/index.html", "no-store")))
+    yield* router.add("GET", "/index.html", Effect.sync(() => serve(index, "/index.html", "no-store")))
     yield* router.add("GET", "/assets/*", (request: HttpServerRequest.HttpServerRequest) =>
       Effect.sync(() => {
         const pathname = new URL(request.url, "http://inbox.invalid").pathname
         return serve(files, pathname, "public, max-age=31536000, immutable")
       }))
   }))
+
+/** The page with this run's token for state-changing requests in a `<meta>` (see `Guard`). */
+const withToken = (files: ReadonlyMap<string, Bundle.File>, token: string | undefined) => {
+  const file = files.get("/index.html")
+  if (token === undefined || file === undefined) return files
+  const html = new TextDecoder().decode(file.body).replace(
+    "<head>",
+    `<head><meta name="parley-inbox-csrf" content="${token.replace(/[^A-Za-z0-9_-]/g, "")}">`
+  )
+  return new Map(files).set("/index.html", { ...file, body: new TextEncoder().encode(html) })
+}
 
 const serve = (files: ReadonlyMap<string, Bundle.File>, key: string, cache: string) => {
   const file = files.get(key)
@@ -172,10 +184,10 @@ const serve = (files: ReadonlyMap<string, Bundle.File>, key: string, cache: stri
  *
  * @since 0.1.0
  */
-export const routes = (files: ReadonlyMap<string, Bundle.File>) =>
+export const routes = (files: ReadonlyMap<string, Bundle.File>, options: { readonly csrfToken?: string } = {}) =>
   Layer.mergeAll(
     HttpApiBuilder.layer(InboxApi, { openapiPath: "/openapi.json" }).pipe(Layer.provide([threads, workspace])),
     HttpApiScalar.layer(InboxApi, { path: "/docs" }),
-    page(files),
+    page(files, options),
     middleware
   )

@@ -43,6 +43,7 @@ import {
   SchemaIssue,
   Stream
 } from "effect"
+import * as Limits from "./Limits.ts"
 import * as Model from "./Model.ts"
 import { ThreadIndex } from "./ThreadIndex.ts"
 
@@ -310,6 +311,8 @@ export const readLine = (
   } catch (error) {
     return { _tag: "Unreadable", message: `not JSON (${describe(error)})` }
   }
+  // One huge body must not stall the server while it is sanitized: cut it first (see Limits).
+  if (line.length > Limits.MAX_BODY_CHARS) Limits.clipBodies((json as { messages?: unknown } | null)?.messages)
   const exit = decodeThread(json)
   if (Exit.isSuccess(exit)) return { _tag: "Thread", thread: exit.value }
   const failure = exit.cause.reasons.find((r) => r._tag === "Fail")

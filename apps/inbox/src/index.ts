@@ -118,3 +118,32 @@ export * as Server from "./Server.ts"
  * @since 0.1.0
  */
 export * as Bundle from "./Bundle.ts"
+
+/**
+ * Who may talk to the Inbox: loopback (and configured) host names only, same-origin state-changing requests with
+ * this run's token, and an access token (`--token`) beyond loopback.
+ *
+ * @example
+ * ```ts
+ * import { Guard } from "@parley/inbox"
+ *
+ * Guard.isLoopbackHost("127.0.0.1:4020") // true
+ * ```
+ *
+ * @since 0.2.0
+ */
+export * as Guard from "./Guard.ts"
+
+/**
+ * Bounds on the work one input may cost: long message bodies are cut before they are sanitized.
+ *
+ * @example
+ * ```ts
+ * import { Limits } from "@parley/inbox"
+ *
+ * Limits.MAX_BODY_CHARS // 131072
+ * ```
+ *
+ * @since 0.2.0
+ */
+export * as Limits from "./Limits.ts"

@@ -5,9 +5,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Drift, Html } from "@parley/schema"
 import { Effect, Schema } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
-import { Inbox, InboxApi, Model, Server } from "../src/index.ts"
+import { Guard, Inbox, InboxApi, Model, Server } from "../src/index.ts"
 import {
   closedPort,
   driftSource,
@@ -18,13 +18,17 @@ import {
   writeExport
 } from "./support.ts"
 
-const client = (url: string) => HttpApiClient.make(InboxApi.InboxApi, { baseUrl: url })
+const client = (url: string, csrfToken: string) =>
+  HttpApiClient.make(InboxApi.InboxApi, {
+    baseUrl: url,
+    transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader(Guard.CSRF_HEADER, csrfToken))
+  })
 
 const started = (source: Inbox.Source) =>
   Effect.gen(function*() {
     const inbox = yield* Inbox.start({ port: 0, source })
     yield* inbox.source.ready
-    return { inbox, api: yield* client(inbox.url) }
+    return { inbox, api: yield* client(inbox.url, inbox.csrfToken) }
   })
 
 const text = (url: string) =>

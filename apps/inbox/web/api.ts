@@ -50,7 +50,7 @@ export const request = async <S extends Schema.Decoder<unknown>>(
 ): Promise<Loaded<S["Type"]>> => {
   let response: Response
   try {
-    response = await fetch(path, { ...init, headers: { accept: "application/json" } })
+    response = await fetch(path, { ...init, headers: { ...init.headers, accept: "application/json" } })
   } catch (error) {
     return failure(
       "network",
@@ -109,4 +109,11 @@ export const thread = (id: number) => request(`/api/threads/${id}`, Model.Thread
 export const intercom = (id: number) => request(`/api/threads/${id}/intercom`, Model.IntercomView)
 
 /** `POST /api/reload` */
-export const reload = () => request("/api/reload", Model.IndexStatus, { method: "POST" })
+export const reload = () =>
+  request("/api/reload", Model.IndexStatus, {
+    method: "POST",
+    // This run's token for state-changing requests, written into the page by the server (see Guard).
+    headers: {
+      "x-parley-inbox-csrf": document.querySelector("meta[name=parley-inbox-csrf]")?.getAttribute("content") ?? ""
+    }
+  })

@@ -35,6 +35,7 @@ import { DriftApi } from "./DriftApi.ts"
 import * as DriftApiError from "./DriftApiError.ts"
 import * as DriftError from "./DriftError.ts"
 import * as Classify from "./internal/classify.ts"
+import * as Secret from "./Secret.ts"
 
 // -----------------------------------------------------------------------------
 // Options
@@ -75,7 +76,9 @@ export const defaults = {
   },
   rateLimit: {
     requestsPerMinute: 600
-  }
+  },
+  /** The largest answer read: 64 MiB (Drift's largest pages are a few MB). */
+  maxResponseBytes: 64 * 1024 * 1024
 } as const
 
 /**
@@ -154,6 +157,8 @@ export interface Options {
   readonly retry?: RetryOptions | undefined
   /** Default 600 requests per minute; `false` disables the limit. */
   readonly rateLimit?: RateLimitOptions | false | undefined
+  /** The largest answer read, in bytes (default 64 MiB); a larger one fails with `ResponseTooLarge`. */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -272,6 +277,7 @@ interface Resolved {
     readonly jitter: boolean
   }
   readonly rateLimit: { readonly requestsPerMinute: number; readonly burst: number } | undefined
+  readonly maxResponseBytes: number
 }
 
 const invalid = (message: string) => Effect.die(new Error(`DriftClient: ${message}`))
@@ -323,6 +329,10 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
   if (Number.isFinite(requestsPerMinute) && (!Number.isSafeInteger(burst) || burst < 1)) {
     return yield* invalid(`rateLimit.burst must be a positive integer, got ${burst}`)
   }
+  const maxResponseBytes = options.maxResponseBytes ?? defaults.maxResponseBytes
+  if (!(maxResponseBytes > 0)) {
+    return yield* invalid(`maxResponseBytes must be positive, got ${maxResponseBytes}`)
+  }
   const resolved: Resolved = {
     token: options.token,
     baseUrl,
@@ -333,7 +343,8 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
       maxDelay: Duration.fromInputUnsafe(options.retry?.maxDelay ?? defaults.retry.maxDelay),
       jitter: options.retry?.jitter ?? defaults.retry.jitter
     },
-    rateLimit: Number.isFinite(requestsPerMinute) ? { requestsPerMinute, burst } : undefined
+    rateLimit: Number.isFinite(requestsPerMinute) ? { requestsPerMinute, burst } : undefined,
+    maxResponseBytes
   }
   return resolved
 })
@@ -347,8 +358,8 @@ const transport = Effect.fnUntraced(function*(http: HttpClient.HttpClient, optio
     HttpClient.mapRequest(flow(HttpClientRequest.prependUrl(options.baseUrl), HttpClientRequest.acceptJson)),
     HttpClient.transform((effect, request) =>
       effect.pipe(
-        // Responses cache their body, so reading it here puts the whole answer under the timeout.
-        Effect.tap((response) => response.arrayBuffer),
+        // The body is read here, under the timeout and the size limit, and handed on as a response of its bytes.
+        Effect.flatMap((response) => Classify.readBounded(request, response, options.maxResponseBytes)),
         Effect.timeoutOrElse({
           duration: options.timeout,
           orElse: () => Effect.fail(new Classify.AttemptTimeout({ method: request.method, url: request.url }))
@@ -444,7 +455,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   )
   const timeoutMillis = Duration.toMillis(resolved.timeout)
   const secret = Redacted.value(resolved.token)
-  const scrub = (text: string): string => secret.length < 4 ? text : text.split(secret).join("<redacted>")
+  const scrub = Secret.scrubber(secret)
 
   const decoders = {
     list: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "list" }),
@@ -610,7 +621,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
  * The options {@link DriftClient.layerConfig} reads: `DRIFT_TOKEN` (required, redacted), `DRIFT_BASE_URL`
  * (default `https://driftapi.com`), `DRIFT_TIMEOUT` (a duration such as `30 seconds`), `DRIFT_RETRY_TIMES`,
  * `DRIFT_RETRY_BASE_DELAY`, `DRIFT_RETRY_MAX_DELAY`, `DRIFT_RETRY_JITTER`, `DRIFT_REQUESTS_PER_MINUTE`
- * (`Infinity` disables the limit) and `DRIFT_RATE_LIMIT_BURST`; each defaults as in {@link defaults}.
+ * (`Infinity` disables the limit), `DRIFT_RATE_LIMIT_BURST` and `DRIFT_MAX_RESPONSE_BYTES`; each defaults as in
+ * {@link defaults}.
  *
  * @example
  * ```ts
@@ -643,7 +655,8 @@ export const config: Config.Config<Options> = Config.all({
     Config.map((limit): RateLimitOptions | undefined =>
       limit.requestsPerMinute === undefined && limit.burst === undefined ? undefined : limit
     )
-  )
+  ),
+  maxResponseBytes: Config.Int("DRIFT_MAX_RESPONSE_BYTES").pipe(Config.withDefault(defaults.maxResponseBytes))
 })
 
 /**

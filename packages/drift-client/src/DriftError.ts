@@ -130,6 +130,28 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
 }
 
 /**
+ * The answer is larger than the client reads (`maxResponseBytes`, default 64 MiB): refused instead of buffering
+ * it. Not retried (the same request would get the same answer).
+ *
+ * @since 0.2.0
+ */
+export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>()("ResponseTooLarge", {
+  method: Schema.String,
+  /** Origin and path of the request, without credentials or query. */
+  url: Schema.String,
+  status: Schema.Number,
+  /** The limit, in bytes. */
+  limit: Schema.Number,
+  /** The bytes received (or announced by `Content-Length`) when the answer was refused. */
+  received: Schema.Number
+}) {
+  override get message(): string {
+    const { path } = splitUrl(this.url)
+    return `Drift's answer to ${this.method} ${path} (${this.status}) is larger than ${this.limit} bytes (at least ${this.received}); refused instead of reading it. Raise maxResponseBytes (DRIFT_MAX_RESPONSE_BYTES) if this workspace really sends answers this large`
+  }
+}
+
+/**
  * Every error a `DriftClient` method can fail with.
  *
  * @example
@@ -141,7 +163,7 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
  *
  * @since 0.1.0
  */
-export type DriftError = DriftApiError.DriftApiError | TransportError | Timeout | DecodeError
+export type DriftError = DriftApiError.DriftApiError | TransportError | Timeout | DecodeError | ResponseTooLarge
 
 /**
  * Whether an error is worth retrying: 429, 5xx, transport errors and timeouts. The other 4xx and decode

@@ -35,3 +35,10 @@ export * as DriftClient from "./DriftClient.ts"
  * @since 0.1.0
  */
 export * as DriftError from "./DriftError.ts"
+
+/**
+ * Scrubbing the token (whole, cut, encoded, split) from any text: the one helper every package and app uses.
+ *
+ * @since 0.2.0
+ */
+export * as Secret from "./Secret.ts"

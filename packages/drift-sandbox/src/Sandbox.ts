@@ -26,8 +26,8 @@
  */
 import { NodeHttpServer } from "@effect/platform-node"
 import { DriftApi } from "@parley/drift-client"
-import { Context, Duration, Effect, Layer } from "effect"
-import { HttpRouter, HttpServer } from "effect/http"
+import { ByteSize, Context, Duration, Effect, Layer } from "effect"
+import { HttpIncomingMessage, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { HttpServerError } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { createServer } from "node:http"
@@ -50,7 +50,9 @@ export const defaults = {
   seed: 1,
   conversations: 2000,
   token: Auth.DEFAULT_TOKEN,
-  readonlyToken: Auth.DEFAULT_READONLY_TOKEN
+  readonlyToken: Auth.DEFAULT_READONLY_TOKEN,
+  /** The largest request body read: 1 MiB (a message is at most a few KB); a larger one is answered 413. */
+  maxBodyBytes: 1024 * 1024
 } as const
 
 /**
@@ -81,6 +83,8 @@ export interface Options {
    * page-timeout request must not hold the process).
    */
   readonly shutdownTimeoutMs?: number | undefined
+  /** The largest request body read, in bytes (default {@link defaults}.maxBodyBytes); larger ones get a 413. */
+  readonly maxBodyBytes?: number | undefined
 }
 
 const grants = (options: Options): ReadonlyArray<Auth.TokenGrant> => [
@@ -92,13 +96,29 @@ const grants = (options: Options): ReadonlyArray<Auth.TokenGrant> => [
   ...(options.tokens ?? [])
 ]
 
-const middleware = HttpRouter.middleware(
-  Effect.gen(function*() {
-    const faults = yield* Faults
-    return (app) => faults.middleware(Handlers.errorEnvelopes(app))
-  }),
-  { global: true }
-)
+const middleware = (maxBodyBytes: number) =>
+  HttpRouter.middleware(
+    Effect.gen(function*() {
+      const faults = yield* Faults
+      const limit = ByteSize.bytes(maxBodyBytes)
+      return (app) =>
+        Effect.gen(function*() {
+          const request = yield* HttpServerRequest.HttpServerRequest
+          const declared = Number(request.headers["content-length"] ?? 0)
+          // Refused before reading when announced; a body streamed past the limit fails its read (the handlers
+          // answer 400), so the sandbox never holds more than the limit of one body.
+          if (declared > maxBodyBytes) {
+            return HttpServerResponse.jsonUnsafe({
+              errors: [{ type: "payload_too_large", message: `request body over ${maxBodyBytes} bytes` }]
+            }, { status: 413 })
+          }
+          return yield* faults.middleware(Handlers.errorEnvelopes(app)).pipe(
+            Effect.provideService(HttpIncomingMessage.MaxBodySize, limit)
+          )
+        })
+    }),
+    { global: true }
+  )
 
 /**
  * The routes of the sandbox (API, OpenAPI document, reference page, admin) and its middleware, without a server.
@@ -114,7 +134,7 @@ export const routes = (options: Options) =>
     ),
     HttpApiScalar.layer(DriftApi.DriftApi, { path: "/docs" }),
     Admin.layer,
-    middleware
+    middleware(options.maxBodyBytes ?? defaults.maxBodyBytes)
   )
 
 /**

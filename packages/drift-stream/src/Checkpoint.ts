@@ -19,8 +19,174 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Context, Effect, Layer, Option, Schema, Stream } from "effect"
 import { FileSystem } from "effect/FileSystem"
+import { createHash } from "node:crypto"
+
+/**
+ * Which workspace an export reads: the API's base URL (`sandbox` for the embedded sandbox, whose port changes
+ * every run), the workspace's org id once a conversation has shown it, the sandbox's seed and size, and a
+ * fingerprint of the token (see {@link fingerprint}; never the token).
+ *
+ * @since 0.2.0
+ */
+export const Workspace = Schema.Struct({
+  baseUrl: Schema.String,
+  orgId: Schema.NullOr(Schema.Number),
+  sandbox: Schema.NullOr(Schema.Struct({ seed: Schema.Number, conversations: Schema.Number })),
+  tokenFingerprint: Schema.String
+})
+/** @since 0.2.0 */
+export interface Workspace extends Schema.Schema.Type<typeof Workspace> {}
+
+/**
+ * A fingerprint of a token: the first 16 hex digits of its SHA-256, prefixed `sha256:`. It tells two tokens
+ * apart without revealing either (the token is never written to a checkpoint).
+ *
+ * @example
+ * ```ts
+ * import { Checkpoint } from "@parley/drift-stream"
+ *
+ * Checkpoint.fingerprint("secret-token").startsWith("sha256:") // true
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const fingerprint = (token: string): string =>
+  `sha256:${createHash("sha256").update(token, "utf8").digest("hex").slice(0, 16)}`
+
+/**
+ * A resume was refused: the checkpoint belongs to another workspace (`OtherWorkspace`), or its sink record does
+ * not describe the output file (`SinkInvalid`). Nothing was written.
+ *
+ * @since 0.2.0
+ */
+export class ResumeRefused extends Schema.TaggedError<ResumeRefused>()("ResumeRefused", {
+  reason: Schema.Literals(["OtherWorkspace", "SinkInvalid"]),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+const describeWorkspace = (w: Workspace): string =>
+  w.sandbox !== null
+    ? `the embedded sandbox (seed ${w.sandbox.seed}, ${w.sandbox.conversations} conversations)`
+    : `${w.baseUrl}${w.orgId === null ? "" : ` (org ${w.orgId})`}`
+
+/**
+ * Checks that `current` is the workspace a saved checkpoint was written for. The org id, once known, decides
+ * (a rotated token of the same workspace resumes; the org id is then checked on every conversation read, see
+ * {@link verifyOrg}); before that, the token fingerprint must match. A checkpoint that records no workspace
+ * (written before 0.2) is accepted.
+ *
+ * @since 0.2.0
+ */
+export const verifyWorkspace = (state: State, current: Workspace): Effect.Effect<void, ResumeRefused> => {
+  const saved = state.workspace
+  if (saved === undefined) return Effect.void
+  const refuse = (why: string) =>
+    Effect.fail(
+      new ResumeRefused({
+        reason: "OtherWorkspace",
+        detail: `the checkpoint belongs to an export of ${
+          describeWorkspace(saved)
+        }, but this run reads ${why}; resuming would mix two workspaces in one output: resume against the same workspace, or start over without --resume (with --overwrite or another --out)`
+      })
+    )
+  if ((saved.sandbox === null) !== (current.sandbox === null)) return refuse(describeWorkspace(current))
+  if (saved.sandbox !== null && current.sandbox !== null) {
+    return saved.sandbox.seed === current.sandbox.seed && saved.sandbox.conversations === current.sandbox.conversations
+      ? Effect.void
+      : refuse(describeWorkspace(current))
+  }
+  if (saved.baseUrl !== current.baseUrl) return refuse(current.baseUrl)
+  if (saved.orgId === null && saved.tokenFingerprint !== current.tokenFingerprint) {
+    return refuse(
+      `${current.baseUrl} with another token (fingerprint ${current.tokenFingerprint}, saved ${saved.tokenFingerprint})`
+    )
+  }
+  return Effect.void
+}
+
+/**
+ * Checks that a conversation read while resuming belongs to the saved workspace's org (when both are known).
+ *
+ * @since 0.2.0
+ */
+export const verifyOrg = (state: State, orgId: number | undefined): Effect.Effect<void, ResumeRefused> =>
+  state.workspace === undefined || state.workspace.orgId === null || orgId === undefined ||
+    orgId === state.workspace.orgId
+    ? Effect.void
+    : Effect.fail(
+      new ResumeRefused({
+        reason: "OtherWorkspace",
+        detail:
+          `the checkpoint belongs to org ${state.workspace.orgId}, but this run reads conversations of org ${orgId}; resuming would mix two workspaces in one output: use the token of org ${state.workspace.orgId}, or start over without --resume`
+      })
+    )
+
+/**
+ * Checks a sink record against the output file it vouches for before a resume cuts the file back to it:
+ * `bytes` and `lines` are whole numbers, `0 <= bytes <= ` the file's size, the first `bytes` bytes end on a
+ * line boundary and hold exactly `lines` lines, and (when `rejects` is recorded) the lines and rejects add up to
+ * the conversations the checkpoint emitted. A forged or damaged record is refused instead of cutting the output.
+ *
+ * @since 0.2.0
+ */
+export const verifyOutput = Effect.fnUntraced(function*(options: {
+  readonly path: string
+  readonly state: State
+}): Effect.fn.Return<{ readonly bytes: number; readonly lines: number }, ResumeRefused, FileSystem> {
+  const fs = yield* FileSystem
+  const sink = options.state.sink ?? {}
+  const refuse = (why: string) =>
+    new ResumeRefused({
+      reason: "SinkInvalid",
+      detail:
+        `the checkpoint does not match ${options.path} (${why}); resuming could lose or repeat conversations: start over without --resume (with --overwrite or another --out)`
+    })
+  const bytes = sink["bytes"]
+  const lines = sink["lines"]
+  const rejects = sink["rejects"]
+  if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) {
+    return yield* refuse(`its byte length is ${JSON.stringify(bytes ?? null)}`)
+  }
+  if (typeof lines !== "number" || !Number.isSafeInteger(lines) || lines < 0) {
+    return yield* refuse(`its line count is ${JSON.stringify(lines ?? null)}`)
+  }
+  const emitted = options.state.emittedCount
+  if (typeof rejects === "number" ? lines + rejects !== emitted : lines > emitted) {
+    return yield* refuse(
+      `${lines} lines${
+        typeof rejects === "number" ? ` and ${rejects} rejects` : ""
+      } for ${emitted} conversations emitted`
+    )
+  }
+  const info = yield* fs.stat(options.path).pipe(
+    Effect.mapError(() => refuse("the output file cannot be read"))
+  )
+  const size = Number(info.size)
+  if (bytes > size) return yield* refuse(`it vouches for ${bytes} bytes, the file has ${size}`)
+  if (bytes === 0) {
+    if (lines !== 0) return yield* refuse(`${lines} lines in 0 bytes`)
+    return { bytes, lines }
+  }
+  const counted = yield* fs.stream(options.path, { bytesToRead: bytes, chunkSize: 1 << 20 }).pipe(
+    Stream.runFold(() => ({ newlines: 0, last: 0 }), (acc, chunk: Uint8Array) => {
+      let n = acc.newlines
+      for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) n++
+      return { newlines: n, last: chunk.length > 0 ? chunk[chunk.length - 1]! : acc.last }
+    }),
+    Effect.mapError(() => refuse("the output file cannot be read"))
+  )
+  if (counted.last !== 0x0a) return yield* refuse(`byte ${bytes} is not the end of a line`)
+  if (counted.newlines !== lines) {
+    return yield* refuse(`it counts ${lines} lines, the first ${bytes} bytes hold ${counted.newlines}`)
+  }
+  return { bytes, lines }
+})
 
 /**
  * The saved state of an export.
@@ -52,7 +218,9 @@ export const State = Schema.Struct({
     pageSize: Schema.Number,
     since: Schema.NullOr(Schema.Number)
   }),
-  sink: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
+  sink: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json)),
+  /** Which workspace the export reads (a resume against another is refused). */
+  workspace: Schema.optionalKey(Workspace)
 })
 /** @since 0.1.0 */
 export interface State extends Schema.Schema.Type<typeof State> {}

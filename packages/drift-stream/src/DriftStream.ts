@@ -238,9 +238,17 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     )
 
   /** One step of the export state machine: fetch the page at `state.cursor`, decide what to emit. */
-  const step = (emitted: EmittedIds, onProgress: (e: ProgressEvent) => Effect.Effect<void>) =>
-    Effect.fnUntraced(function*(state: State) {
+  const step = (emitted: EmittedIds, onProgress: (e: ProgressEvent) => Effect.Effect<void>) => {
+    // The cursors fetched in this walk (one phase and pass): one seen twice is a cycle (a -> b -> a).
+    let walk = { key: "", seen: new Set<string>() }
+    return Effect.fnUntraced(function*(state: State) {
       if (state.phase === "done") return [[], Option.none()] as const
+      const key = `${state.phase}/${state.catchUpPass}`
+      if (key !== walk.key) walk = { key, seen: new Set() }
+      if (state.cursor !== null) {
+        if (walk.seen.has(state.cursor)) return yield* new CursorLoop({ what: "conversations", cursor: state.cursor })
+        walk.seen.add(state.cursor)
+      }
       const page = yield* listPage(state)
       const next = Drift.nextCursor(page.pagination)
       if (Option.isSome(next) && next.value === state.cursor) {
@@ -305,6 +313,7 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
       const emittedPage: ConversationPage = { conversations: out, state: nextState, emitted }
       return [[emittedPage], nextState.phase === "done" ? Option.none() : Option.some(nextState)] as const
     })
+  }
 
   const conversationPages = (
     options: ConversationsOptions & { readonly from?: Saved | undefined } = {}
@@ -341,19 +350,24 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     )
 
   const messages = (conversationId: Drift.ConversationId): Stream.Stream<Drift.Message, ThreadFailed | CursorLoop> =>
-    Stream.paginate(
-      null as string | null,
-      Effect.fnUntraced(function*(cursor) {
-        const page = yield* client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
-          Effect.mapError((cause) => new ThreadFailed({ conversationId, cursor, cause }))
-        )
-        const next = Drift.nextCursor(Drift.messagesPagination(page))
-        if (Option.isSome(next) && next.value === cursor) {
-          return yield* new CursorLoop({ what: `messages of conversation ${conversationId}`, cursor: next.value })
-        }
-        return [page.data.messages, next] as const
-      })
-    )
+    Stream.suspend(() => {
+      // Every cursor of this walk: one seen twice is a cycle (a -> b -> a), which would never end.
+      const seen = new Set<string>()
+      return Stream.paginate(
+        null as string | null,
+        Effect.fnUntraced(function*(cursor) {
+          const page = yield* client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
+            Effect.mapError((cause) => new ThreadFailed({ conversationId, cursor, cause }))
+          )
+          if (cursor !== null) seen.add(cursor)
+          const next = Drift.nextCursor(Drift.messagesPagination(page))
+          if (Option.isSome(next) && (next.value === cursor || seen.has(next.value))) {
+            return yield* new CursorLoop({ what: `messages of conversation ${conversationId}`, cursor: next.value })
+          }
+          return [page.data.messages, next] as const
+        })
+      )
+    })
 
   const thread = (
     conversation: Drift.Conversation,
@@ -467,6 +481,13 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
 export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never, R = never>(
   options: ThreadsOptions & {
     readonly resume?: boolean | undefined
+    /** The workspace read: saved in the checkpoint; a resume against another is refused. */
+    readonly workspace?: Checkpoint.Workspace | undefined
+    /**
+     * The sink record of an empty output: a fresh export saves a checkpoint with it before the first page, so a run
+     * killed before its first page's checkpoint still leaves one (vouching for nothing) to resume from.
+     */
+    readonly initialSink?: State["sink"] | undefined
     readonly onResume?: ((sink: State["sink"]) => Effect.Effect<void, E, R>) | undefined
     readonly write: (
       threads: ReadonlyArray<Drift.Thread>,
@@ -475,19 +496,42 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
   }
 ): Effect.fn.Return<
   ExportSummary,
-  E | DriftStreamError | Checkpoint.CheckpointError,
+  E | DriftStreamError | Checkpoint.CheckpointError | Checkpoint.ResumeRefused,
   R | DriftStream | Checkpoint.Checkpoint
 > {
   const stream = yield* DriftStream
   const checkpoint = yield* Checkpoint.Checkpoint
   const saved = options.resume === true ? yield* checkpoint.load : Option.none<Saved>()
   if (Option.isNone(saved)) yield* checkpoint.clear
+  let workspace = options.workspace
+  if (Option.isNone(saved) && options.initialSink !== undefined) {
+    const initial = initialState(normalizeOptions(options))
+    yield* checkpoint.save({
+      ...initial,
+      sink: options.initialSink,
+      ...(workspace === undefined ? {} : { workspace })
+    }, new EmittedIds())
+  }
+  if (Option.isSome(saved) && workspace !== undefined) {
+    yield* Checkpoint.verifyWorkspace(saved.value.state, workspace)
+    workspace = { ...workspace, orgId: saved.value.state.workspace?.orgId ?? null }
+  }
   if (Option.isSome(saved) && options.onResume !== undefined) yield* options.onResume(saved.value.state.sink)
   let last: State | undefined = Option.isSome(saved) ? saved.value.state : undefined
   yield* stream.threadPages({ ...options, from: Option.getOrUndefined(saved) }).pipe(
     Stream.runForEach(Effect.fnUntraced(function*(page) {
-      const sink = yield* options.write(page.threads, page.state)
-      const state: State = sink === undefined ? page.state : { ...page.state, sink }
+      if (workspace !== undefined) {
+        // The org id, once a conversation shows it, pins the workspace: a conversation of another org is refused.
+        for (const { conversation } of page.threads) {
+          if (workspace.orgId === null && conversation.orgId !== undefined) {
+            workspace = { ...workspace, orgId: conversation.orgId }
+          }
+          yield* Checkpoint.verifyOrg({ ...page.state, workspace }, conversation.orgId)
+        }
+      }
+      const written = yield* options.write(page.threads, page.state)
+      const withSink: State = written === undefined ? page.state : { ...page.state, sink: written }
+      const state: State = workspace === undefined ? withSink : { ...withSink, workspace }
       yield* checkpoint.save(state, page.emitted)
       last = state
     }))

@@ -53,7 +53,8 @@ export class ThreadFailed extends Schema.TaggedError<ThreadFailed>()("ThreadFail
 }
 
 /**
- * The server answered the same cursor twice in a row: paging would never end.
+ * The server answered a cursor already fetched in the same walk (the same cursor again, or a cycle such as
+ * `a -> b -> a`): paging would never end.
  *
  * @since 0.1.0
  */

@@ -24,3 +24,11 @@ export * as Checkpoint from "./Checkpoint.ts"
  * @since 0.1.0
  */
 export * as DriftStreamError from "./DriftStreamError.ts"
+
+/**
+ * The output guard: no output replaced unasked, no two paths the same file, inputs readable before anything is
+ * truncated, one writer per output (a lock file).
+ *
+ * @since 0.2.0
+ */
+export * as OutputGuard from "./OutputGuard.ts"

@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
+import { OutputGuard } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import { Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { constants, createReadStream } from "node:fs"
-import { access } from "node:fs/promises"
+import { createReadStream } from "node:fs"
 import { resolve } from "node:path"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
@@ -52,6 +52,14 @@ export const flags = {
     Flag.withDescription("Where rejected records go (default: <out>.rejects.ndjson, or stderr when writing to stdout)"),
     Flag.optional
   ),
+  maxRecordChars: Flag.Int("max-record-chars").pipe(
+    Flag.withDescription(
+      `Longest record read, in characters (default ${Records.DEFAULT_MAX_RECORD_CHARS}); a longer one is rejected and the next is read`
+    ),
+    Flag.withDefault(Records.DEFAULT_MAX_RECORD_CHARS),
+    Flag.filter((n) => n > 0, (n) => `--max-record-chars must be positive, got ${n}`)
+  ),
+  overwrite: Shared.overwrite,
   quiet: Shared.quiet,
   json: Shared.json,
   progressInterval: Shared.progressInterval
@@ -127,13 +135,6 @@ const convertSafely = (convert: (record: unknown) => Formats.Result, value: unkn
   }
 }
 
-/** Fails with the same error reading it would, before any output is opened (and so truncated). */
-const checkReadable = (input: string): Effect.Effect<void, Errors.FileError> =>
-  Shared.isStd(input) ? Effect.void : Effect.tryPromise({
-    try: () => access(input, constants.R_OK),
-    catch: (cause) => Errors.FileError.from(input, "read", cause)
-  })
-
 const run = Effect.fnUntraced(function*(args: Args) {
   const out = Option.getOrUndefined(args.out)
   const toStdout = Shared.isStd(out)
@@ -149,7 +150,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
       Shared.note,
       { discard: true }
     )
-  const splitter = new Records.Splitter()
+  const splitter = new Records.Splitter({ maxRecordChars: args.maxRecordChars })
   let from: Formats.Shape | undefined = args.from === "auto" ? undefined : args.from
   let convert: ((record: unknown) => Formats.Result) | undefined = from === undefined
     ? undefined
@@ -181,10 +182,17 @@ const run = Effect.fnUntraced(function*(args: Args) {
   }
 
   const program = Effect.gen(function*() {
-    yield* checkReadable(args.input)
+    // The input is readable and is no output; no output is replaced unasked; one writer per output.
+    yield* OutputGuard.acquire({
+      inputs: [{ name: "input", path: args.input }],
+      outputs: [{ name: "--out", path: out, lock: true }, { name: "--rejects", path: rejectsPath }],
+      overwrite: args.overwrite,
+      resume: false,
+      resumable: false
+    })
     const theSink = toStdout ? yield* Output.stdout : yield* Output.file(out!, { mode: "truncate", fsync: false })
     sink = theSink
-    const rejectsSink = yield* Output.lazyFile(rejectsPath)
+    const rejectsSink = yield* Output.lazyFile(rejectsPath, { existing: args.overwrite ? "remove" : "keep" })
     yield* Progress.start(tracker, {
       mode: Progress.modeFor({ quiet: args.quiet }),
       intervalMs: args.progressInterval * 1000
@@ -198,6 +206,19 @@ const run = Effect.fnUntraced(function*(args: Args) {
         let messages = 0
         for (const raw of batch) {
           records++
+          if (raw.tooLarge !== undefined) {
+            rejects.push(
+              reject(
+                raw,
+                "(root)",
+                `the record is ${raw.tooLarge} characters long, over the limit of ${args.maxRecordChars} (--max-record-chars)${
+                  raw.truncated === true ? "; the input ends inside it" : ""
+                }`,
+                raw.text
+              )
+            )
+            continue
+          }
           let value: unknown
           try {
             value = JSON.parse(raw.text)

@@ -13,10 +13,10 @@
  */
 import { DriftApiError, DriftClient } from "@parley/drift-client"
 import { Sandbox, SandboxCommand } from "@parley/drift-sandbox"
-import { Checkpoint, DriftStream } from "@parley/drift-stream"
+import { Checkpoint, DriftStream, OutputGuard } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
-import { Cause, DateTime, Effect, Layer, Option } from "effect"
+import { Cause, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
 import { resolve } from "node:path"
 import * as Connection from "../Connection.ts"
@@ -103,6 +103,7 @@ export const flags = {
     ),
     Flag.optional
   ),
+  overwrite: Shared.overwrite,
   quiet: Shared.quiet,
   json: Shared.json,
   progressInterval: Shared.progressInterval
@@ -119,6 +120,7 @@ export type Args = Command.Command.Config.Infer<typeof flags>
 interface SinkRecord {
   readonly bytes: number
   readonly lines: number
+  readonly rejects: number
   readonly to: Formats.Shape
   readonly withContacts: boolean
 }
@@ -245,6 +247,11 @@ const plan = Effect.fnUntraced(function*(
         `--to ${flagTo}: the output being resumed was written with --to ${sink.to}; resume with --to ${sink.to} or start over without --resume`
       )
     }
+    if (args.withContacts && sink.withContacts === false) {
+      return yield* usage(
+        "--with-contacts: the output being resumed was written without contacts; resume without --with-contacts or start over without --resume"
+      )
+    }
     return {
       resume: true,
       to: flagTo ?? sink.to ?? "drift",
@@ -367,6 +374,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
   let last: Checkpoint.State | undefined
   let resumedCount = 0
   let rejects = 0
+  let rejectedBefore = 0
 
   const summary = (status: Summary["status"], error?: string): Summary => {
     const snapshot = tracker.snapshot()
@@ -401,6 +409,24 @@ const run = Effect.fnUntraced(function*(args: Args) {
     const saved = yield* checkpoint.load
     const thePlan = yield* plan(args, saved, checkpointPath)
     planned = thePlan
+    // Nothing is replaced unasked and one export writes an output at a time (before anything is cleared).
+    yield* OutputGuard.acquire({
+      outputs: [
+        { name: "--out", path: out, lock: true },
+        {
+          name: "--checkpoint",
+          path: checkpointPath,
+          existing: "allow"
+        },
+        { name: "checkpoint ids file", path: checkpointPath && `${checkpointPath}.ids`, existing: "allow" },
+        {
+          name: "rejects file",
+          path: toStdout ? undefined : `${out}.rejects.ndjson`
+        }
+      ],
+      overwrite: args.overwrite,
+      resume: thePlan.resume
+    })
     if (!args.quiet) { for (const line of thePlan.notes) yield* Shared.note(line) }
 
     // Where from: the embedded sandbox, or Drift with the token from the environment.
@@ -440,9 +466,11 @@ const run = Effect.fnUntraced(function*(args: Args) {
       if (!thePlan.resume) yield* checkpoint.clear
       const theSink = toStdout
         ? yield* Output.stdout
-        : yield* Output.file(out!, { mode: thePlan.resume ? "keep" : "truncate", fsync: true })
+        : yield* Output.file(out!, { mode: thePlan.resume ? "keep" : "truncate", fsync: true, resumable: true })
       sink = theSink
-      const rejectsSink = yield* Output.lazyFile(toStdout ? "-" : `${out}.rejects.ndjson`)
+      const rejectsSink = yield* Output.lazyFile(toStdout ? "-" : `${out}.rejects.ndjson`, {
+        existing: thePlan.resume ? "append" : args.overwrite ? "remove" : "keep"
+      })
       yield* Progress.start(tracker, { mode, intervalMs: args.progressInterval * 1000 })
       // runExport reports the totals of a fresh export only; a resumed one asks for them here (for the ETA).
       if (thePlan.resume && thePlan.since === null) yield* reportTotals(thePlan.statuses, tracker)
@@ -454,11 +482,22 @@ const run = Effect.fnUntraced(function*(args: Args) {
         concurrency: args.concurrency,
         withContact: thePlan.withContacts,
         resume: thePlan.resume,
+        initialSink: { bytes: 0, lines: 0, rejects: 0, to: thePlan.to, withContacts: thePlan.withContacts },
+        workspace: {
+          baseUrl: args.sandbox ? "sandbox" : String(clientOptions.baseUrl),
+          orgId: null,
+          sandbox: args.sandbox ? { seed: args.sandboxSeed, conversations: args.sandboxConversations } : null,
+          tokenFingerprint: Checkpoint.fingerprint(Redacted.value(clientOptions.token))
+        },
         onResume: (record) =>
           Effect.gen(function*() {
-            const saved = readSink(record)
-            const position = { bytes: saved.bytes ?? 0, lines: saved.lines ?? 0 }
+            // The sink record is checked against the file before the file is cut back to it.
+            const position = yield* Checkpoint.verifyOutput({
+              path: out!,
+              state: { ...Option.getOrThrow(saved).state, ...(record === undefined ? {} : { sink: record }) }
+            })
             yield* theSink.truncate(position)
+            rejectedBefore = typeof record?.["rejects"] === "number" ? record["rejects"] : 0
             resumedCount = position.lines
             tracker.before = position.lines
           }),
@@ -495,6 +534,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
             const record: SinkRecord = {
               bytes: position.bytes,
               lines: position.lines,
+              rejects: rejectedBefore + rejects,
               to: thePlan.to,
               withContacts: thePlan.withContacts
             }

@@ -29,6 +29,16 @@ export const json = Flag.Boolean("json").pipe(
 )
 
 /**
+ * `--overwrite`: replace outputs that already hold data (without it, a run refuses to).
+ *
+ * @since 0.2.0
+ */
+export const overwrite = Flag.Boolean("overwrite").pipe(
+  Flag.withDescription("Replace output files that already hold data (without it, the run refuses to replace them)"),
+  Flag.withDefault(false)
+)
+
+/**
  * `--progress-interval`: seconds between progress lines when stderr is not a terminal.
  *
  * @since 0.1.0

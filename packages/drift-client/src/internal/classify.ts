@@ -5,8 +5,8 @@
  * @internal
  */
 import { Drift } from "@parley/schema"
-import { Clock, Data, Duration, Effect, Option, Result, Schema, SchemaIssue } from "effect"
-import { Headers, HttpClientError, type HttpClientResponse } from "effect/http"
+import { Clock, Data, Duration, Effect, Option, Result, Schema, SchemaIssue, Stream } from "effect"
+import { Headers, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
 import * as DriftApiError from "../DriftApiError.ts"
 import * as DriftError from "../DriftError.ts"
 import { syntaxErrorOffset } from "./jsonSyntax.ts"
@@ -16,6 +16,55 @@ export class AttemptTimeout extends Data.TaggedError("AttemptTimeout")<{
   readonly method: string
   readonly url: string
 }> {}
+
+/** The answer is larger than the client reads; raised by the transport. */
+export class AnswerTooLarge extends Data.TaggedError("AnswerTooLarge")<{
+  readonly method: string
+  readonly url: string
+  readonly status: number
+  readonly limit: number
+  readonly received: number
+}> {}
+
+/**
+ * Reads a response's body, at most `limit` bytes (refusing at once when `Content-Length` says more), and returns a
+ * response of those bytes.
+ */
+export const readBounded = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<HttpClientResponse.HttpClientResponse, AnswerTooLarge | HttpClientError.HttpClientError> => {
+  const tooLarge = (received: number) =>
+    new AnswerTooLarge({ method: request.method, url: request.url, status: response.status, limit, received })
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  if (declared > limit) return Effect.fail(tooLarge(declared))
+  return Effect.gen(function*() {
+    const chunks: Array<Uint8Array> = []
+    let received = 0
+    yield* response.stream.pipe(
+      Stream.runForEach((chunk) => {
+        received += chunk.byteLength
+        if (received > limit) return Effect.fail(tooLarge(received))
+        chunks.push(chunk)
+        return Effect.void
+      })
+    )
+    const body = new Uint8Array(received)
+    let at = 0
+    for (const chunk of chunks) {
+      body.set(chunk, at)
+      at += chunk.byteLength
+    }
+    const headers = new globalThis.Headers()
+    for (const [k, v] of Object.entries(response.headers)) if (k !== "content-encoding") headers.set(k, v)
+    const status = response.status
+    return HttpClientResponse.fromWeb(
+      request,
+      new Response(status === 204 || status === 304 ? null : body, { status, headers })
+    )
+  })
+}
 
 /** Everything a classification needs besides the failure itself. */
 export interface Context {
@@ -47,10 +96,14 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
     : path.map((key) => typeof key === "number" ? `[${key}]` : `[${JSON.stringify(String(key))}]`).join("")
 
 /** Where the body stops being JSON, and why, if it does. */
-const jsonSyntaxError = (text: string): Option.Option<{ readonly position: number; readonly reason: string }> => {
+const jsonSyntaxError = (
+  text: string,
+  scrub: (s: string) => string
+): Option.Option<{ readonly position: number; readonly reason: string }> => {
   const position = syntaxErrorOffset(text)
   if (position === undefined) return Option.none()
-  const rest = text.slice(position).trimStart()
+  // Scrubbed before it is cut, so no fragment of an echoed token survives at the cut.
+  const rest = scrub(text.slice(position, position + 4096)).trimStart()
   return Option.some({
     position,
     reason: text.trim().length === 0
@@ -154,6 +207,17 @@ export const classifySendFailure = (error: unknown, ctx: Context): Effect.Effect
       })
     )
   }
+  if (error instanceof AnswerTooLarge) {
+    return Effect.fail(
+      new DriftError.ResponseTooLarge({
+        method: error.method,
+        url: safeUrl(error.url),
+        status: error.status,
+        limit: error.limit,
+        received: error.received
+      })
+    )
+  }
   if (error instanceof AttemptTimeout) {
     return Effect.fail(
       new DriftError.Timeout({
@@ -225,20 +289,20 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
   if (Schema.isSchemaError(error)) {
     const issue = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues[0]
     const path = issue?.path?.map((key) => (typeof key === "object" ? key.key : key)) ?? []
-    const syntax = path.length === 0 ? jsonSyntaxError(text) : Option.none()
+    const syntax = path.length === 0 ? jsonSyntaxError(text, ctx.scrub) : Option.none()
     if (Option.isSome(syntax)) {
       return yield* new DriftError.DecodeError({
         ...common,
         path: `position ${syntax.value.position} of ${text.length}`,
         description: oneLine(ctx.scrub(syntax.value.reason)),
-        excerpt: ctx.scrub(excerptAt(text, syntax.value.position))
+        excerpt: excerptAt(ctx.scrub(text), syntax.value.position)
       })
     }
     return yield* new DriftError.DecodeError({
       ...common,
       path: formatPath(path),
       description: oneLine(ctx.scrub(issue?.message ?? error.message)),
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      excerpt: excerptAt(ctx.scrub(text), 0)
     })
   }
   if (HttpClientError.isHttpClientError(error)) {
@@ -248,7 +312,7 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
       description: `HTTP ${response.status} is not an answer this endpoint declares (${
         oneLine(ctx.scrub(error.reason.description ?? "no description"))
       })`,
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      excerpt: excerptAt(ctx.scrub(text), 0)
     })
   }
   return yield* Effect.die(error)
