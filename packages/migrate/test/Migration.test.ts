@@ -55,7 +55,7 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
       expect(after.requests - before).toBeLessThanOrEqual(3)
     }).pipe(Effect.scoped))
 
-  it.live("lost answers (5% of writes, seeded) and 5xx: 0 duplicated conversations, contacts or parts", () =>
+  it.live("lost answers (every 20th write, a deterministic schedule) and 5xx (every 50th request): 0 duplicated conversations, contacts or parts", () =>
     Effect.gen(function*() {
       const sandboxes = yield* startSandboxes({
         conversations: 40,
@@ -63,8 +63,8 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
           limits: { perMinute: null },
           faults: {
             seed: 7,
-            lostAnswer: { rate: 0.05, writesOnly: true },
-            serverError: { rate: 0.02, statuses: [500, 503] }
+            lostAnswer: { every: 20, writesOnly: true },
+            serverError: { every: 50, statuses: [500, 503] }
           }
         }
       })

@@ -14,7 +14,7 @@ describe.skipIf(binaries() === undefined)("Migration on PostgreSQL (--database p
         const sandboxes = yield* startSandboxes({
           conversations: 30,
           seed: 2,
-          intercom: { limits: { perMinute: null }, faults: { seed: 3, lostAnswer: { rate: 0.05, writesOnly: true } } }
+          intercom: { limits: { perMinute: null }, faults: { seed: 3, lostAnswer: { every: 20, writesOnly: true } } }
         })
         const events = yield* Migration.run({ concurrency: 8 }).pipe(
           Stream.runCollect,
