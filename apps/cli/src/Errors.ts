@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import { DriftApiError, DriftError } from "@parley/drift-client"
-import { Checkpoint, DriftStreamError } from "@parley/drift-stream"
+import { Checkpoint, DriftStreamError, RecordSink } from "@parley/drift-stream"
 import { MappingError } from "@parley/intercom"
 import { Cause, Config, Schema } from "effect"
 import { CliError } from "effect/cli"
@@ -217,8 +217,16 @@ export const describe = (
     return { line: oneLine(error.message), exitCode: ExitCode.failure }
   }
   if (error instanceof DriftStreamError.PageFailed || error instanceof DriftStreamError.ThreadFailed) {
-    if (isDriftError(error.cause)) return describeDrift(error.cause, context, context.resumable ?? true)
-    return { line: `${oneLine(error.message)}`, exitCode: ExitCode.failure }
+    return describeDrift(error.reason, context, context.resumable ?? true)
+  }
+  if (
+    error instanceof DriftStreamError.CursorUnrecognized || error instanceof DriftStreamError.RecordRejected ||
+    error instanceof DriftStreamError.Incomplete || error instanceof RecordSink.SinkError
+  ) {
+    return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  }
+  if (error instanceof DriftError.InvalidOptions) {
+    return { line: `${oneLine(error.message)} (check the DRIFT_* variables)`, exitCode: ExitCode.usage }
   }
   if (error instanceof DriftStreamError.CheckpointMismatch) {
     return {

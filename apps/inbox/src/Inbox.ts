@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import { DriftClient } from "@parley/drift-client"
+import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Sandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
@@ -110,7 +110,7 @@ const originOf = (url: string | URL | undefined): string => {
  */
 export const sourceLayer = (
   source: Source
-): Layer.Layer<ThreadSource, FileUnreadable | HttpServerError.ServeError> => {
+): Layer.Layer<ThreadSource, FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError> => {
   switch (source._tag) {
     case "File":
       return ThreadSource.fromFile(source.path).pipe(Layer.provide(NodeFileSystem.layer))
@@ -153,7 +153,10 @@ export const sourceLayer = (
 export const layer = (
   options: Options,
   files: ReadonlyMap<string, Bundle.File>
-): Layer.Layer<HttpServer.HttpServer | ThreadSource, FileUnreadable | HttpServerError.ServeError> =>
+): Layer.Layer<
+  HttpServer.HttpServer | ThreadSource,
+  FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError
+> =>
   HttpRouter.serve(Server.routes(files), { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(sourceLayer(options.source ?? defaults.source)),
     Layer.provideMerge(
@@ -183,7 +186,7 @@ export const start = Effect.fn("Inbox.start")(function*(
   options: Options = {}
 ): Effect.fn.Return<
   Running,
-  Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError,
+  Bundle.BundleMissing | FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError,
   Scope.Scope
 > {
   yield* Bundle.ensure()
@@ -206,7 +209,10 @@ export const start = Effect.fn("Inbox.start")(function*(
  */
 export const run = (
   options: Options = {}
-): Effect.Effect<never, Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError> =>
+): Effect.Effect<
+  never,
+  Bundle.BundleMissing | FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError
+> =>
   Effect.scoped(Effect.gen(function*() {
     const inbox = yield* start(options)
     yield* Console.log(`Parley Inbox on ${inbox.url} — ${inbox.source.info.label}. API: ${inbox.url}/docs`)

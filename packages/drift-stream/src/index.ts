@@ -24,3 +24,10 @@ export * as Checkpoint from "./Checkpoint.ts"
  * @since 0.1.0
  */
 export * as DriftStreamError from "./DriftStreamError.ts"
+
+/**
+ * Where an export's records go: files written with the exactly-once protocol, stdout, stderr, memory.
+ *
+ * @since 0.2.0
+ */
+export * as RecordSink from "./RecordSink.ts"

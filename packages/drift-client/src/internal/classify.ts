@@ -231,14 +231,16 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
         ...common,
         path: `position ${syntax.value.position} of ${text.length}`,
         description: oneLine(ctx.scrub(syntax.value.reason)),
-        excerpt: ctx.scrub(excerptAt(text, syntax.value.position))
+        excerpt: ctx.scrub(excerptAt(text, syntax.value.position)),
+        body: ctx.scrub(text)
       })
     }
     return yield* new DriftError.DecodeError({
       ...common,
       path: formatPath(path),
       description: oneLine(ctx.scrub(issue?.message ?? error.message)),
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      excerpt: ctx.scrub(excerptAt(text, 0)),
+      body: ctx.scrub(text)
     })
   }
   if (HttpClientError.isHttpClientError(error)) {
