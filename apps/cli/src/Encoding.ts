@@ -21,7 +21,6 @@
  * @since 0.2.0
  */
 import type { DriftStream } from "@parley/drift-stream"
-import { MappingError } from "@parley/intercom"
 import type { Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
 import { DateTime, Effect, Stream } from "effect"
@@ -116,7 +115,7 @@ const csvText = (rows: ReadonlyArray<Record<string, string | undefined>>, header
     Effect.map((parts) => parts.join(""))
   )
 
-/** The thread as the shape's wire JSON, or why it cannot be. */
+/** The thread as the shape's wire JSON (through the mapper for Intercom's shapes), or why it cannot be. */
 const toJson = (
   to: Formats.Shape,
   mapper: Mapping.Mapper
@@ -124,16 +123,7 @@ const toJson = (
   const encode = Formats.fromThread(to, mapper)
   return (thread) =>
     Effect.suspend(() => {
-      let result: ReturnType<typeof encode>
-      try {
-        result = encode(thread)
-      } catch (e) {
-        // The mapper signals a thread it cannot map by throwing a MappingError (until it returns a Result).
-        if (e instanceof MappingError.MappingError) {
-          return Effect.fail({ path: Formats.formatPath(e.path), error: e.message })
-        }
-        return Effect.die(e)
-      }
+      const result = encode(thread)
       return result._tag === "Ok"
         ? Effect.succeed(JSON.stringify(result.value))
         : Effect.fail({ path: Formats.formatPath(result.path), error: result.message })

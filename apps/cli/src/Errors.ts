@@ -21,7 +21,6 @@
  */
 import { DriftApiError, DriftError } from "@parley/drift-client"
 import { Checkpoint, DriftStreamError, RecordSink } from "@parley/drift-stream"
-import { MappingError } from "@parley/intercom"
 import { Cause, Config, Schema } from "effect"
 import { CliError } from "effect/cli"
 
@@ -243,8 +242,12 @@ export const describe = (
   }
   if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
   if (isDriftError(error)) return describeDrift(error, context, false)
-  if (error instanceof MappingError.InvalidConfig) {
-    return { line: `${oneLine(error.message)} (check the PARLEY_INTERCOM_* variables)`, exitCode: ExitCode.usage }
+  // The mapper's config is a Schema: an option it cannot use is a SchemaError naming the option.
+  if (Schema.isSchemaError(error)) {
+    return {
+      line: `invalid mapper option: ${oneLine(error.message)} (check the PARLEY_INTERCOM_* variables)`,
+      exitCode: ExitCode.usage
+    }
   }
   if (CliError.isCliError(error)) return { line: oneLine(error.message), exitCode: ExitCode.usage }
   if (error instanceof Config.ConfigError) {

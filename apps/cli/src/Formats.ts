@@ -15,7 +15,7 @@
  * import { Formats } from "@parley/cli"
  * import { Mapping } from "@parley/intercom"
  *
- * const convert = Formats.converter({ from: "drift", to: "intercom-2.11", mapper: Mapping.make() })
+ * const convert = Formats.converter({ from: "drift", to: "intercom-2.11", mapper: Result.getOrThrow(Mapping.make()) })
  * const result = convert(JSON.parse(line)) // { _tag: "Ok", value } or { _tag: "Rejected", path, message }
  * ```
  *
@@ -23,7 +23,7 @@
  */
 import { Mapping, MappingError } from "@parley/intercom"
 import { Drift, Intercom } from "@parley/schema"
-import { Exit, Schema, SchemaIssue } from "effect"
+import { Exit, Result, Schema, SchemaIssue } from "effect"
 
 /**
  * The shapes.
@@ -148,19 +148,14 @@ const fromExit = <A>(exit: Exit.Exit<A, Schema.SchemaError>, input: unknown): St
   throw exit.cause
 }
 
-const fromMapping = <A>(f: () => A): Step<A> => {
-  try {
-    return { _tag: "Ok", value: f() }
-  } catch (e) {
-    if (e instanceof MappingError.MappingError) {
-      return {
-        _tag: "Rejected",
-        path: e.path,
-        message: e.reason + (e.actual === undefined ? "" : `, got ${JSON.stringify(e.actual) ?? String(e.actual)}`),
-        issues: [{ path: formatPath(e.path), message: e.message }]
-      }
-    }
-    throw e
+const fromMapping = <A>(result: Result.Result<A, MappingError.MappingError>): Step<A> => {
+  if (Result.isSuccess(result)) return { _tag: "Ok", value: result.success }
+  const e = result.failure
+  return {
+    _tag: "Rejected",
+    path: e.path,
+    message: e.reason + (e.actual === undefined ? "" : `, got ${JSON.stringify(e.actual) ?? String(e.actual)}`),
+    issues: [{ path: formatPath(e.path), message: e.message }]
   }
 }
 
@@ -175,11 +170,11 @@ export const toThread = (from: Shape, mapper: Mapping.Mapper) => (record: unknow
       return fromExit(decodeThread(record), record)
     case "intercom": {
       const decoded = fromExit(decodeClassic(record), record)
-      return decoded._tag === "Ok" ? fromMapping(() => mapper.fromIntercom(decoded.value)) : decoded
+      return decoded._tag === "Ok" ? fromMapping(mapper.fromIntercom(decoded.value)) : decoded
     }
     case "intercom-2.11": {
       const decoded = fromExit(decodeV2(record), record)
-      return decoded._tag === "Ok" ? fromMapping(() => mapper.fromIntercomV2(decoded.value)) : decoded
+      return decoded._tag === "Ok" ? fromMapping(mapper.fromIntercomV2(decoded.value)) : decoded
     }
   }
 }

@@ -17,9 +17,9 @@
  *
  * @since 0.1.0
  */
-import type { Mapping } from "@parley/intercom"
+import type { Mapping, MappingError } from "@parley/intercom"
 import { Drift } from "@parley/schema"
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import type * as Model from "./Model.ts"
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
@@ -246,16 +246,18 @@ export const losses = (
 
 const roundTrip = (
   thread: Drift.Thread,
-  back: () => Drift.Thread,
+  back: Result.Result<Drift.Thread, MappingError.MappingError>,
   where: (path: Path) => Path | null
-): ReadonlyArray<Model.Loss> => {
-  try {
-    return losses(thread, back(), where)
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    return [{ drift: [], intercom: null, rule: `mapping back failed: ${message}`, sent: "the thread", back: "absent" }]
-  }
-}
+): ReadonlyArray<Model.Loss> =>
+  Result.isSuccess(back)
+    ? losses(thread, back.success, where)
+    : [{
+      drift: [],
+      intercom: null,
+      rule: `mapping back failed: ${back.failure.message}`,
+      sent: "the thread",
+      back: "absent"
+    }]
 
 /**
  * The thread in both Intercom shapes, with what each loses.
@@ -268,7 +270,7 @@ export const intercomView = (mapper: Mapping.Mapper, thread: Drift.Thread): Mode
   return {
     v2,
     classic,
-    lossesV2: roundTrip(thread, () => mapper.fromIntercomV2(v2), v2Path),
-    lossesClassic: roundTrip(thread, () => mapper.fromIntercom(classic), classicPath)
+    lossesV2: roundTrip(thread, mapper.fromIntercomV2(v2), v2Path),
+    lossesClassic: roundTrip(thread, mapper.fromIntercom(classic), classicPath)
   }
 }

@@ -13,9 +13,9 @@
  *
  * @since 0.1.0
  */
-import { Mapping } from "@parley/intercom"
+import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
-import { Cause, Effect, Layer, SchemaIssue } from "effect"
+import { Cause, Effect, Layer, Result, SchemaIssue } from "effect"
 import { HttpRouter, HttpServerError, type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiError, HttpApiScalar } from "effect/http-api"
 import type * as Bundle from "./Bundle.ts"
@@ -52,7 +52,8 @@ const mapperCache = new WeakMap<ReadonlyArray<Drift.User>, Mapping.Mapper>()
 const mapperFor = (users: ReadonlyArray<Drift.User>): Mapping.Mapper => {
   let mapper = mapperCache.get(users)
   if (mapper === undefined) {
-    mapper = Mapping.make({ users })
+    // A directory of decoded Drift users is always a valid mapper config.
+    mapper = Mapping.fromResolved(Result.getOrThrow(MapperConfig.resolve({ users })))
     mapperCache.set(users, mapper)
   }
   return mapper

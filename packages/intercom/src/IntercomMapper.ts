@@ -16,10 +16,10 @@
  * @since 0.1.0
  */
 import type { Drift, Intercom } from "@parley/schema"
-import { Config, Context, Effect, Layer } from "effect"
+import { Config, Context, Effect, Layer, type Schema } from "effect"
 import { fromEnv, type MapperConfig, type Resolved } from "./MapperConfig.ts"
 import * as Mapping from "./Mapping.ts"
-import { InvalidConfig, MappingError } from "./MappingError.ts"
+import type { MappingError } from "./MappingError.ts"
 
 /**
  * What the service offers.
@@ -48,19 +48,9 @@ export interface Shape {
   readonly mapper: Mapping.Mapper
 }
 
-const fromSync = <A>(f: (a: A) => Drift.Thread) => (a: A): Effect.Effect<Drift.Thread, MappingError> =>
-  Effect.suspend(() => {
-    try {
-      return Effect.succeed(f(a))
-    } catch (e) {
-      if (e instanceof MappingError) return Effect.fail(e)
-      throw e
-    }
-  })
-
 /**
- * Builds the service's implementation from `config`; fails with {@link InvalidConfig} when an option cannot be
- * used.
+ * Builds the service's implementation from `config`; fails with a `SchemaError` naming the option's path when
+ * an option cannot be used.
  *
  * @example
  * ```ts
@@ -72,24 +62,15 @@ const fromSync = <A>(f: (a: A) => Drift.Thread) => (a: A): Effect.Effect<Drift.T
  *
  * @since 0.1.0
  */
-export const make = (config?: MapperConfig): Effect.Effect<Shape, InvalidConfig> =>
-  Effect.suspend(() => {
-    let mapper: Mapping.Mapper
-    try {
-      mapper = Mapping.make(config)
-    } catch (e) {
-      if (e instanceof InvalidConfig) return Effect.fail(e)
-      throw e
-    }
-    return Effect.succeed<Shape>({
-      config: mapper.config,
-      toIntercom: (thread) => Effect.sync(() => mapper.toIntercom(thread)),
-      toIntercomV2: (thread) => Effect.sync(() => mapper.toIntercomV2(thread)),
-      fromIntercom: fromSync(mapper.fromIntercom),
-      fromIntercomV2: fromSync(mapper.fromIntercomV2),
-      mapper
-    })
-  })
+export const make = (config?: MapperConfig): Effect.Effect<Shape, Schema.SchemaError> =>
+  Effect.map(Effect.fromResult(Mapping.make(config)), (mapper): Shape => ({
+    config: mapper.config,
+    toIntercom: (thread) => Effect.sync(() => mapper.toIntercom(thread)),
+    toIntercomV2: (thread) => Effect.sync(() => mapper.toIntercomV2(thread)),
+    fromIntercom: (conversation) => Effect.suspend(() => Effect.fromResult(mapper.fromIntercom(conversation))),
+    fromIntercomV2: (conversation) => Effect.suspend(() => Effect.fromResult(mapper.fromIntercomV2(conversation))),
+    mapper
+  }))
 
 /**
  * The mapper service.
@@ -120,7 +101,7 @@ export class IntercomMapper extends Context.Service<IntercomMapper, Shape>()("@p
    *
    * @since 0.1.0
    */
-  static readonly layer = (config?: MapperConfig): Layer.Layer<IntercomMapper, InvalidConfig> =>
+  static readonly layer = (config?: MapperConfig): Layer.Layer<IntercomMapper, Schema.SchemaError> =>
     Layer.effect(IntercomMapper, make(config))
 
   /**
@@ -140,7 +121,7 @@ export class IntercomMapper extends Context.Service<IntercomMapper, Shape>()("@p
    */
   static readonly layerConfig = (
     config: Config.Wrap<MapperConfig> = fromEnv
-  ): Layer.Layer<IntercomMapper, Config.ConfigError | InvalidConfig> =>
+  ): Layer.Layer<IntercomMapper, Config.ConfigError | Schema.SchemaError> =>
     Layer.effect(
       IntercomMapper,
       Effect.gen(function*() {

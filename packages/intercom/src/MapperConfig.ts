@@ -21,8 +21,7 @@
  * @since 0.1.0
  */
 import { Drift, Intercom } from "@parley/schema"
-import { Config, Option, Schema } from "effect"
-import { InvalidConfig } from "./MappingError.ts"
+import { Config, Option, Result, Schema } from "effect"
 
 /**
  * Whether a Drift contact becomes an Intercom `user` or `lead`:
@@ -79,8 +78,79 @@ export type CarryField = "status" | "conversation" | "messages" | "contact"
  */
 export const allCarryFields: ReadonlyArray<CarryField> = ["status", "conversation", "messages", "contact"]
 
+const hexColor = /^#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/
+
+const SafeId = Schema.Number.check(
+  Schema.isInt({ expected: "a non-negative safe integer" }),
+  Schema.isBetween({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { expected: "a non-negative safe integer" })
+)
+
+const ContactRoleFunction = Schema.declare(
+  (u: unknown): u is (thread: Drift.Thread) => "user" | "lead" => typeof u === "function",
+  { expected: "a function of the thread" }
+)
+
+const Users = Schema.declare(
+  (u: unknown): u is Iterable<Drift.User> =>
+    typeof u === "object" && u !== null &&
+    typeof (u as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function",
+  { expected: "an iterable of Drift users" }
+)
+
 /**
- * The mapper's options. All optional; see {@link defaults}.
+ * The mapper's options as a Schema: every option optional (see {@link defaults}); a value the mapper cannot use
+ * is a `SchemaError` naming its path (e.g. `at ["tagColor"]`). {@link resolve} decodes with it.
+ *
+ * @example
+ * ```ts
+ * import { MapperConfig } from "@parley/intercom"
+ * import { Schema } from "effect"
+ *
+ * const config = Schema.decodeUnknownSync(MapperConfig.MapperConfig)({ contactRole: "user", defaultAdminId: 25 })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const MapperConfig = Schema.Struct({
+  /** Contact -> Intercom `user` or `lead`. Default `"byEmail"`. */
+  contactRole: Schema.optional(Schema.Union([Schema.Literals(["user", "lead", "byEmail"]), ContactRoleFunction])),
+  /**
+   * The Drift user id assigned in Intercom when a conversation has no participants. Default `null`
+   * (`nobody_admin` in the classic shape, `admin_assignee_id: null` in 2.11). Mapping back, this admin alone
+   * means "no participants".
+   */
+  defaultAdminId: Schema.optional(Schema.NullOr(SafeId)),
+  /** The Drift user directory: admin names and emails, and which users are bots. Default: none. */
+  users: Schema.optional(Users),
+  /** Where Drift-only fields go in API 2.11 output: `"custom_attributes"` (default) or `"none"` (dropped). */
+  carry: Schema.optional(Schema.Literals(["custom_attributes", "none"])),
+  /** Which groups of Drift-only fields are carried. Default: all of {@link allCarryFields}. */
+  carryFields: Schema.optional(Schema.Array(Schema.Literals(["status", "conversation", "messages", "contact"]))),
+  /** The prefix of the carried `custom_attributes` keys. Default `"drift_"`. */
+  carryPrefix: Schema.optional(Schema.String),
+  /**
+   * Message bodies into Intercom: `"paragraphs"` (default) writes each line as a `<p>` when that maps back to
+   * the same Drift body, else the body as it is; `"raw"` always writes the Drift body as it is.
+   */
+  bodies: Schema.optional(Schema.Literals(["paragraphs", "raw"])),
+  /**
+   * An Intercom id that is not a decimal Drift id (e.g. `"536e564f316c83104c000020"`), mapping back:
+   * `"fail"` (default) is a `MappingError` / `SchemaIssue` naming its path; `"hash"` maps it to a
+   * deterministic safe integer (FNV-1a 64, low 53 bits; not reversible).
+   */
+  foreignIds: Schema.optional(Schema.Literals(["fail", "hash"])),
+  /** Mapping back: the `inboxId` when none is carried. Default `0`. */
+  inboxId: Schema.optional(SafeId),
+  /** Mapping back: the messages' `orgId` when none is carried. Default `0`. */
+  orgId: Schema.optional(SafeId),
+  /** Mapping back: the color of a tag whose color is not carried. Default `"#cccccc"`. */
+  tagColor: Schema.optional(
+    Schema.String.check(Schema.isPattern(hexColor, { expected: "a hex color such as \"#33aaff\"" }))
+  )
+})
+
+/**
+ * The mapper's options (the type of the {@link MapperConfig} schema). All optional; see {@link defaults}.
  *
  * @example
  * ```ts
@@ -91,46 +161,7 @@ export const allCarryFields: ReadonlyArray<CarryField> = ["status", "conversatio
  *
  * @since 0.1.0
  */
-export interface MapperConfig {
-  /** Contact -> Intercom `user` or `lead`. Default `"byEmail"`. */
-  readonly contactRole?: ContactRole | undefined
-  /**
-   * The Drift user id assigned in Intercom when a conversation has no participants. Default `null`
-   * (`nobody_admin` in the classic shape, `admin_assignee_id: null` in 2.11). Mapping back, this admin alone
-   * means "no participants".
-   */
-  readonly defaultAdminId?: number | null | undefined
-  /** The Drift user directory: admin names and emails, and which users are bots. Default: none. */
-  readonly users?: Iterable<Drift.User> | undefined
-  /** Where Drift-only fields go in API 2.11 output: `"custom_attributes"` (default) or `"none"` (dropped). */
-  readonly carry?: "custom_attributes" | "none" | undefined
-  /** Which groups of Drift-only fields are carried. Default: all of {@link allCarryFields}. */
-  readonly carryFields?: ReadonlyArray<CarryField> | undefined
-  /** The prefix of the carried `custom_attributes` keys. Default `"drift_"`. */
-  readonly carryPrefix?: string | undefined
-  /**
-   * Message bodies into Intercom: `"paragraphs"` (default) writes each line as a `<p>` when that maps back to
-   * the same Drift body, else the body as it is; `"raw"` always writes the Drift body as it is.
-   */
-  readonly bodies?: "paragraphs" | "raw" | undefined
-  /**
-   * An Intercom id that is not a decimal Drift id (e.g. `"536e564f316c83104c000020"`), mapping back:
-   * `"fail"` (default) is a `MappingError` / `SchemaIssue` naming its path; `"hash"` maps it to a
-   * deterministic safe integer (FNV-1a 64, low 53 bits; not reversible).
-   */
-  readonly foreignIds?: "fail" | "hash" | undefined
-  /** Mapping back: the `inboxId` when none is carried. Default `0`. */
-  readonly inboxId?: number | undefined
-  /** Mapping back: the messages' `orgId` when none is carried. Default `0`. */
-  readonly orgId?: number | undefined
-  /** Mapping back: the color of a tag whose color is not carried. Default `"#cccccc"`. */
-  readonly tagColor?: string | undefined
-  /**
-   * The domain of the placeholder email written where API 2.11 requires an author email the Drift data does
-   * not have (`contact-<id>@<domain>`, `user-<id>@<domain>`). Default `"drift.invalid"` (RFC 2606).
-   */
-  readonly placeholderEmailDomain?: string | undefined
-}
+export interface MapperConfig extends Schema.Schema.Type<typeof MapperConfig> {}
 
 /**
  * The value of every option left out.
@@ -154,8 +185,7 @@ export const defaults = {
   foreignIds: "fail",
   inboxId: 0,
   orgId: 0,
-  tagColor: "#cccccc",
-  placeholderEmailDomain: "drift.invalid"
+  tagColor: "#cccccc"
 } as const
 
 /**
@@ -208,7 +238,6 @@ export interface Resolved {
   readonly inboxId: number
   readonly orgId: number
   readonly tagColor: string
-  readonly placeholderEmailDomain: string
   readonly keys: {
     readonly status: string
     readonly inboxId: string
@@ -221,8 +250,6 @@ export interface Resolved {
 }
 
 const isEmail = Schema.is(Intercom.Email)
-const isSafeId = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0
-const hexColor = /^#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/
 
 /**
  * Checks an email against API 2.11's `format: email` (the pattern `Intercom.Email` uses).
@@ -239,70 +266,41 @@ const hexColor = /^#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]
  */
 export const isValidEmail = (s: unknown): s is string => typeof s === "string" && isEmail(s)
 
-const fail = (option: string, reason: string): never => {
-  throw new InvalidConfig({ option, reason })
-}
-
 const nonEmpty = (s: string | null | undefined): string | null =>
   s === undefined || s === null || s.length === 0 ? null : s
 
+const decodeConfig = Schema.decodeUnknownResult(MapperConfig)
+
 /**
- * Checks every option and builds the lookups the mapper uses. Throws {@link InvalidConfig} naming the option
- * when a value cannot be used.
+ * Checks every option (decoding with the {@link MapperConfig} schema) and builds the lookups the mapper uses.
+ * Fails with a `SchemaError` naming the option's path when a value cannot be used.
  *
  * @example
  * ```ts
  * import { MapperConfig } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * const resolved = MapperConfig.resolve({ defaultAdminId: 25, carryFields: ["status"] })
+ * const resolved = Result.getOrThrow(MapperConfig.resolve({ defaultAdminId: 25, carryFields: ["status"] }))
  * resolved.carry.messages // false
+ * MapperConfig.resolve({ tagColor: "red" }) // a Failure: a SchemaError at ["tagColor"]
  * ```
  *
  * @since 0.1.0
  */
-export const resolve = (config: MapperConfig = {}): Resolved => {
+export const resolve = (config: MapperConfig = {}): Result.Result<Resolved, Schema.SchemaError> =>
+  Result.map(decodeConfig(config), build)
+
+const build = (config: MapperConfig): Resolved => {
   const contactRole = config.contactRole ?? defaults.contactRole
-  if (typeof contactRole !== "function" && !["user", "lead", "byEmail"].includes(contactRole)) {
-    fail("contactRole", `expected "user", "lead", "byEmail" or a function, got ${JSON.stringify(contactRole)}`)
-  }
   const defaultAdminId = config.defaultAdminId ?? defaults.defaultAdminId
-  if (defaultAdminId !== null && !isSafeId(defaultAdminId)) {
-    fail("defaultAdminId", `expected a Drift user id (a non-negative safe integer) or null, got ${defaultAdminId}`)
-  }
   const carry = config.carry ?? defaults.carry
-  if (carry !== "custom_attributes" && carry !== "none") {
-    fail("carry", `expected "custom_attributes" or "none", got ${JSON.stringify(carry)}`)
-  }
   const fields = new Set(config.carryFields ?? defaults.carryFields)
-  for (const field of fields) {
-    if (!allCarryFields.includes(field)) {
-      fail("carryFields", `unknown field ${JSON.stringify(field)} (expected ${allCarryFields.join(", ")})`)
-    }
-  }
   const prefix = config.carryPrefix ?? defaults.carryPrefix
   const bodies = config.bodies ?? defaults.bodies
-  if (bodies !== "paragraphs" && bodies !== "raw") {
-    fail("bodies", `expected "paragraphs" or "raw", got ${JSON.stringify(bodies)}`)
-  }
   const foreignIds = config.foreignIds ?? defaults.foreignIds
-  if (foreignIds !== "fail" && foreignIds !== "hash") {
-    fail("foreignIds", `expected "fail" or "hash", got ${JSON.stringify(foreignIds)}`)
-  }
   const inboxId = config.inboxId ?? defaults.inboxId
-  if (!isSafeId(inboxId)) fail("inboxId", `expected a non-negative safe integer, got ${inboxId}`)
   const orgId = config.orgId ?? defaults.orgId
-  if (!isSafeId(orgId)) fail("orgId", `expected a non-negative safe integer, got ${orgId}`)
   const tagColor = config.tagColor ?? defaults.tagColor
-  if (!hexColor.test(tagColor)) {
-    fail("tagColor", `expected a hex color such as "#33aaff", got ${JSON.stringify(tagColor)}`)
-  }
-  const placeholderEmailDomain = config.placeholderEmailDomain ?? defaults.placeholderEmailDomain
-  if (!isEmail(`user-1@${placeholderEmailDomain}`)) {
-    fail(
-      "placeholderEmailDomain",
-      `expected a domain name such as "drift.invalid", got ${JSON.stringify(placeholderEmailDomain)}`
-    )
-  }
   const directory = new Map<number, DirectoryEntry>()
   for (const user of config.users ?? []) {
     directory.set(user.id, {
@@ -327,7 +325,6 @@ export const resolve = (config: MapperConfig = {}): Resolved => {
     inboxId,
     orgId,
     tagColor,
-    placeholderEmailDomain,
     keys: {
       status: `${prefix}status`,
       inboxId: `${prefix}inbox_id`,
@@ -340,8 +337,21 @@ export const resolve = (config: MapperConfig = {}): Resolved => {
   }
 }
 
-const cache = new WeakMap<MapperConfig, Resolved>()
-let defaultResolved: Resolved | undefined
+const cache = new WeakMap<MapperConfig, Result.Result<Resolved, Schema.SchemaError>>()
+
+/**
+ * The resolved {@link defaults} (they are valid, so this needs no check).
+ *
+ * @example
+ * ```ts
+ * import { MapperConfig } from "@parley/intercom"
+ *
+ * MapperConfig.defaultResolved.keys.status // "drift_status"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const defaultResolved: Resolved = build({})
 
 /**
  * {@link resolve}, cached per config object (a `WeakMap`), so passing the same config object to every call
@@ -357,8 +367,8 @@ let defaultResolved: Resolved | undefined
  *
  * @since 0.1.0
  */
-export const resolveCached = (config?: MapperConfig): Resolved => {
-  if (config === undefined) return defaultResolved ??= resolve()
+export const resolveCached = (config?: MapperConfig): Result.Result<Resolved, Schema.SchemaError> => {
+  if (config === undefined) return Result.succeed(defaultResolved)
   let resolved = cache.get(config)
   if (resolved === undefined) {
     resolved = resolve(config)
@@ -375,8 +385,8 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * `PARLEY_INTERCOM_CONTACT_ROLE` (`user` | `lead` | `byEmail`), `PARLEY_INTERCOM_DEFAULT_ADMIN_ID`,
  * `PARLEY_INTERCOM_CARRY` (`custom_attributes` | `none`), `PARLEY_INTERCOM_CARRY_FIELDS` (comma-separated),
  * `PARLEY_INTERCOM_CARRY_PREFIX`, `PARLEY_INTERCOM_BODIES` (`paragraphs` | `raw`), `PARLEY_INTERCOM_FOREIGN_IDS`
- * (`fail` | `hash`), `PARLEY_INTERCOM_INBOX_ID`, `PARLEY_INTERCOM_ORG_ID`, `PARLEY_INTERCOM_TAG_COLOR`,
- * `PARLEY_INTERCOM_PLACEHOLDER_EMAIL_DOMAIN`. The user directory is not read from config: pass `users` in code.
+ * (`fail` | `hash`), `PARLEY_INTERCOM_INBOX_ID`, `PARLEY_INTERCOM_ORG_ID`, `PARLEY_INTERCOM_TAG_COLOR`.
+ * The user directory is not read from config: pass `users` in code.
  *
  * @example
  * ```ts
@@ -401,6 +411,5 @@ export const fromEnv: Config.Config<MapperConfig> = Config.all({
   foreignIds: optional(Config.Literals(["fail", "hash"], "PARLEY_INTERCOM_FOREIGN_IDS")),
   inboxId: optional(Config.Int("PARLEY_INTERCOM_INBOX_ID")),
   orgId: optional(Config.Int("PARLEY_INTERCOM_ORG_ID")),
-  tagColor: optional(Config.String("PARLEY_INTERCOM_TAG_COLOR")),
-  placeholderEmailDomain: optional(Config.String("PARLEY_INTERCOM_PLACEHOLDER_EMAIL_DOMAIN"))
+  tagColor: optional(Config.String("PARLEY_INTERCOM_TAG_COLOR"))
 })

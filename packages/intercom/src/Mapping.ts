@@ -23,10 +23,10 @@
  * @since 0.1.0
  */
 import { Drift, Intercom } from "@parley/schema"
-import { Effect, Schema, SchemaGetter, SchemaIssue } from "effect"
+import { Effect, Result, Schema, SchemaGetter, SchemaIssue } from "effect"
 import * as Body from "./internal/body.ts"
 import * as core from "./internal/core.ts"
-import { type MapperConfig, resolveCached, type Resolved } from "./MapperConfig.ts"
+import { defaultResolved, type MapperConfig, resolveCached, type Resolved } from "./MapperConfig.ts"
 import { MappingError } from "./MappingError.ts"
 
 const ThreadType = Schema.toType(Drift.Thread)
@@ -41,7 +41,7 @@ const V2Type = Schema.toType(Intercom.ConversationV2)
  * ```ts
  * import { Mapping } from "@parley/intercom"
  *
- * const schema: Mapping.DriftToIntercomSchema = Mapping.driftToIntercom({ contactRole: "user" })
+ * const schema: Mapping.DriftToIntercomSchema = Mapping.DriftToIntercom
  * ```
  *
  * @since 0.1.0
@@ -58,7 +58,7 @@ export interface DriftToIntercomSchema
  * ```ts
  * import { Mapping } from "@parley/intercom"
  *
- * const schema: Mapping.DriftToIntercomV2Schema = Mapping.driftToIntercomV2({ carry: "none" })
+ * const schema: Mapping.DriftToIntercomV2Schema = Mapping.DriftToIntercomV2
  * ```
  *
  * @since 0.1.0
@@ -77,15 +77,8 @@ const errorOf = (failure: core.Failure): MappingError =>
     ...(failure.actual === undefined ? {} : { actual: failure.actual })
   })
 
-const backward = <A>(f: (a: A, config: Resolved) => Drift.Thread, config: Resolved) =>
-  SchemaGetter.transformEffect<Drift.Thread, A>((a) => {
-    try {
-      return Effect.succeed(f(a, config))
-    } catch (e) {
-      if (e instanceof core.Failure) return Effect.fail(issueOf(e))
-      throw e
-    }
-  })
+const backward = <A>(f: (a: A, config: Resolved) => Result.Result<Drift.Thread, core.Failure>, config: Resolved) =>
+  SchemaGetter.transformEffect<Drift.Thread, A>((a) => Effect.fromResult(Result.mapError(f(a, config), issueOf)))
 
 const classicSchema = (config: Resolved): DriftToIntercomSchema =>
   ThreadType.pipe(Schema.decodeTo(ClassicType, {
@@ -100,38 +93,39 @@ const v2Schema = (config: Resolved): DriftToIntercomV2Schema =>
   }))
 
 /**
- * Drift thread <-> Intercom classic conversation (seed 003), with `config`. Build it once and reuse it: the
- * config is resolved (and checked, throwing `MappingError.InvalidConfig`) when the schema is built.
+ * Drift thread <-> Intercom classic conversation (seed 003), with a resolved `config` (see
+ * `MapperConfig.resolve`, or use {@link make}). Build it once and reuse it.
  *
  * @example
  * ```ts
- * import { Mapping } from "@parley/intercom"
- * import { Schema } from "effect"
+ * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import { Result, Schema } from "effect"
  *
- * const ToIntercom = Mapping.driftToIntercom({ contactRole: "lead", defaultAdminId: 25 })
+ * const config = Result.getOrThrow(MapperConfig.resolve({ contactRole: "lead", defaultAdminId: 25 }))
+ * const ToIntercom = Mapping.driftToIntercom(config)
  * const conversation = Schema.decodeSync(ToIntercom)(thread)
  * const thread2 = Schema.encodeSync(ToIntercom)(conversation)
  * ```
  *
  * @since 0.1.0
  */
-export const driftToIntercom = (config?: MapperConfig): DriftToIntercomSchema => classicSchema(resolveCached(config))
+export const driftToIntercom = (config: Resolved = defaultResolved): DriftToIntercomSchema => classicSchema(config)
 
 /**
- * Drift thread <-> Intercom API 2.11 conversation, with `config`. Build it once and reuse it.
+ * Drift thread <-> Intercom API 2.11 conversation, with a resolved `config`. Build it once and reuse it.
  *
  * @example
  * ```ts
- * import { Mapping } from "@parley/intercom"
- * import { Schema } from "effect"
+ * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import { Result, Schema } from "effect"
  *
- * const ToIntercom = Mapping.driftToIntercomV2({ carryFields: ["status", "conversation"] })
- * const conversation = Schema.decodeSync(ToIntercom)(thread)
+ * const config = Result.getOrThrow(MapperConfig.resolve({ carryFields: ["status", "conversation"] }))
+ * const conversation = Schema.decodeSync(Mapping.driftToIntercomV2(config))(thread)
  * ```
  *
  * @since 0.1.0
  */
-export const driftToIntercomV2 = (config?: MapperConfig): DriftToIntercomV2Schema => v2Schema(resolveCached(config))
+export const driftToIntercomV2 = (config: Resolved = defaultResolved): DriftToIntercomV2Schema => v2Schema(config)
 
 /**
  * Drift thread <-> Intercom classic conversation with the default config: `decode` maps a (decoded)
@@ -235,35 +229,37 @@ export interface DriftJsonToIntercomV2JsonSchema
 /**
  * Wire to wire: Drift thread JSON (epoch ms, as `Drift.Thread` encodes it) <-> Intercom classic JSON (epoch
  * seconds). `decode` sanitizes the Drift bodies, maps, and writes Intercom JSON; `encode` reads Intercom JSON,
- * maps back and writes Drift JSON. Built with `config` (default when absent).
+ * maps back and writes Drift JSON. Built with a resolved `config` (the defaults when absent).
  *
  * @example
  * ```ts
- * import { Mapping } from "@parley/intercom"
- * import { Schema } from "effect"
+ * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import { Result, Schema } from "effect"
  *
- * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomJson({ contactRole: "user" }))(driftJson)
+ * const config = Result.getOrThrow(MapperConfig.resolve({ contactRole: "user" }))
+ * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomJson(config))(driftJson)
  * ```
  *
  * @since 0.1.0
  */
-export const driftJsonToIntercomJson = (config?: MapperConfig): DriftJsonToIntercomJsonSchema =>
+export const driftJsonToIntercomJson = (config?: Resolved): DriftJsonToIntercomJsonSchema =>
   Drift.Thread.pipe(Schema.decodeTo(driftToIntercom(config)), Schema.decodeTo(Schema.flip(Intercom.Conversation)))
 
 /**
- * Wire to wire: Drift thread JSON <-> Intercom API 2.11 JSON, built with `config`.
+ * Wire to wire: Drift thread JSON <-> Intercom API 2.11 JSON, built with a resolved `config`.
  *
  * @example
  * ```ts
- * import { Mapping } from "@parley/intercom"
- * import { Schema } from "effect"
+ * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import { Result, Schema } from "effect"
  *
- * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomV2Json({ carry: "none" }))(driftJson)
+ * const config = Result.getOrThrow(MapperConfig.resolve({ carry: "none" }))
+ * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomV2Json(config))(driftJson)
  * ```
  *
  * @since 0.1.0
  */
-export const driftJsonToIntercomV2Json = (config?: MapperConfig): DriftJsonToIntercomV2JsonSchema =>
+export const driftJsonToIntercomV2Json = (config?: Resolved): DriftJsonToIntercomV2JsonSchema =>
   Drift.Thread.pipe(Schema.decodeTo(driftToIntercomV2(config)), Schema.decodeTo(Schema.flip(Intercom.ConversationV2)))
 
 /**
@@ -303,19 +299,19 @@ export const DriftJsonToIntercomV2Json: DriftJsonToIntercomV2JsonSchema = driftJ
 
 /**
  * Drift thread -> Intercom classic conversation, synchronously (no schema checks: the input is trusted to be a
- * decoded `Drift.Thread`). Never fails. Pass the same `config` object each time: it is resolved once.
+ * decoded `Drift.Thread`), with a resolved config (the defaults when absent). Never fails.
  *
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
  *
- * const conversation = Mapping.toIntercomSync(thread, { contactRole: "user" })
+ * const conversation = Mapping.toIntercomSync(thread)
  * ```
  *
  * @since 0.1.0
  */
-export const toIntercomSync = (thread: Drift.Thread, config?: MapperConfig): Intercom.Conversation =>
-  core.toClassic(thread, resolveCached(config))
+export const toIntercomSync = (thread: Drift.Thread, config: Resolved = defaultResolved): Intercom.Conversation =>
+  core.toClassic(thread, config)
 
 /**
  * Drift thread -> Intercom API 2.11 conversation, synchronously. Never fails.
@@ -330,49 +326,47 @@ export const toIntercomSync = (thread: Drift.Thread, config?: MapperConfig): Int
  *
  * @since 0.1.0
  */
-export const toIntercomV2Sync = (thread: Drift.Thread, config?: MapperConfig): Intercom.ConversationV2 =>
-  core.toV2(thread, resolveCached(config))
-
-const run = <A>(f: (a: A, config: Resolved) => Drift.Thread, a: A, config: Resolved): Drift.Thread => {
-  try {
-    return f(a, config)
-  } catch (e) {
-    if (e instanceof core.Failure) throw errorOf(e)
-    throw e
-  }
-}
+export const toIntercomV2Sync = (thread: Drift.Thread, config: Resolved = defaultResolved): Intercom.ConversationV2 =>
+  core.toV2(thread, config)
 
 /**
- * Intercom classic conversation -> Drift thread, synchronously. Throws a {@link MappingError} naming the path
- * when the conversation cannot be a Drift thread (e.g. a non-decimal id with `foreignIds: "fail"`).
+ * Intercom classic conversation -> Drift thread, synchronously: a `Result` whose failure is a
+ * {@link MappingError} naming the path when the conversation cannot be a Drift thread (e.g. a non-decimal id
+ * with `foreignIds: "fail"`).
  *
  * @example
  * ```ts
- * import { Mapping } from "@parley/intercom"
+ * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * const thread = Mapping.fromIntercomSync(conversation, { foreignIds: "hash" })
+ * const config = Result.getOrThrow(MapperConfig.resolve({ foreignIds: "hash" }))
+ * const thread = Mapping.fromIntercomSync(conversation, config) // Result<Drift.Thread, MappingError>
  * ```
  *
  * @since 0.1.0
  */
-export const fromIntercomSync = (conversation: Intercom.Conversation, config?: MapperConfig): Drift.Thread =>
-  run(core.fromClassic, conversation, resolveCached(config))
+export const fromIntercomSync = (
+  conversation: Intercom.Conversation,
+  config: Resolved = defaultResolved
+): Result.Result<Drift.Thread, MappingError> => Result.mapError(core.fromClassic(conversation, config), errorOf)
 
 /**
  * Intercom API 2.11 conversation -> Drift thread, synchronously; reads the Drift fields carried in
- * `custom_attributes`. Throws a {@link MappingError} naming the path on failure.
+ * `custom_attributes`. A `Result` whose failure is a {@link MappingError} naming the path.
  *
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
  *
- * const thread = Mapping.fromIntercomV2Sync(Mapping.toIntercomV2Sync(original)) // equals original
+ * const thread = Mapping.fromIntercomV2Sync(Mapping.toIntercomV2Sync(original)) // Result.succeed(original)
  * ```
  *
  * @since 0.1.0
  */
-export const fromIntercomV2Sync = (conversation: Intercom.ConversationV2, config?: MapperConfig): Drift.Thread =>
-  run(core.fromV2, conversation, resolveCached(config))
+export const fromIntercomV2Sync = (
+  conversation: Intercom.ConversationV2,
+  config: Resolved = defaultResolved
+): Result.Result<Drift.Thread, MappingError> => Result.mapError(core.fromV2(conversation, config), errorOf)
 
 /**
  * A mapper compiled from one config: the synchronous functions and the schemas, with the config resolved once.
@@ -380,8 +374,9 @@ export const fromIntercomV2Sync = (conversation: Intercom.ConversationV2, config
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * const mapper: Mapping.Mapper = Mapping.make({ contactRole: "user" })
+ * const mapper: Mapping.Mapper = Result.getOrThrow(Mapping.make({ contactRole: "user" }))
  * ```
  *
  * @since 0.1.0
@@ -390,39 +385,51 @@ export interface Mapper {
   readonly config: Resolved
   readonly toIntercom: (thread: Drift.Thread) => Intercom.Conversation
   readonly toIntercomV2: (thread: Drift.Thread) => Intercom.ConversationV2
-  /** Throws {@link MappingError}. */
-  readonly fromIntercom: (conversation: Intercom.Conversation) => Drift.Thread
-  /** Throws {@link MappingError}. */
-  readonly fromIntercomV2: (conversation: Intercom.ConversationV2) => Drift.Thread
+  readonly fromIntercom: (conversation: Intercom.Conversation) => Result.Result<Drift.Thread, MappingError>
+  readonly fromIntercomV2: (conversation: Intercom.ConversationV2) => Result.Result<Drift.Thread, MappingError>
   readonly DriftToIntercom: DriftToIntercomSchema
   readonly DriftToIntercomV2: DriftToIntercomV2Schema
 }
 
 /**
- * Compiles a {@link Mapper} from `config` (resolved and checked now: throws `MappingError.InvalidConfig`).
+ * The {@link Mapper} of a resolved config.
  *
  * @example
  * ```ts
- * import { Mapping } from "@parley/intercom"
+ * import { MapperConfig, Mapping } from "@parley/intercom"
  *
- * const mapper = Mapping.make({ users: directory, defaultAdminId: 25 })
- * const conversations = threads.map(mapper.toIntercomV2)
+ * const mapper = Mapping.fromResolved(MapperConfig.defaultResolved)
  * ```
  *
  * @since 0.1.0
  */
-export const make = (config?: MapperConfig): Mapper => {
-  const resolved = resolveCached(config)
-  return {
-    config: resolved,
-    toIntercom: (thread) => core.toClassic(thread, resolved),
-    toIntercomV2: (thread) => core.toV2(thread, resolved),
-    fromIntercom: (conversation) => run(core.fromClassic, conversation, resolved),
-    fromIntercomV2: (conversation) => run(core.fromV2, conversation, resolved),
-    DriftToIntercom: classicSchema(resolved),
-    DriftToIntercomV2: v2Schema(resolved)
-  }
-}
+export const fromResolved = (resolved: Resolved): Mapper => ({
+  config: resolved,
+  toIntercom: (thread) => core.toClassic(thread, resolved),
+  toIntercomV2: (thread) => core.toV2(thread, resolved),
+  fromIntercom: (conversation) => fromIntercomSync(conversation, resolved),
+  fromIntercomV2: (conversation) => fromIntercomV2Sync(conversation, resolved),
+  DriftToIntercom: classicSchema(resolved),
+  DriftToIntercomV2: v2Schema(resolved)
+})
+
+/**
+ * Compiles a {@link Mapper} from `config`, checked now: a config the mapper cannot use is a `SchemaError`
+ * naming the option's path.
+ *
+ * @example
+ * ```ts
+ * import { Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
+ *
+ * const mapper = Mapping.make({ users: directory, defaultAdminId: 25 })
+ * if (Result.isSuccess(mapper)) threads.map(mapper.success.toIntercomV2)
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const make = (config?: MapperConfig): Result.Result<Mapper, Schema.SchemaError> =>
+  Result.map(resolveCached(config), fromResolved)
 
 // -----------------------------------------------------------------------------
 // Building blocks
@@ -487,5 +494,5 @@ export const bodyToDrift = (html: string): string => Body.toDrift(html)
  *
  * @since 0.1.0
  */
-export const waitingSinceSeconds = (thread: Drift.Thread, config?: MapperConfig): number | null =>
-  core.waitingSinceSeconds(thread, resolveCached(config))
+export const waitingSinceSeconds = (thread: Drift.Thread, config: Resolved = defaultResolved): number | null =>
+  core.waitingSinceSeconds(thread, config)

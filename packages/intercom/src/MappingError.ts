@@ -1,15 +1,15 @@
 /**
- * The typed errors of the mapper.
+ * The typed error of the mapper. Failures are values: the functions that can fail return a `Result` (or an
+ * `Effect`) whose failure is a {@link MappingError}; nothing in the mapper throws. Config errors are
+ * `Schema.SchemaError`s (see `MapperConfig.resolve`).
  *
  * @example
  * ```ts
- * import { Mapping, MappingError } from "@parley/intercom"
+ * import { Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * try {
- *   Mapping.fromIntercomV2Sync(conversationWithAHexContactId)
- * } catch (e) {
- *   if (e instanceof MappingError.MappingError) console.log(e.path, e.message)
- * }
+ * const result = Mapping.fromIntercomV2Sync(conversationWithAHexContactId)
+ * if (Result.isFailure(result)) console.log(result.failure.path, result.failure.message)
  * ```
  *
  * @since 0.1.0
@@ -54,31 +54,5 @@ export class MappingError extends Schema.TaggedError<MappingError>()("MappingErr
   override get message(): string {
     const actual = this.actual === undefined ? "" : `, got ${JSON.stringify(this.actual) ?? String(this.actual)}`
     return `${this.reason}${actual} at ${formatPath(this.path)}`
-  }
-}
-
-/**
- * A {@link MapperConfig} option has a value the mapper cannot use (e.g. a `defaultAdminId` that is not a safe
- * integer, a `tagColor` that is not a hex color).
- *
- * @example
- * ```ts
- * import { MapperConfig, MappingError } from "@parley/intercom"
- *
- * try {
- *   MapperConfig.resolve({ tagColor: "red" })
- * } catch (e) {
- *   if (e instanceof MappingError.InvalidConfig) console.log(e.option) // "tagColor"
- * }
- * ```
- *
- * @since 0.1.0
- */
-export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
-  option: Schema.String,
-  reason: Schema.String
-}) {
-  override get message(): string {
-    return `Invalid mapper option ${this.option}: ${this.reason}`
   }
 }

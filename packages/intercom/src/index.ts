@@ -49,7 +49,7 @@ export * as IntercomMapper from "./IntercomMapper.ts"
 export * as MapperConfig from "./MapperConfig.ts"
 
 /**
- * The typed errors: `MappingError` (Intercom -> Drift) and `InvalidConfig`.
+ * The typed error of mapping back: `MappingError` (Intercom -> Drift). Config errors are `SchemaError`s.
  *
  * @example
  * ```ts

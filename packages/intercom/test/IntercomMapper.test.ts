@@ -46,11 +46,11 @@ describe("IntercomMapper", () => {
       foreignIds: "hash"
     }))))
 
-  it.effect("layer(config) fails with InvalidConfig", () =>
+  it.effect("layer(config) fails with a SchemaError naming the option", () =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(Layer.build(IntercomMapper.IntercomMapper.layer({ tagColor: "no" })))
-      expect(Exit.isFailure(exit)).toBe(true)
-      expect(String(exit)).toContain("InvalidConfig")
+      const error = yield* Effect.flip(Layer.build(IntercomMapper.IntercomMapper.layer({ tagColor: "no" })))
+      expect(Schema.isSchemaError(error)).toBe(true)
+      expect(error.message).toContain(`at ["tagColor"]`)
     }))
 
   it.effect("layerConfig reads PARLEY_INTERCOM_* from the ConfigProvider", () =>

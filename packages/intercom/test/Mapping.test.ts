@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Drift, Html, Intercom } from "@parley/schema"
-import { DateTime, Exit, Schema } from "effect"
+import { DateTime, Exit, Result, Schema } from "effect"
 import { readFileSync } from "node:fs"
-import { MapperConfig, Mapping, MappingError } from "../src/index.ts"
+import { MapperConfig, Mapping as Real, MappingError } from "../src/index.ts"
 import { expectedWithoutCarry } from "./support/laws.ts"
 import { validatorFor } from "./support/openapi.ts"
 
@@ -15,6 +15,30 @@ const encodeV2 = Schema.encodeSync(Intercom.ConversationV2)
 const encodeClassic = Schema.encodeSync(Intercom.Conversation)
 const decodeV2 = Schema.decodeUnknownSync(Intercom.ConversationV2)
 const decodeClassic = Schema.decodeUnknownSync(Intercom.Conversation)
+
+/** A config resolved (a bad one fails the test). */
+const resolved = (config?: MapperConfig.MapperConfig): MapperConfig.Resolved =>
+  Result.getOrThrow(MapperConfig.resolveCached(config))
+
+/**
+ * The mapper's functions taking a plain config, and unwrapping the backward `Result` (a failure throws, failing
+ * the test): most tests are about the mapping, not the `Result`. The "Intercom -> Drift" and "config" suites
+ * test the `Result`s and `SchemaError`s themselves through `Real`.
+ */
+const Mapping = {
+  ...Real,
+  toIntercomSync: (t: Drift.Thread, config?: MapperConfig.MapperConfig) => Real.toIntercomSync(t, resolved(config)),
+  toIntercomV2Sync: (t: Drift.Thread, config?: MapperConfig.MapperConfig) => Real.toIntercomV2Sync(t, resolved(config)),
+  fromIntercomSync: (c: Intercom.Conversation, config?: MapperConfig.MapperConfig) =>
+    Result.getOrThrow(Real.fromIntercomSync(c, resolved(config))),
+  fromIntercomV2Sync: (c: Intercom.ConversationV2, config?: MapperConfig.MapperConfig) =>
+    Result.getOrThrow(Real.fromIntercomV2Sync(c, resolved(config))),
+  driftToIntercom: (config?: MapperConfig.MapperConfig) => Real.driftToIntercom(resolved(config)),
+  driftJsonToIntercomJson: (config?: MapperConfig.MapperConfig) => Real.driftJsonToIntercomJson(resolved(config)),
+  driftJsonToIntercomV2Json: (config?: MapperConfig.MapperConfig) => Real.driftJsonToIntercomV2Json(resolved(config)),
+  waitingSinceSeconds: (t: Drift.Thread, config?: MapperConfig.MapperConfig) =>
+    Real.waitingSinceSeconds(t, resolved(config))
+}
 
 const users = Schema.decodeUnknownSync(Drift.UsersResponse)(fixture("drift-users.json")).data
 const seedThread = decodeThread(fixture("drift-thread.json"))
@@ -98,23 +122,21 @@ describe("worked example: a Drift thread from seeds 000/002/004 and its Intercom
     )
   })
 
-  it("uses the directory for names, emails and bots; placeholders where 2.11 needs an email", () => {
+  it("uses the directory for names, emails and bots; an unknown email is \"\" as Intercom writes it", () => {
     const v2 = Mapping.toIntercomV2Sync(seedThread, config)
     const parts = v2.conversation_parts!.conversation_parts
-    expect(parts[0]!.author).toStrictEqual({
-      type: "bot",
-      id: "9000",
-      name: "Drift Bot",
-      email: "user-9000@drift.invalid"
-    })
+    expect(parts[0]!.author).toStrictEqual({ type: "bot", id: "9000", name: "Drift Bot", email: "" })
     expect(parts[2]!.author).toStrictEqual({ type: "admin", id: "21849", name: "Chris", email: "chris@example.com" })
     const without = Mapping.toIntercomV2Sync(seedThread)
     expect(without.conversation_parts!.conversation_parts[2]!.author).toStrictEqual({
       type: "admin",
       id: "21849",
       name: null,
-      email: "user-21849@drift.invalid"
+      email: ""
     })
+    const lead = Mapping.toIntercomV2Sync(thread({ messages: [{}] }))
+    expect(lead.source.author).toStrictEqual({ type: "lead", id: "20", name: null, email: "" })
+    expect(JSON.stringify(encodeV2(without))).not.toContain("drift.invalid")
   })
 })
 
@@ -332,6 +354,58 @@ describe("rules", () => {
     expect(v2.conversation_parts!.conversation_parts.map((p) => p.part_type)).toStrictEqual(["note", "comment"])
   })
 
+  it("message types: chat -> comment; private_note, private_prompt, suggestion, edit and unknown types -> note", () => {
+    const user = { type: "user" as const, id: 7 }
+    const t = thread({
+      messages: [
+        { type: "private_prompt", author: user },
+        { type: "private_note", author: user },
+        { type: "private_prompt", author: user },
+        { type: "suggestion", author: user },
+        { type: "chat", author: user, body: "Hello" },
+        { type: "edit", author: user, body: "Hello!", editedMessageId: 104, editType: "replace" },
+        { type: "poll", author: user }
+      ]
+    })
+    const notes = ["note", "note", "note", "comment", "note", "note"]
+    expect(Mapping.toIntercomSync(t).conversation_parts!.conversation_parts.map((p) => p.part_type)).toStrictEqual(
+      notes
+    )
+    const v2 = Mapping.toIntercomV2Sync(t)
+    const parts = v2.conversation_parts!.conversation_parts
+    expect(parts.map((p) => p.part_type)).toStrictEqual(notes)
+    // an edit is carried as its own note: the edited part keeps the body the contact saw first
+    expect(parts[3]!.body).toBe("<p>Hello</p>")
+    expect(parts[4]!.body).toBe("<p>Hello!</p>")
+    // carried: every type, the edit's target and kind come back exactly
+    expect(encodeThread(Mapping.fromIntercomV2Sync(v2))).toStrictEqual(encodeThread(t))
+    // without carried fields: every type but chat comes back as private_note (and the first message as chat)
+    const bare = Mapping.fromIntercomV2Sync(Mapping.toIntercomV2Sync(t, { carry: "none" }), { carry: "none" })
+    expect(bare.messages.map((m) => m.type)).toStrictEqual([
+      "chat",
+      "private_note",
+      "private_note",
+      "private_note",
+      "chat",
+      "private_note",
+      "private_note"
+    ])
+    expect(bare.messages[5]!.editedMessageId).toBeUndefined()
+  })
+
+  it("private prompts, suggestions, edits and unknown types never answer a waiting contact", () => {
+    const t = thread({
+      messages: [
+        contactSays(1_700_000_000_000),
+        { ...userSays(1_700_000_060_000), type: "suggestion" },
+        { ...userSays(1_700_000_120_000), type: "edit", editedMessageId: 100 },
+        { ...userSays(1_700_000_180_000), type: "private_prompt" },
+        { ...userSays(1_700_000_240_000), type: "poll" }
+      ]
+    })
+    expect(Mapping.waitingSinceSeconds(t)).toBe(1_700_000_000)
+  })
+
   it("authors: contact -> user or lead (byEmail by default), user -> admin, bot -> bot", () => {
     const messages = [{}, { author: { type: "user" as const, id: 7, bot: false } }, {
       author: { type: "user" as const, id: 8, bot: true }
@@ -363,7 +437,7 @@ describe("rules", () => {
     const t = thread({ conversation: { participants: [7, 8] } })
     expect(Mapping.toIntercomSync(t).assignee).toStrictEqual({ type: "admin", id: "7" })
     expect(Mapping.toIntercomV2Sync(t).admin_assignee_id).toBe(7)
-    expect(Mapping.toIntercomV2Sync(t).teammates!.teammates).toStrictEqual([
+    expect(Mapping.toIntercomV2Sync(t).teammates!.admins).toStrictEqual([
       { type: "admin", id: "7" },
       { type: "admin", id: "8" }
     ])
@@ -505,15 +579,11 @@ describe("Intercom -> Drift", () => {
   const seed003 = decodeClassic(fixture("intercom-seed-003.json"))
   const specExample = decodeV2(fixture("intercom-v2-spec-example.json"))
 
-  it("a non-decimal id is a MappingError naming its path (foreignIds: \"fail\", the default)", () => {
-    let error: unknown
-    try {
-      Mapping.fromIntercomSync(seed003)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(MappingError.MappingError)
-    const e = error as MappingError.MappingError
+  it("a non-decimal id is a MappingError naming its path (foreignIds: \"fail\", the default), as a value", () => {
+    const result = Real.fromIntercomSync(seed003)
+    if (!Result.isFailure(result)) throw new Error("expected a failure")
+    const e = result.failure
+    expect(e).toBeInstanceOf(MappingError.MappingError)
     expect(e.path).toStrictEqual(["user", "id"])
     expect(e.actual).toBe("536e564f316c83104c000020")
     expect(e.message).toContain(`at ["user"]["id"]`)
@@ -613,29 +683,29 @@ describe("Intercom -> Drift", () => {
   })
 })
 
-const thrown = (config: MapperConfig.MapperConfig): unknown => {
-  try {
-    MapperConfig.resolve(config)
-    return undefined
-  } catch (e) {
-    return e
-  }
-}
-
 describe("config", () => {
-  it("rejects unusable options with InvalidConfig naming the option", () => {
+  it("rejects unusable options with a SchemaError naming the option's path", () => {
     const cases: ReadonlyArray<readonly [MapperConfig.MapperConfig, string]> = [
-      [{ tagColor: "red" }, "tagColor"],
-      [{ defaultAdminId: -1 }, "defaultAdminId"],
-      [{ defaultAdminId: 1.5 }, "defaultAdminId"],
-      [{ placeholderEmailDomain: "not a domain" }, "placeholderEmailDomain"],
-      [{ carryFields: ["everything" as MapperConfig.CarryField] }, "carryFields"]
+      [{ tagColor: "red" }, `["tagColor"]`],
+      [{ defaultAdminId: -1 }, `["defaultAdminId"]`],
+      [{ defaultAdminId: 1.5 }, `["defaultAdminId"]`],
+      [{ carryFields: ["everything" as MapperConfig.CarryField] }, `["carryFields"][0]`],
+      [{ contactRole: "admin" as "user" }, `["contactRole"]`],
+      [{ inboxId: Number.MAX_SAFE_INTEGER + 2 }, `["inboxId"]`]
     ]
-    for (const [config, option] of cases) {
-      const error = thrown(config)
-      expect(error).toBeInstanceOf(MappingError.InvalidConfig)
-      expect((error as MappingError.InvalidConfig).option).toBe(option)
+    for (const [config, path] of cases) {
+      const result = MapperConfig.resolve(config)
+      const error = Result.isFailure(result) ? result.failure : undefined
+      expect(Schema.isSchemaError(error), path).toBe(true)
+      expect(error?.message).toContain(`at ${path}`)
+      expect(Result.isFailure(Real.make(config))).toBe(true)
     }
+  })
+
+  it("accepts a function contact role and an iterable directory", () => {
+    const directory = new Set([{ id: 7 as Drift.UserId, name: "Chris" }])
+    const r = resolved({ contactRole: () => "user", users: directory })
+    expect(r.directory.get(7)?.name).toBe("Chris")
   })
 
   it("resolves a config object once", () => {
@@ -644,7 +714,7 @@ describe("config", () => {
   })
 
   it("Mapping.make compiles a mapper whose schemas use its config", () => {
-    const mapper = Mapping.make({ contactRole: "user", carry: "none" })
+    const mapper = Result.getOrThrow(Real.make({ contactRole: "user", carry: "none" }))
     const t = thread({ messages: [{}] })
     expect(Schema.decodeSync(mapper.DriftToIntercomV2)(t)).toStrictEqual(mapper.toIntercomV2(t))
     expect(mapper.toIntercom(t).user.type).toBe("user")

@@ -159,7 +159,8 @@ export const statusIdOf = (status: FilterableStatus): StatusId => statusIds[stat
 export const statusOfId = (id: StatusId): FilterableStatus => statusesById[id]
 
 /**
- * A tag on a conversation, with the color it shows in Drift (a hex value).
+ * A tag on a conversation, with the color it shows in Drift: a hex value, with or without the leading `#`
+ * (Drift sends both; kept as sent).
  *
  * @since 0.1.0
  */
@@ -302,16 +303,89 @@ export const Attachment = Schema.Struct({
 export interface Attachment extends Schema.Schema.Type<typeof Attachment> {}
 
 /**
- * The kind of a message: `chat` (seen by the contact) or `private_note` (seen by users only).
+ * The message types Parley knows: `chat` (seen by the contact), `private_note` (seen by users only),
+ * `private_prompt` (a prompt shown to users only, e.g. by a bot), `suggestion` (a reply suggested to a user, not
+ * sent) and `edit` (an edit of an earlier message: see {@link Message}'s `editedMessageId` and `editType`).
  *
  * @since 0.1.0
  */
-export const MessageType = Schema.Literals(["chat", "private_note"])
+export const knownMessageTypes = ["chat", "private_note", "private_prompt", "suggestion", "edit"] as const
+
+/**
+ * A message type Parley knows (see {@link knownMessageTypes}).
+ *
+ * @since 0.1.0
+ */
+export const KnownMessageType = Schema.Literals(knownMessageTypes)
+/** @since 0.1.0 */
+export type KnownMessageType = typeof KnownMessageType.Type
+
+const isKnownMessageType = (s: string): s is KnownMessageType =>
+  (knownMessageTypes as ReadonlyArray<string>).includes(s)
+
+/**
+ * A message type Parley does not know (yet): any other string, kept verbatim. Branded, so that code matching on
+ * {@link MessageType} can tell it from the known literals.
+ *
+ * @since 0.1.0
+ */
+export const UnknownMessageType = Schema.String.check(
+  Schema.makeFilter((s: string) => !isKnownMessageType(s), { expected: "a message type other than the known ones" })
+).pipe(Schema.brand("@parley/Drift/UnknownMessageType"))
+/** @since 0.1.0 */
+export type UnknownMessageType = typeof UnknownMessageType.Type
+
+/**
+ * The kind of a message, an open set: the {@link KnownMessageType}s typed, any other string decoded as an
+ * {@link UnknownMessageType} and encoded back exactly as it came. Real Drift answers carry types beyond the
+ * documented `chat` / `private_note`; an unknown one is never a decode error.
+ *
+ * @example
+ * ```ts
+ * import { Drift } from "@parley/schema"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(Drift.MessageType)("private_prompt") // "private_prompt"
+ * Schema.decodeUnknownSync(Drift.MessageType)("poll") // "poll" (an UnknownMessageType)
+ * Drift.isKnownType("poll") // false
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const MessageType = Schema.Union([KnownMessageType, UnknownMessageType])
 /** @since 0.1.0 */
 export type MessageType = typeof MessageType.Type
 
 /**
- * A Drift message (seed: the Message model). `body` is sanitized on decode.
+ * Whether a message type is one Parley knows.
+ *
+ * @since 0.1.0
+ */
+export const isKnownType = (type: MessageType): type is KnownMessageType => isKnownMessageType(type)
+
+/**
+ * The types `POST /conversations/{id}/messages` creates: `chat` and `private_note`.
+ *
+ * @since 0.1.0
+ */
+export const CreatableMessageType = Schema.Literals(["chat", "private_note"])
+/** @since 0.1.0 */
+export type CreatableMessageType = typeof CreatableMessageType.Type
+
+/**
+ * How an `edit` message changed the message it edits (`editType`): an open string (Drift does not document the
+ * values; `replace` is the one seen).
+ *
+ * @since 0.1.0
+ */
+export const EditType = Schema.String
+/** @since 0.1.0 */
+export type EditType = typeof EditType.Type
+
+/**
+ * A Drift message (seed: the Message model). `body` is sanitized on decode. `type` is an open set
+ * ({@link MessageType}). An `edit` message names the message it edits in `editedMessageId` and how in `editType`
+ * (both optional: seen on `edit` messages only, kept wherever they appear).
  *
  * @since 0.1.0
  */
@@ -326,7 +400,9 @@ export const Message = Schema.Struct({
   buttons: Schema.optionalKey(Schema.Array(MessageButton)),
   context: Schema.optionalKey(MessageContext),
   attributes: Schema.optionalKey(MessageAttributes),
-  attachments: Schema.optionalKey(Schema.Array(Attachment))
+  attachments: Schema.optionalKey(Schema.Array(Attachment)),
+  editedMessageId: Schema.optionalKey(MessageId),
+  editType: Schema.optionalKey(EditType)
 })
 /** @since 0.1.0 */
 export interface Message extends Schema.Schema.Type<typeof Message> {}
@@ -347,7 +423,8 @@ export const ContactAttributes = Schema.StructWithRest(
     email: Schema.optionalKey(Schema.NullOr(Schema.String)),
     name: Schema.optionalKey(Schema.NullOr(Schema.String)),
     phone: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    externalId: Schema.optionalKey(Schema.NullOr(Schema.String))
+    // Drift documents `externalId` as a string in one place and a number in another; both are seen. Kept as sent.
+    externalId: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.String, Schema.Number])))
   }),
   [Schema.Record(Schema.String, Schema.Unknown)]
 )
@@ -719,7 +796,7 @@ export interface CreateConversationResponse extends Schema.Schema.Type<typeof Cr
  * @since 0.1.0
  */
 export const CreateMessageRequest = Schema.Struct({
-  type: MessageType,
+  type: CreatableMessageType,
   body: Schema.optionalKey(Schema.String),
   buttons: Schema.optionalKey(Schema.Array(MessageButton)),
   userId: Schema.optionalKey(UserId)

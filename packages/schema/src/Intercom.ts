@@ -278,6 +278,16 @@ export type ConversationPartId = typeof ConversationPartId.Type
 export const IntegerId = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }))
 
 /**
+ * `team_assignee_id`: an integer in the spec, a string in Intercom's official SDK and in answers recorded from the
+ * real API (`"0"`, `"5017691"`). Both decode and are kept as sent.
+ *
+ * @since 0.1.0
+ */
+export const TeamAssigneeId = Schema.Union([IntegerId, Schema.String])
+/** @since 0.1.0 */
+export type TeamAssigneeId = typeof TeamAssigneeId.Type
+
+/**
  * A conversation's state.
  *
  * @since 0.1.0
@@ -427,16 +437,18 @@ export interface ConversationParts extends Schema.Schema.Type<typeof Conversatio
 const NullableReference = Schema.Struct({ type: Schema.NullOr(Schema.String), id: Schema.NullOr(Schema.String) })
 
 /**
- * A classic conversation rating. Every field is `null` until a customer rates the conversation (as in seed 003).
+ * A classic conversation rating. Every field is `null` until a customer rates the conversation (as in seed 003);
+ * webhook payloads send an unrated conversation's rating as `{}`, so every field may also be absent (and stays
+ * absent on encode).
  *
  * @since 0.1.0
  */
 export const ConversationRating = Schema.Struct({
-  rating: Schema.NullOr(Schema.Int),
-  remark: Schema.NullOr(Schema.String),
-  created_at: Schema.NullOr(Timestamp),
-  customer: NullableReference,
-  teammate: NullableReference
+  rating: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  remark: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  created_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  customer: Schema.optionalKey(NullableReference),
+  teammate: Schema.optionalKey(NullableReference)
 })
 /** @since 0.1.0 */
 export interface ConversationRating extends Schema.Schema.Type<typeof ConversationRating> {}
@@ -463,6 +475,7 @@ export interface Tags extends Schema.Schema.Type<typeof Tags> {}
  * A conversation in Intercom's classic shape (seed 003). `conversation_parts` is absent from list responses;
  * `waiting_since`, `snoozed_until` and `conversation_rating` may be absent in older payloads and stay absent on
  * encode. `waiting_since` decodes to {@link WaitingSince} (the sentinel 2000 years ahead is `NotWaiting`).
+ * Webhook payloads leave `customers` out and send an unrated `conversation_rating` as `{}`: both decode.
  *
  * @since 0.1.0
  */
@@ -475,7 +488,8 @@ export const Conversation = Schema.Struct({
   snoozed_until: Schema.optionalKey(Schema.NullOr(Timestamp)),
   conversation_message: ConversationMessage,
   user: Customer,
-  customers: Schema.Array(Customer),
+  // Webhook payloads (conversation.* topics) leave `customers` out; REST answers send it.
+  customers: Schema.optionalKey(Schema.Array(Customer)),
   assignee: Assignee,
   open: Schema.Boolean,
   state: ConversationState,
@@ -531,7 +545,18 @@ export const ContactReferenceV2 = Schema.Struct({
 export interface ContactReferenceV2 extends Schema.Schema.Type<typeof ContactReferenceV2> {}
 
 /**
- * `conversation_part_author`: who wrote a part or the source message (an admin, contact, team or bot).
+ * The `email` of a {@link AuthorV2}: an email address, or `""` (what Intercom writes when it knows no email,
+ * e.g. for a lead or visitor without one; the spec's own visitor examples send `email: ''`).
+ *
+ * @since 0.1.0
+ */
+export const AuthorEmail = Schema.Union([Email, Schema.Literal("")])
+/** @since 0.1.0 */
+export type AuthorEmail = typeof AuthorEmail.Type
+
+/**
+ * `conversation_part_author`: who wrote a part or the source message (an admin, contact, team or bot). `name` is
+ * `null` and `email` is `""` when Intercom does not know them.
  *
  * @since 0.1.0
  */
@@ -539,7 +564,7 @@ export const AuthorV2 = Schema.Struct({
   type: Schema.String,
   id: Schema.String,
   name: Schema.NullOr(Schema.String),
-  email: Email
+  email: AuthorEmail
 })
 /** @since 0.1.0 */
 export interface AuthorV2 extends Schema.Schema.Type<typeof AuthorV2> {}
@@ -597,7 +622,8 @@ export const SourceV2 = Schema.Struct({
   author: AuthorV2,
   attachments: Schema.optionalKey(Schema.Array(AttachmentV2)),
   url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  redacted: Schema.Boolean
+  // Required by the spec, but absent from answers recorded from the real API; absent stays absent.
+  redacted: Schema.optionalKey(Schema.Boolean)
 })
 /** @since 0.1.0 */
 export interface SourceV2 extends Schema.Schema.Type<typeof SourceV2> {}
@@ -654,16 +680,55 @@ export const ContactsV2 = Schema.Struct({
 export interface ContactsV2 extends Schema.Schema.Type<typeof ContactsV2> {}
 
 /**
- * `conversation_teammates`: the teammates who wrote at least one part (`type` is `admin.list`).
+ * `conversation_teammates` as the API sends it: `{ type: "admin.list", admins: [...] }`.
  *
  * @since 0.1.0
  */
-export const TeammatesV2 = Schema.Struct({
+export const TeammatesAdminsV2 = Schema.Struct({
+  type: Schema.String,
+  admins: Schema.Array(ReferenceV2)
+})
+
+/**
+ * `conversation_teammates` as the spec describes it: `{ type, teammates: [...] }`.
+ *
+ * @since 0.1.0
+ */
+export const TeammatesSpecV2 = Schema.Struct({
   type: Schema.String,
   teammates: Schema.Array(ReferenceV2)
 })
+
+/**
+ * `conversation_teammates`: the teammates who wrote at least one part (`type` is `admin.list`).
+ *
+ * The spec (2.11) names the list `teammates`, but the API sends `admins`, and Intercom's official SDK
+ * (`intercom-client` 6.x, generated from Intercom's own API definition) overrides the spec the same way
+ * (`ConversationTeammates { type: "admin.list"; admins: Reference[] }`). Both decode to `{ type, admins }`;
+ * encoding always writes `admins`.
+ *
+ * @example
+ * ```ts
+ * import { Intercom } from "@parley/schema"
+ * import { Schema } from "effect"
+ *
+ * const decode = Schema.decodeUnknownSync(Intercom.TeammatesV2)
+ * decode({ type: "admin.list", teammates: [{ type: "admin", id: "1" }] }) // { type: "admin.list", admins: [...] }
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const TeammatesV2 = Schema.Union([
+  TeammatesAdminsV2,
+  TeammatesSpecV2.pipe(
+    Schema.decodeTo(Schema.toType(TeammatesAdminsV2), {
+      decode: SchemaGetter.transform(({ teammates, type }) => ({ type, admins: teammates })),
+      encode: SchemaGetter.transform(({ admins, type }) => ({ type, teammates: admins }))
+    })
+  )
+])
 /** @since 0.1.0 */
-export interface TeammatesV2 extends Schema.Schema.Type<typeof TeammatesV2> {}
+export interface TeammatesV2 extends Schema.Schema.Type<typeof TeammatesAdminsV2> {}
 
 /**
  * `tag` (API 2.11). `applied_at` and `applied_by` are required and nullable in the spec.
@@ -731,30 +796,32 @@ export const SlaAppliedV2 = Schema.Struct({
 export interface SlaAppliedV2 extends Schema.Schema.Type<typeof SlaAppliedV2> {}
 
 /**
- * `conversation_statistics`: reporting timestamps and durations (durations in seconds).
+ * `conversation_statistics`: reporting timestamps and durations (durations in seconds). Every member may be
+ * absent or `null` (the API sends `null` for what has not happened yet, e.g. `first_close_at` of an open
+ * conversation).
  *
  * @since 0.1.0
  */
 export const StatisticsV2 = Schema.Struct({
   type: Schema.Literal("conversation_statistics"),
-  time_to_assignment: Schema.optionalKey(Schema.Int),
-  time_to_admin_reply: Schema.optionalKey(Schema.Int),
-  time_to_first_close: Schema.optionalKey(Schema.Int),
-  time_to_last_close: Schema.optionalKey(Schema.Int),
-  median_time_to_reply: Schema.optionalKey(Schema.Int),
-  first_contact_reply_at: Schema.optionalKey(Timestamp),
-  first_assignment_at: Schema.optionalKey(Timestamp),
-  first_admin_reply_at: Schema.optionalKey(Timestamp),
-  first_close_at: Schema.optionalKey(Timestamp),
-  last_assignment_at: Schema.optionalKey(Timestamp),
-  last_assignment_admin_reply_at: Schema.optionalKey(Timestamp),
-  last_contact_reply_at: Schema.optionalKey(Timestamp),
-  last_admin_reply_at: Schema.optionalKey(Timestamp),
-  last_close_at: Schema.optionalKey(Timestamp),
-  last_closed_by_id: Schema.optionalKey(Schema.String),
-  count_reopens: Schema.optionalKey(Schema.Int),
-  count_assignments: Schema.optionalKey(Schema.Int),
-  count_conversation_parts: Schema.optionalKey(Schema.Int)
+  time_to_assignment: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  time_to_admin_reply: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  time_to_first_close: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  time_to_last_close: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  median_time_to_reply: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  first_contact_reply_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  first_assignment_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  first_admin_reply_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  first_close_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  last_assignment_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  last_assignment_admin_reply_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  last_contact_reply_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  last_admin_reply_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  last_close_at: Schema.optionalKey(Schema.NullOr(Timestamp)),
+  last_closed_by_id: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  count_reopens: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  count_assignments: Schema.optionalKey(Schema.NullOr(Schema.Int)),
+  count_conversation_parts: Schema.optionalKey(Schema.NullOr(Schema.Int))
 })
 /** @since 0.1.0 */
 export interface StatisticsV2 extends Schema.Schema.Type<typeof StatisticsV2> {}
@@ -849,6 +916,11 @@ export interface AiAgentV2 extends Schema.Schema.Type<typeof AiAgentV2> {}
  * - `topics` is required by the spec but never described; it is an {@link OpenObject} (`{}` in the examples).
  * - `ticket` is not in the schema but is in every example (`null`); it is kept as an optional open object.
  * - `custom_attributes` refers to an undefined schema; it is an {@link OpenObject} whose keys all survive.
+ * - `teammates` is `{ type, admins }` as the API and the official SDK send it ({@link TeammatesV2}); the spec's
+ *   `{ type, teammates }` also decodes.
+ * - as real answers send them: `title`, `topics`, `admin_assignee_id`, `team_assignee_id` and `source.redacted`
+ *   may be absent (and stay absent); `team_assignee_id` may be a string; `statistics` members may be `null`;
+ *   an author's `email` may be `""` and `name` `null`.
  *
  * `waiting_since` decodes to {@link WaitingSince} (`null` is `NotWaiting`); other timestamps are `DateTime.Utc`.
  * Other keys are dropped on decode.
@@ -858,7 +930,7 @@ export interface AiAgentV2 extends Schema.Schema.Type<typeof AiAgentV2> {}
 export const ConversationV2 = Schema.Struct({
   type: Schema.optionalKey(Schema.Literal("conversation")),
   id: ConversationId,
-  title: Schema.NullOr(Schema.String),
+  title: Schema.optionalKey(Schema.NullOr(Schema.String)),
   created_at: Timestamp,
   updated_at: Timestamp,
   waiting_since: WaitingSince,
@@ -867,15 +939,15 @@ export const ConversationV2 = Schema.Struct({
   state: ConversationState,
   read: Schema.Boolean,
   priority: Schema.optionalKey(Schema.Literals(["priority", "not_priority"])),
-  admin_assignee_id: Schema.NullOr(IntegerId),
-  team_assignee_id: Schema.NullOr(IntegerId),
+  admin_assignee_id: Schema.optionalKey(Schema.NullOr(IntegerId)),
+  team_assignee_id: Schema.optionalKey(Schema.NullOr(TeamAssigneeId)),
   tags: Schema.optionalKey(TagsV2),
   conversation_rating: Schema.optionalKey(Schema.NullOr(ConversationRatingV2)),
   source: SourceV2,
   contacts: ContactsV2,
   teammates: Schema.NullOr(TeammatesV2),
   custom_attributes: OpenObject,
-  topics: OpenObject,
+  topics: Schema.optionalKey(OpenObject),
   first_contact_reply: Schema.optionalKey(Schema.NullOr(FirstContactReplyV2)),
   sla_applied: Schema.optionalKey(Schema.NullOr(SlaAppliedV2)),
   statistics: Schema.optionalKey(Schema.NullOr(StatisticsV2)),

@@ -117,6 +117,99 @@ describe("Drift open objects", () => {
   })
 })
 
+describe("Drift message types: an open set", () => {
+  const message = (patch: Record<string, unknown>) => ({
+    id: 1,
+    orgId: 2,
+    body: "hi",
+    author: { type: "user", id: 3 },
+    type: "chat",
+    conversationId: 4,
+    createdAt: 5,
+    ...patch
+  })
+  const decode = Schema.decodeUnknownSync(Drift.Message)
+  const encode = Schema.encodeSync(Drift.Message)
+
+  it.each(["chat", "private_note", "private_prompt", "suggestion"])("%s decodes as a known type", (type) => {
+    const m = decode(message({ type }))
+    expect(m.type).toBe(type)
+    expect(Drift.isKnownType(m.type)).toBe(true)
+    expect(encode(m)).toStrictEqual(message({ type }))
+  })
+
+  it("an edit keeps editedMessageId and editType", () => {
+    const input = message({ type: "edit", editedMessageId: 77, editType: "replace" })
+    const m = decode(input)
+    expect(m.type).toBe("edit")
+    expect(m.editedMessageId).toBe(77)
+    expect(m.editType).toBe("replace")
+    expect(encode(m)).toStrictEqual(input)
+  })
+
+  it.each(["poll", "CHAT", "", "private note", "\u0000x"])(
+    "an unknown type %j is kept verbatim, never an error",
+    (type) => {
+      const input = message({ type })
+      const m = decode(input)
+      expect(m.type).toBe(type)
+      expect(Drift.isKnownType(m.type)).toBe(false)
+      expect(JSON.stringify(encode(m))).toBe(JSON.stringify(input))
+    }
+  )
+
+  it("a type that is not a string is still an error naming the path", () => {
+    expect(decodeError(Drift.Message, message({ type: 7 }))).toContain("at [\"type\"]")
+  })
+
+  it("an editedMessageId beyond 2^53 is an error, not a rounded id", () => {
+    const json = JSON.stringify(message({ type: "edit", editedMessageId: 0 })).replace(
+      "\"editedMessageId\":0",
+      "\"editedMessageId\":18446744073709551615"
+    )
+    expect(decodeError(Drift.Message, JSON.parse(json))).toContain("[\"editedMessageId\"]")
+  })
+
+  it("creating a message takes chat or private_note only", () => {
+    expect(() => Schema.decodeUnknownSync(Drift.CreateMessageRequest)({ type: "edit" })).toThrow()
+  })
+
+  it.prop(
+    "MessageType: decode(encode(t)) === t and encode(decode(s)) === s for every string",
+    [Schema.String],
+    ([s]) => {
+      const t = Schema.decodeUnknownSync(Drift.MessageType)(s)
+      expect(Schema.encodeSync(Drift.MessageType)(t)).toBe(s)
+      expect(Drift.isKnownType(t)).toBe((Drift.knownMessageTypes as ReadonlyArray<string>).includes(s))
+    }
+  )
+
+  it.effect("the arbitrary generates known and unknown types, and edits", () =>
+    Effect.gen(function*() {
+      const messages = yield* Arbitrary.sampleEffect(Arbitrary.schema(Drift.Message), { count: 300, size: 30 })
+      expect(messages.some((m) => Drift.isKnownType(m.type))).toBe(true)
+      expect(messages.some((m) => !Drift.isKnownType(m.type))).toBe(true)
+      expect(messages.some((m) => m.editedMessageId !== undefined)).toBe(true)
+    }))
+})
+
+describe("Drift contacts and tags as real servers send them", () => {
+  it("externalId may be a string or a number, kept as sent", () => {
+    for (const externalId of ["abc-1", 12345, null]) {
+      const input = { data: { id: 1, createdAt: 0, attributes: { externalId } } }
+      const decoded = Schema.decodeUnknownSync(Drift.ContactResponse)(input)
+      expect(decoded.data.attributes.externalId).toBe(externalId)
+      expect(Schema.encodeSync(Drift.ContactResponse)(decoded)).toStrictEqual(input)
+    }
+  })
+
+  it("tag colors with or without #", () => {
+    for (const color of ["#33aaff", "33aaff", "fff", "#FFF"]) {
+      expect(Schema.decodeUnknownSync(Drift.ConversationTag)({ color, name: "x" }).color).toBe(color)
+    }
+  })
+})
+
 describe("Drift message bodies", () => {
   it("sanitizes the body on decode with Drift's policy", () => {
     const message = Schema.decodeUnknownSync(Drift.Message)({

@@ -142,7 +142,8 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const rejectsPath = Option.getOrElse(args.rejects, () => toStdout ? "-" : `${out}.rejects.ndjson`)
   const tracker = new Progress.Tracker("records")
   const config = yield* MapperConfig.fromEnv
-  const mapper = yield* Effect.try({ try: () => Mapping.make(config), catch: (e) => e })
+  // The error stays `unknown` here, as before the mapper returned a Result (the CLI types its failures elsewhere).
+  const mapper = yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make(config))
   const splitter = new Records.Splitter()
   let from: Formats.Shape | undefined = args.from === "auto" ? undefined : args.from
   let convert: ((record: unknown) => Formats.Result) | undefined = from === undefined

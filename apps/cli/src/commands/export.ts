@@ -296,7 +296,7 @@ const plan = Effect.fnUntraced(function*(
  */
 const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean) {
   const config = yield* MapperConfig.fromEnv
-  if (to === "drift") return yield* Effect.try({ try: () => Mapping.make(config), catch: (e) => e })
+  if (to === "drift") return yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make(config))
   const client = yield* DriftClient.DriftClient
   const users = yield* client.listUsers().pipe(
     Effect.catchTag("Forbidden", (e: DriftApiError.Forbidden) =>
@@ -309,7 +309,7 @@ const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean
         [] as ReadonlyArray<Drift.User>
       ))
   )
-  return yield* Effect.try({ try: () => Mapping.make({ ...config, users }), catch: (e) => e })
+  return yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make({ ...config, users }))
 })
 
 /** The number of conversations to export, from Drift's stats, into the tracker (best effort). */

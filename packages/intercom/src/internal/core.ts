@@ -2,8 +2,9 @@
  * The mapping itself: plain synchronous functions over the decoded (type-side) models. The schemas, the sync
  * API and the service all wrap these.
  *
- * Forward (Drift -> Intercom) never fails. Backward (Intercom -> Drift) throws {@link Failure} (a plain object,
- * no stack) that the callers turn into a `SchemaIssue` or a `MappingError`.
+ * Forward (Drift -> Intercom) never fails. Backward (Intercom -> Drift) returns a `Result` whose failure is a
+ * {@link Failure} (a plain value, no stack) that the callers turn into a `SchemaIssue` or a `MappingError`.
+ * Nothing here throws.
  *
  * @internal
  */
@@ -22,16 +23,17 @@ type Json = Intercom.OpenObject[string]
 // -----------------------------------------------------------------------------
 
 /** A mapping failure: where (in the Intercom value), why, and the offending value. */
-export class Failure {
+export interface Failure {
   readonly path: ReadonlyArray<string | number>
   readonly reason: string
   readonly actual: unknown
-  constructor(path: ReadonlyArray<string | number>, reason: string, actual: unknown) {
-    this.path = path
-    this.reason = reason
-    this.actual = actual
-  }
 }
+
+const failure = (
+  path: ReadonlyArray<string | number>,
+  reason: string,
+  actual: unknown
+): Result.Result<never, Failure> => Result.fail({ path, reason, actual })
 
 /** 2000 years of 365.2425 days, in seconds: the classic "not waiting" sentinel is `updated_at` plus this. */
 export const SENTINEL_OFFSET_SECONDS = 2000 * 31_556_952
@@ -157,7 +159,17 @@ const classicAttachments = (m: Drift.Message): Array<Intercom.Attachment> =>
     ? []
     : m.attachments.map((a) => ({ type: "upload", name: a.fileName, url: a.url, content_type: a.mimeType }))
 
-const partType = (m: Drift.Message): string => (m.type === "chat" ? "comment" : "note")
+/**
+ * The Intercom part type of a Drift message: `chat` is a `comment` (the contact saw it); every other type, known
+ * or not (`private_note`, `private_prompt`, `suggestion`, `edit`, ...), is a `note`, so nothing the contact did
+ * not see is ever shown to them. The Drift type is carried when the note's default reading (`private_note`)
+ * would not give it back.
+ */
+const partType = (m: Drift.Message): "comment" | "note" => (m.type === "chat" ? "comment" : "note")
+
+/** The Drift type the reverse mapping reads from a part type, before the carried type. */
+const defaultTypeOf = (m: Drift.Message, isFirst: boolean): Drift.MessageType =>
+  isFirst || m.type === "chat" ? "chat" : "private_note"
 
 const body = (m: Drift.Message, c: Context): string | undefined =>
   m.body === undefined ? undefined : Body.toIntercom(m.body, c.config.bodies)
@@ -236,25 +248,19 @@ export const toClassic = (thread: Drift.Thread, config: Resolved): Intercom.Conv
 // Drift -> Intercom API 2.11
 // -----------------------------------------------------------------------------
 
+/**
+ * A 2.11 author. An unknown name is `null` and an unknown email is `""`: what Intercom itself writes for an
+ * author it knows no email of (nothing is invented).
+ */
 const v2Author = (author: Drift.MessageAuthor, c: Context): Intercom.AuthorV2 => {
   const type = authorType(author, c)
   const id = String(author.id)
   if (author.type === "contact") {
     const own = author.id === c.thread.contact?.id
-    return {
-      type,
-      id,
-      name: own ? c.contactName : null,
-      email: (own ? c.contactEmail : null) ?? `contact-${id}@${c.config.placeholderEmailDomain}`
-    }
+    return { type, id, name: own ? c.contactName : null, email: (own ? c.contactEmail : null) ?? "" }
   }
   const entry = c.config.directory.get(author.id)
-  return {
-    type,
-    id,
-    name: entry?.name ?? null,
-    email: entry?.email ?? `user-${id}@${c.config.placeholderEmailDomain}`
-  }
+  return { type, id, name: entry?.name ?? null, email: entry?.email ?? "" }
 }
 
 const v2Attachments = (m: Drift.Message): Array<Intercom.AttachmentV2> | undefined =>
@@ -300,10 +306,8 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
         type: c.role,
         id,
         name: thread.contact?.id === conv.contactId ? c.contactName : null,
-        email: (thread.contact?.id === conv.contactId ? c.contactEmail : null) ??
-          `contact-${id}@${config.placeholderEmailDomain}`
+        email: (thread.contact?.id === conv.contactId ? c.contactEmail : null) ?? ""
       },
-      url: null,
       redacted: false
     }
   } else {
@@ -313,7 +317,6 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
       delivered_as: deliveredAs(conv.status, first, c),
       subject: "",
       author: v2Author(first.author, c),
-      url: null,
       redacted: false
     }
     const b = body(first, c)
@@ -330,19 +333,19 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
     const s = seconds(m.createdAt)
     if (firstContactReply === null && m.author.type === "contact" && m.type === "chat") firstContactReply = s
     const at = utcSeconds(s)
+    // Optional members are left out rather than written as `null`: the official SDK types them as absent-or-value.
     const part: Mutable<Intercom.ConversationPartV2> = {
       type: "conversation_part",
       id: String(m.id) as Intercom.ConversationPartId,
       part_type: partType(m),
-      body: body(m, c) ?? null,
       created_at: at,
       updated_at: at,
       notified_at: at,
-      assigned_to: null,
       author: v2Author(m.author, c),
-      external_id: null,
       redacted: false
     }
+    const b = body(m, c)
+    if (b !== undefined) part.body = b
     const attachments = v2Attachments(m)
     if (attachments !== undefined) part.attachments = attachments
     parts.push(part)
@@ -351,7 +354,9 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
   const { open, state } = stateOf(conv.status)
   const contact: Mutable<Intercom.ContactReferenceV2> = { type: "contact", id: String(conv.contactId) }
   const externalId = thread.contact?.id === conv.contactId ? thread.contact.attributes.externalId : undefined
-  if (typeof externalId === "string" && externalId.length > 0) contact.external_id = externalId
+  // Drift's externalId may be a number; Intercom's external_id is a string (kept exactly through the residue).
+  if (typeof externalId === "number") contact.external_id = String(externalId)
+  else if (typeof externalId === "string" && externalId.length > 0) contact.external_id = externalId
   const out: Mutable<Intercom.ConversationV2> = {
     type: "conversation",
     id: String(conv.id) as Intercom.ConversationId,
@@ -379,16 +384,17 @@ export const toV2 = (thread: Drift.Thread, config: Resolved): Intercom.Conversat
     },
     source,
     contacts: { type: "contact.list", contacts: [contact] },
+    // `admins`, as the API and the official SDK write it (the spec's `teammates` key is not what Intercom sends).
     teammates: {
       type: "admin.list",
-      teammates: (conv.participants ?? []).map((id) => ({ type: "admin", id: String(id) }))
+      admins: (conv.participants ?? []).map((id) => ({ type: "admin", id: String(id) }))
     },
     custom_attributes: customAttributes(c),
     topics: {},
     conversation_parts: { type: "conversation_part.list", conversation_parts: parts, total_count: parts.length }
   }
   if (firstContactReply !== null) {
-    out.first_contact_reply = { created_at: utcSeconds(firstContactReply), type: "conversation", url: null }
+    out.first_contact_reply = { created_at: utcSeconds(firstContactReply), type: "conversation" }
   }
   return out
 }
@@ -497,8 +503,16 @@ const extraOf = (
     e.conversationId = m.conversationId
     any = true
   }
-  if (isFirst && m.type === "private_note") {
+  if (m.type !== defaultTypeOf(m, isFirst)) {
     e.type = m.type
+    any = true
+  }
+  if (m.editedMessageId !== undefined) {
+    e.editedMessageId = m.editedMessageId
+    any = true
+  }
+  if (m.editType !== undefined) {
+    e.editType = m.editType
     any = true
   }
   const defaultBot = authorType(m.author, c) === "bot"
@@ -532,13 +546,13 @@ const extraOf = (
 const decimal = /^[0-9]+$/
 
 /** Parses an Intercom id as a Drift id, or hashes it (`foreignIds: "hash"`), or fails naming `path`. */
-const parseId = (s: string, path: ReadonlyArray<string | number>, config: Resolved): number => {
+const parseId = (s: string, path: ReadonlyArray<string | number>, config: Resolved): Result.Result<number, Failure> => {
   if (decimal.test(s)) {
     const n = Number(s)
-    if (Number.isSafeInteger(n)) return n
+    if (Number.isSafeInteger(n)) return Result.succeed(n)
   }
-  if (config.foreignIds === "hash") return fnv1a53(s)
-  throw new Failure(
+  if (config.foreignIds === "hash") return Result.succeed(fnv1a53(s))
+  return failure(
     path,
     "Expected a decimal Drift id (a non-negative integer of at most 2^53 - 1); set foreignIds: \"hash\" to map other ids",
     s
@@ -554,26 +568,26 @@ const fromAuthor = (
   author: AuthorLike,
   path: ReadonlyArray<string | number>,
   config: Resolved
-): Mutable<Drift.MessageAuthor> => {
+): Result.Result<Mutable<Drift.MessageAuthor>, Failure> => {
   switch (author.type) {
     case "user":
     case "lead":
     case "contact":
-      return {
-        type: "contact",
-        id: parseId(author.id, [...path, "id"], config) as Drift.ContactId,
+      return Result.map(parseId(author.id, [...path, "id"], config), (id) => ({
+        type: "contact" as const,
+        id: id as Drift.ContactId,
         bot: false
-      }
+      }))
     case "admin":
     case "team":
     case "bot":
-      return {
-        type: "user",
-        id: parseId(author.id, [...path, "id"], config) as Drift.UserId,
+      return Result.map(parseId(author.id, [...path, "id"], config), (id) => ({
+        type: "user" as const,
+        id: id as Drift.UserId,
         bot: author.type === "bot"
-      }
+      }))
     default:
-      throw new Failure(
+      return failure(
         [...path, "type"],
         "Expected an author type Drift can hold (user, lead, contact, admin, team or bot)",
         author.type
@@ -615,45 +629,46 @@ interface Carried {
 
 const statuses: ReadonlyArray<unknown> = ["open", "closed", "pending", "bulk_sent"]
 
-const readCarried = (attributes: Intercom.OpenObject, config: Resolved): Carried => {
-  const keys = config.keys
-  const id = (key: string, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    const v = attributes[key]
-    if (v === undefined) return undefined
-    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max) return v
-    throw new Failure(["custom_attributes", key], "Expected a non-negative safe integer carried from Drift", v)
-  }
-  const status = attributes[keys.status]
-  if (status !== undefined && !statuses.includes(status)) {
-    throw new Failure(
-      ["custom_attributes", keys.status],
-      "Expected a Drift status (open, closed, pending or bulk_sent)",
-      status
-    )
-  }
-  let residue: Residue | undefined
-  const raw = attributes[keys.thread]
-  if (raw !== undefined) {
-    const decoded = decodeResidue(raw)
-    if (Result.isFailure(decoded)) {
-      throw new Failure(
-        ["custom_attributes", keys.thread],
-        `Expected the Drift thread data Parley carries (a JSON string): ${decoded.failure.message}`,
-        raw
+const readCarried = (attributes: Intercom.OpenObject, config: Resolved): Result.Result<Carried, Failure> =>
+  Result.gen(function*() {
+    const keys = config.keys
+    const id = (key: string, max = Number.MAX_SAFE_INTEGER): Result.Result<number | undefined, Failure> => {
+      const v = attributes[key]
+      if (v === undefined) return Result.succeed(undefined)
+      if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max) return Result.succeed(v)
+      return failure(["custom_attributes", key], "Expected a non-negative safe integer carried from Drift", v)
+    }
+    const status = attributes[keys.status]
+    if (status !== undefined && !statuses.includes(status)) {
+      return yield* failure(
+        ["custom_attributes", keys.status],
+        "Expected a Drift status (open, closed, pending or bulk_sent)",
+        status
       )
     }
-    residue = decoded.success
-  }
-  return {
-    status: status as Drift.ConversationStatus | undefined,
-    inboxId: id(keys.inboxId),
-    orgId: id(keys.orgId),
-    playbookId: id(keys.playbookId),
-    createdAtMs: id(keys.createdAtMs, 253_402_300_799_999),
-    updatedAtMs: id(keys.updatedAtMs, 253_402_300_799_999),
-    residue
-  }
-}
+    let residue: Residue | undefined
+    const raw = attributes[keys.thread]
+    if (raw !== undefined) {
+      const decoded = decodeResidue(raw)
+      if (Result.isFailure(decoded)) {
+        return yield* failure(
+          ["custom_attributes", keys.thread],
+          `Expected the Drift thread data Parley carries (a JSON string): ${decoded.failure.message}`,
+          raw
+        )
+      }
+      residue = decoded.success
+    }
+    return {
+      status: status as Drift.ConversationStatus | undefined,
+      inboxId: yield* id(keys.inboxId),
+      orgId: yield* id(keys.orgId),
+      playbookId: yield* id(keys.playbookId),
+      createdAtMs: yield* id(keys.createdAtMs, 253_402_300_799_999),
+      updatedAtMs: yield* id(keys.updatedAtMs, 253_402_300_799_999),
+      residue
+    }
+  })
 
 const statusOf = (state: Intercom.ConversationState, carried: Drift.ConversationStatus | undefined) => {
   switch (state) {
@@ -740,6 +755,8 @@ const buildMessage = (
   if (extra?.buttons !== undefined) m.buttons = extra.buttons
   if (extra?.context !== undefined) m.context = extra.context
   if (extra?.attributes !== undefined) m.attributes = extra.attributes
+  if (extra?.editedMessageId !== undefined) m.editedMessageId = extra.editedMessageId
+  if (extra?.editType !== undefined) m.editType = extra.editType
   if (input.attachments !== undefined) m.attachments = fromAttachments(input.attachments, extra)
   return m
 }
@@ -790,57 +807,59 @@ const messagesOf = (
   classicAttachments: boolean,
   common: Common,
   config: Resolved
-): Array<Drift.Message> => {
-  const out: Array<Drift.Message> = []
-  const extras = common.residue?.messages ?? []
-  const extraAt = (i: number, id: number): MessageExtra | undefined => {
-    const e = extras[i]
-    return e !== undefined && e !== null && e.id === id ? e : undefined
-  }
-  const attachmentsOf = (a: ReadonlyArray<AttachmentLike> | undefined) =>
-    classicAttachments && a !== undefined && a.length === 0 ? undefined : a
-  const sourceId = source.id ?? ""
-  const empty = sourceId === "" && (source.body ?? "") === "" && (source.attachments?.length ?? 0) === 0
-  if (!empty) {
-    const id = sourceId === "" ? common.conversationId : parseId(sourceId, [sourceKey, "id"], config)
-    out.push(buildMessage(
-      {
-        id,
-        type: "chat",
-        body: source.body,
-        author: fromAuthor(source.author, [sourceKey, "author"], config),
-        createdAtMs: common.createdAtMs,
-        partSeconds: null,
-        attachments: attachmentsOf(source.attachments)
-      },
-      extraAt(0, id),
-      common.conversationId,
-      common.orgId
-    ))
-  }
-  parts.forEach((part, i) => {
-    const type = messageTypeOfPart(part, part.attachments?.length ?? 0)
-    if (type === null) return
-    const path = [...partsPath, i]
-    const id = parseId(part.id, [...path, "id"], config)
-    const ms = part.created_at.epochMilliseconds
-    out.push(buildMessage(
-      {
-        id,
-        type,
-        body: part.body,
-        author: fromAuthor(part.author, [...path, "author"], config),
-        createdAtMs: ms,
-        partSeconds: ms / 1000,
-        attachments: attachmentsOf(part.attachments)
-      },
-      extraAt(out.length, id),
-      common.conversationId,
-      common.orgId
-    ))
+): Result.Result<Array<Drift.Message>, Failure> =>
+  Result.gen(function*() {
+    const out: Array<Drift.Message> = []
+    const extras = common.residue?.messages ?? []
+    const extraAt = (i: number, id: number): MessageExtra | undefined => {
+      const e = extras[i]
+      return e !== undefined && e !== null && e.id === id ? e : undefined
+    }
+    const attachmentsOf = (a: ReadonlyArray<AttachmentLike> | undefined) =>
+      classicAttachments && a !== undefined && a.length === 0 ? undefined : a
+    const sourceId = source.id ?? ""
+    const empty = sourceId === "" && (source.body ?? "") === "" && (source.attachments?.length ?? 0) === 0
+    if (!empty) {
+      const id = sourceId === "" ? common.conversationId : yield* parseId(sourceId, [sourceKey, "id"], config)
+      out.push(buildMessage(
+        {
+          id,
+          type: "chat",
+          body: source.body,
+          author: yield* fromAuthor(source.author, [sourceKey, "author"], config),
+          createdAtMs: common.createdAtMs,
+          partSeconds: null,
+          attachments: attachmentsOf(source.attachments)
+        },
+        extraAt(0, id),
+        common.conversationId,
+        common.orgId
+      ))
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!
+      const type = messageTypeOfPart(part, part.attachments?.length ?? 0)
+      if (type === null) continue
+      const path = [...partsPath, i]
+      const id = yield* parseId(part.id, [...path, "id"], config)
+      const ms = part.created_at.epochMilliseconds
+      out.push(buildMessage(
+        {
+          id,
+          type,
+          body: part.body,
+          author: yield* fromAuthor(part.author, [...path, "author"], config),
+          createdAtMs: ms,
+          partSeconds: ms / 1000,
+          attachments: attachmentsOf(part.attachments)
+        },
+        extraAt(out.length, id),
+        common.conversationId,
+        common.orgId
+      ))
+    }
+    return out
   })
-  return out
-}
 
 const contactOf = (residue: Residue | undefined, contactId: number): Drift.Contact | undefined => {
   const c = residue?.contact
@@ -854,84 +873,96 @@ const threadOf = (
   contact: Drift.Contact | undefined
 ): Drift.Thread => (contact === undefined ? { conversation, messages } : { conversation, messages, contact })
 
-/** Intercom API 2.11 conversation -> Drift thread. Throws {@link Failure}. */
-export const fromV2 = (x: Intercom.ConversationV2, config: Resolved): Drift.Thread => {
-  const carried = readCarried(x.custom_attributes, config)
-  const residue = carried.residue
-  const conversationId = parseId(x.id, ["id"], config)
-  const first = x.contacts.contacts[0]
-  let contactId: number
-  if (first !== undefined) {
-    contactId = parseId(first.id, ["contacts", "contacts", 0, "id"], config)
-  } else if (["user", "lead", "contact"].includes(x.source.author.type)) {
-    contactId = parseId(x.source.author.id, ["source", "author", "id"], config)
-  } else {
-    throw new Failure(["contacts", "contacts"], "Expected at least one contact (Drift conversations have one)", [])
-  }
-  const createdAtMs = exactMs(x.created_at, carried.createdAtMs)
-  const teammates = x.teammates === null
-    ? null
-    : x.teammates.teammates.flatMap((t, i) =>
-      t.id === undefined || t.id === null ? [] : [parseId(t.id, ["teammates", "teammates", i, "id"], config)]
+/** Intercom API 2.11 conversation -> Drift thread, or the {@link Failure} naming why not. */
+export const fromV2 = (x: Intercom.ConversationV2, config: Resolved): Result.Result<Drift.Thread, Failure> =>
+  Result.gen(function*() {
+    const carried = yield* readCarried(x.custom_attributes, config)
+    const residue = carried.residue
+    const conversationId = yield* parseId(x.id, ["id"], config)
+    const first = x.contacts.contacts[0]
+    let contactId: number
+    if (first !== undefined) {
+      contactId = yield* parseId(first.id, ["contacts", "contacts", 0, "id"], config)
+    } else if (["user", "lead", "contact"].includes(x.source.author.type)) {
+      contactId = yield* parseId(x.source.author.id, ["source", "author", "id"], config)
+    } else {
+      return yield* failure(
+        ["contacts", "contacts"],
+        "Expected at least one contact (Drift conversations have one)",
+        []
+      )
+    }
+    const createdAtMs = exactMs(x.created_at, carried.createdAtMs)
+    let teammates: Array<number> | null = null
+    if (x.teammates !== null) {
+      teammates = []
+      const admins = x.teammates.admins
+      for (let i = 0; i < admins.length; i++) {
+        const t = admins[i]!
+        if (t.id !== undefined && t.id !== null) {
+          teammates.push(yield* parseId(t.id, ["teammates", "admins", i, "id"], config))
+        }
+      }
+    }
+    const conversation: Mutable<Drift.Conversation> = {
+      id: conversationId as Drift.ConversationId,
+      status: statusOf(x.state, carried.status),
+      contactId: contactId as Drift.ContactId,
+      inboxId: (carried.inboxId ?? config.inboxId) as Drift.InboxId,
+      createdAt: utc(createdAtMs),
+      updatedAt: utc(exactMs(x.updated_at, carried.updatedAtMs))
+    }
+    const participants = participantsOf(teammates, x.admin_assignee_id ?? null, residue, config)
+    if (participants !== undefined) conversation.participants = participants
+    if (carried.orgId !== undefined) conversation.orgId = carried.orgId as Drift.OrgId
+    if (carried.playbookId !== undefined) conversation.relatedPlaybookId = carried.playbookId as Drift.PlaybookId
+    const tags = tagsOf(x.tags?.tags.map((t) => t.name) ?? [], residue, config)
+    if (tags !== undefined) conversation.conversationTags = tags
+    const messages = yield* messagesOf(
+      x.source,
+      "source",
+      x.conversation_parts?.conversation_parts ?? [],
+      ["conversation_parts", "conversation_parts"],
+      false,
+      {
+        conversationId,
+        contactId,
+        createdAtMs,
+        orgId: residue?.messageOrgId ?? carried.orgId ?? config.orgId,
+        residue
+      },
+      config
     )
-  const conversation: Mutable<Drift.Conversation> = {
-    id: conversationId as Drift.ConversationId,
-    status: statusOf(x.state, carried.status),
-    contactId: contactId as Drift.ContactId,
-    inboxId: (carried.inboxId ?? config.inboxId) as Drift.InboxId,
-    createdAt: utc(createdAtMs),
-    updatedAt: utc(exactMs(x.updated_at, carried.updatedAtMs))
-  }
-  const participants = participantsOf(teammates, x.admin_assignee_id, residue, config)
-  if (participants !== undefined) conversation.participants = participants
-  if (carried.orgId !== undefined) conversation.orgId = carried.orgId as Drift.OrgId
-  if (carried.playbookId !== undefined) conversation.relatedPlaybookId = carried.playbookId as Drift.PlaybookId
-  const tags = tagsOf(x.tags?.tags.map((t) => t.name) ?? [], residue, config)
-  if (tags !== undefined) conversation.conversationTags = tags
-  const messages = messagesOf(
-    x.source,
-    "source",
-    x.conversation_parts?.conversation_parts ?? [],
-    ["conversation_parts", "conversation_parts"],
-    false,
-    {
-      conversationId,
-      contactId,
-      createdAtMs,
-      orgId: residue?.messageOrgId ?? carried.orgId ?? config.orgId,
-      residue
-    },
-    config
-  )
-  return threadOf(conversation, messages, contactOf(residue, contactId))
-}
+    return threadOf(conversation, messages, contactOf(residue, contactId))
+  })
 
-/** Intercom classic conversation -> Drift thread. Throws {@link Failure}. */
-export const fromClassic = (x: Intercom.Conversation, config: Resolved): Drift.Thread => {
-  const conversationId = parseId(x.id, ["id"], config)
-  const contactId = parseId(x.user.id, ["user", "id"], config)
-  const createdAtMs = x.created_at.epochMilliseconds
-  const assignee = x.assignee.type === "admin" ? parseId(x.assignee.id, ["assignee", "id"], config) : null
-  const conversation: Mutable<Drift.Conversation> = {
-    id: conversationId as Drift.ConversationId,
-    status: statusOf(x.state, undefined),
-    contactId: contactId as Drift.ContactId,
-    inboxId: config.inboxId as Drift.InboxId,
-    createdAt: x.created_at,
-    updatedAt: x.updated_at
-  }
-  const participants = participantsOf(null, assignee, undefined, config)
-  if (participants !== undefined) conversation.participants = participants
-  const tags = tagsOf(x.tags.tags.map((t) => t.name), undefined, config)
-  if (tags !== undefined) conversation.conversationTags = tags
-  const messages = messagesOf(
-    x.conversation_message,
-    "conversation_message",
-    x.conversation_parts?.conversation_parts ?? [],
-    ["conversation_parts", "conversation_parts"],
-    true,
-    { conversationId, contactId, createdAtMs, orgId: config.orgId, residue: undefined },
-    config
-  )
-  return threadOf(conversation, messages, undefined)
-}
+/** Intercom classic conversation -> Drift thread, or the {@link Failure} naming why not. */
+export const fromClassic = (x: Intercom.Conversation, config: Resolved): Result.Result<Drift.Thread, Failure> =>
+  Result.gen(function*() {
+    const conversationId = yield* parseId(x.id, ["id"], config)
+    const contactId = yield* parseId(x.user.id, ["user", "id"], config)
+    const createdAtMs = x.created_at.epochMilliseconds
+    const assignee = x.assignee.type === "admin" ? yield* parseId(x.assignee.id, ["assignee", "id"], config) : null
+    const conversation: Mutable<Drift.Conversation> = {
+      id: conversationId as Drift.ConversationId,
+      status: statusOf(x.state, undefined),
+      contactId: contactId as Drift.ContactId,
+      inboxId: config.inboxId as Drift.InboxId,
+      createdAt: x.created_at,
+      updatedAt: x.updated_at
+    }
+    const participants = participantsOf(null, assignee, undefined, config)
+    if (participants !== undefined) conversation.participants = participants
+    const tags = tagsOf(x.tags.tags.map((t) => t.name), undefined, config)
+    if (tags !== undefined) conversation.conversationTags = tags
+    const messages = yield* messagesOf(
+      x.conversation_message,
+      "conversation_message",
+      x.conversation_parts?.conversation_parts ?? [],
+      ["conversation_parts", "conversation_parts"],
+      true,
+      { conversationId, contactId, createdAtMs, orgId: config.orgId, residue: undefined },
+      config
+    )
+    return threadOf(conversation, messages, undefined)
+  })

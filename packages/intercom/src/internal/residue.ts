@@ -15,8 +15,14 @@ export const MessageExtra = Schema.Struct({
   createdAt: Schema.optionalKey(Drift.Timestamp),
   orgId: Schema.optionalKey(Drift.OrgId),
   conversationId: Schema.optionalKey(Drift.ConversationId),
-  /** The first message's type, when it is a `private_note` (the source has no part type). */
+  /**
+   * The Drift type, when the part type does not give it back: the first message's when not `chat` (the source has
+   * no part type), a note's when not `private_note` (`private_prompt`, `suggestion`, `edit`, unknown types).
+   */
   type: Schema.optionalKey(Drift.MessageType),
+  /** An `edit` message's `editedMessageId` and `editType`. */
+  editedMessageId: Schema.optionalKey(Drift.MessageId),
+  editType: Schema.optionalKey(Drift.EditType),
   /** `author.bot` when the default (true for Intercom `bot` authors, false otherwise) is wrong; `null`: absent. */
   bot: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
   buttons: Schema.optionalKey(Schema.Array(Drift.MessageButton)),

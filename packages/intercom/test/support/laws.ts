@@ -54,7 +54,8 @@ export const expectedWithoutCarry = (t: Thread, options: Options): Thread => {
       id: m.id,
       orgId: 0,
       author: author(m, bots),
-      type: i === 0 ? "chat" : m.type,
+      // Without carried fields every type but `chat` comes back from a `note` part as `private_note`.
+      type: i === 0 || m.type === "chat" ? "chat" : "private_note",
       conversationId: conv.id,
       createdAt: i === 0 ? createdAt : floorSeconds(m.createdAt)
     }

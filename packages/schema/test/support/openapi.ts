@@ -231,3 +231,60 @@ export const findExamples = (predicate: (value: JsonObject) => boolean): Array<S
   walk(spec()["paths"] ?? null, ["paths"], false)
   return found
 }
+
+const without = (list: Json | undefined, names: ReadonlyArray<string>): Array<Json> =>
+  Array.isArray(list) ? list.filter((n) => typeof n !== "string" || !names.includes(n)) : []
+
+const component = (name: string): JsonObject => {
+  const schema = components()[name]
+  if (!isObject(schema)) throw new Error(`components.schemas.${name} is not defined`)
+  return schema
+}
+
+/**
+ * Overrides (for {@link validatorFor}) describing what Parley decodes beyond the spec, as real Intercom answers
+ * send it: {@link nullInExamples} nullable; `conversation.title`, `.topics`, `.admin_assignee_id`,
+ * `.team_assignee_id` and `conversation_source.redacted` optional; `team_assignee_id` a string too;
+ * `conversation_statistics` members nullable; `conversation_teammates` with `admins` (the corrected copy) or the
+ * published `teammates`. Everything else is the spec as written.
+ */
+export const asRealServersSend = (): Record<string, JsonObject> => {
+  const conversation = component("conversation")
+  const properties = conversation["properties"] as JsonObject
+  const source = component("conversation_source")
+  const statistics = component("conversation_statistics")
+  const teammates = component("conversation_teammates")
+  const teammatesProperties = teammates["properties"] as JsonObject
+  return {
+    ...withNullable(nullInExamples),
+    conversation: {
+      ...conversation,
+      required: without(conversation["required"], ["title", "topics", "admin_assignee_id", "team_assignee_id"]),
+      properties: {
+        ...properties,
+        team_assignee_id: { anyOf: [properties["team_assignee_id"]!, { type: "string" }] }
+      }
+    },
+    conversation_source: { ...source, required: without(source["required"], ["redacted"]) },
+    conversation_statistics: {
+      ...statistics,
+      nullable: true,
+      properties: Object.fromEntries(
+        Object.entries(statistics["properties"] as JsonObject).map((
+          [k, v]
+        ) => [k, k === "type" ? v : { ...(v as JsonObject), nullable: true }])
+      )
+    },
+    conversation_teammates: {
+      nullable: true,
+      anyOf: [
+        teammates,
+        {
+          ...teammates,
+          properties: { type: teammatesProperties["type"]!, teammates: teammatesProperties["admins"]! },
+          required: ["type", "teammates"]
+        }
+      ]
+    }
+  }
+}
