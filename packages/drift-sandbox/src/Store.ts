@@ -74,11 +74,12 @@ export type ListApi = "legacy" | "new"
 export const MAX_LIMIT: Record<ListApi, number> = { legacy: 50, new: 100 }
 
 /**
- * Whether a workspace seeds Drift's undocumented message types and contact fields unless told otherwise.
+ * Whether a workspace seeds Drift's undocumented message types and contact fields unless told otherwise: on, so
+ * that every export and test exercises them (`--oddities=false` or `oddities: false` for documented data only).
  *
  * @since 0.2.0
  */
-export const DEFAULT_ODDITIES = false
+export const DEFAULT_ODDITIES = true
 
 /**
  * What a workspace is built from.
