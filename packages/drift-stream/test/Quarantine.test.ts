@@ -24,21 +24,24 @@ type Rewrite = (url: URL, body: unknown) => unknown
 const layerWith = (sandbox: Sandbox, rewrite: Rewrite, checkpoint?: string) => {
   const http = Layer.effect(
     HttpClient.HttpClient,
-    Effect.map(HttpClient.HttpClient, (client) =>
-      client.pipe(HttpClient.transformResponse(Effect.flatMap((response) =>
-        Effect.map(response.text, (text) => {
-          const url = new URL(response.request.url)
-          const body = text === "" ? undefined : JSON.parse(text) as unknown
-          const rewritten = rewrite(url, body)
-          return rewritten === body ? response : HttpClientResponse.fromWeb(
-            response.request,
-            new Response(JSON.stringify(rewritten), {
-              status: response.status,
-              headers: { "content-type": "application/json" }
-            })
-          )
-        })
-      ))))
+    Effect.map(
+      HttpClient.HttpClient,
+      (client) =>
+        client.pipe(HttpClient.transformResponse(Effect.flatMap((response) =>
+          Effect.map(response.text, (text) => {
+            const url = new URL(response.request.url)
+            const body = text === "" ? undefined : JSON.parse(text) as unknown
+            const rewritten = rewrite(url, body)
+            return rewritten === body ? response : HttpClientResponse.fromWeb(
+              response.request,
+              new Response(JSON.stringify(rewritten), {
+                status: response.status,
+                headers: { "content-type": "application/json" }
+              })
+            )
+          })
+        )))
+    )
   ).pipe(Layer.provide(FetchHttpClient.layer))
   const client = DriftClient.DriftClient.layer({
     token: Redacted.make(sandbox.token),
@@ -196,7 +199,10 @@ describe("DriftStream completeness", () => {
       )
       if (error._tag !== "Incomplete") throw new Error(`expected Incomplete, got ${error._tag}: ${error.message}`)
       const incomplete: DriftStreamError.Incomplete = error
-      expect({ exported: incomplete.exported, rejected: incomplete.rejected }).toStrictEqual({ exported: 20, rejected: 0 })
+      expect({ exported: incomplete.exported, rejected: incomplete.rejected }).toStrictEqual({
+        exported: 20,
+        rejected: 0
+      })
       expect(incomplete.required).toBeGreaterThan(40)
       expect(incomplete.required).toBeLessThanOrEqual(90)
       expect(incomplete.message).toContain(`Drift counts ${incomplete.required} conversations`)
