@@ -9,15 +9,16 @@
  * ```ts
  * import { Lossy } from "@parley/inbox"
  * import { Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * const view = Lossy.intercomView(Mapping.make(), thread)
+ * const view = Lossy.intercomView(Result.getOrThrow(Mapping.make()), thread)
  * view.lossesV2 // []
  * view.lossesClassic.map((l) => l.rule) // ["milliseconds are floored to whole seconds", ...]
  * ```
  *
  * @since 0.1.0
  */
-import type { Mapping, MappingError } from "@parley/intercom"
+import { type Mapping, type MappingError, MappingRules } from "@parley/intercom"
 import { Drift } from "@parley/schema"
 import { Result, Schema } from "effect"
 import type * as Model from "./Model.ts"
@@ -58,7 +59,7 @@ const show = (u: Json | undefined): string => {
 
 /**
  * Where a Drift thread path lands in the Intercom classic JSON, or `null` when the classic shape has no place for
- * it.
+ * it: read from the mapping rules data of `@parley/intercom` (`MappingRules.locate`).
  *
  * @example
  * ```ts
@@ -70,94 +71,19 @@ const show = (u: Json | undefined): string => {
  *
  * @since 0.1.0
  */
-export const classicPath = (path: Path): Path | null => {
-  const [head, second, third, ...rest] = path
-  if (head === "contact") return ["user"]
-  if (head === "conversation") {
-    switch (second) {
-      case "createdAt":
-        return ["created_at"]
-      case "updatedAt":
-        return ["updated_at"]
-      case "participants":
-        return ["assignee"]
-      case "status":
-        return ["state"]
-      case "contactId":
-        return ["user"]
-      case "conversationTags":
-        return typeof third === "number" ? ["tags", "tags", third] : ["tags"]
-      default:
-        return null
-    }
-  }
-  if (head === "messages" && typeof second === "number") {
-    const base: Path = second === 0
-      ? ["conversation_message"]
-      : ["conversation_parts", "conversation_parts", second - 1]
-    switch (third) {
-      case "createdAt":
-        // The first message has no time of its own in the classic shape: the conversation's created_at stands for it.
-        return second === 0 ? ["created_at"] : [...base, "created_at"]
-      case "type":
-        return second === 0 ? base : [...base, "part_type"]
-      case "body":
-        return [...base, "body"]
-      case "author":
-        return [...base, "author"]
-      case "attachments":
-        return rest.length > 0 && typeof rest[0] === "number"
-          ? [...base, "attachments", rest[0]]
-          : [...base, "attachments"]
-      case "id":
-        return [...base, "id"]
-      case undefined:
-        return base
-      default:
-        return null
-    }
-  }
-  return null
-}
+export const classicPath = (path: Path): Path | null => MappingRules.locate("classic", path)
 
 /**
  * Where a Drift thread path lands in the Intercom API 2.11 JSON (most Drift-only fields are carried in
- * `custom_attributes`).
+ * `custom_attributes`), from the mapping rules data.
  *
  * @since 0.1.0
  */
-export const v2Path = (path: Path): Path | null => {
-  const [head, second, third] = path
-  if (head === "contact") return ["contacts"]
-  if (head === "conversation") {
-    switch (second) {
-      case "createdAt":
-        return ["created_at"]
-      case "updatedAt":
-        return ["updated_at"]
-      case "participants":
-        return ["teammates"]
-      case "status":
-        return ["state"]
-      case "contactId":
-        return ["contacts"]
-      case "conversationTags":
-        return ["tags"]
-      default:
-        return ["custom_attributes"]
-    }
-  }
-  if (head === "messages" && typeof second === "number") {
-    const base: Path = second === 0 ? ["source"] : ["conversation_parts", "conversation_parts", second - 1]
-    return third === undefined ? base : ["body", "author", "attachments", "id"].includes(String(third))
-      ? [...base, String(third)]
-      : base
-  }
-  return null
-}
+export const v2Path = (path: Path): Path | null => MappingRules.locate("v2", path)
 
 /**
- * The mapping table's rule for a Drift field that did not come back.
+ * The mapping table's rule for a Drift field that did not come back: read from the mapping rules data of
+ * `@parley/intercom` (`MappingRules`), the same data the README's mapping table is generated from.
  *
  * @example
  * ```ts
@@ -168,60 +94,7 @@ export const v2Path = (path: Path): Path | null => {
  *
  * @since 0.1.0
  */
-export const ruleOf = (path: Path): string => {
-  const [head, second, third, , fifth] = path
-  if (head === "contact") return "the Drift contact has no place: it comes back absent"
-  if (head === "conversation") {
-    switch (second) {
-      case "createdAt":
-      case "updatedAt":
-        return "milliseconds are floored to whole seconds"
-      case "participants":
-        return "only the first participant is kept, as the assignee"
-      case "status":
-        return "bulk_sent comes back closed"
-      case "inboxId":
-        return "no place in Intercom: the inboxId option (0) comes back"
-      case "orgId":
-        return "no place in Intercom: comes back absent"
-      case "relatedPlaybookId":
-        return "no place in Intercom: comes back absent"
-      case "conversationTags":
-        return "tag colors have no place: the tagColor option comes back"
-      default:
-        return "not kept by this shape"
-    }
-  }
-  if (head === "messages") {
-    switch (third) {
-      case "createdAt":
-        return second === 0
-          ? "the first message's time: the conversation's created_at comes back"
-          : "milliseconds are floored to whole seconds"
-      case "type":
-        return "the first message comes back as chat"
-      case "body":
-        return "an absent first-message body comes back as \"\""
-      case "author":
-        return "author.bot comes back as the mapped author type's value"
-      case "orgId":
-        return "no place in Intercom: the orgId option (0) comes back"
-      case "conversationId":
-        return "comes back as the conversation's id"
-      case "buttons":
-      case "context":
-      case "attributes":
-        return `no place in Intercom: ${third} comes back absent`
-      case "attachments":
-        return fifth === "id" || path.length === 5
-          ? "attachment ids: positions come back"
-          : "attachments: [] comes back absent"
-      default:
-        return "not kept by this shape"
-    }
-  }
-  return "not kept by this shape"
-}
+export const ruleOf = (path: Path): string => MappingRules.lossAt(path)
 
 /**
  * The differences between a thread and the thread its Intercom mapping maps back to, as {@link Model.Loss}es.

@@ -61,3 +61,17 @@ export * as MapperConfig from "./MapperConfig.ts"
  * @since 0.1.0
  */
 export * as MappingError from "./MappingError.ts"
+
+/**
+ * The mapping rules as data (the README's mapping table is generated from them).
+ *
+ * @example
+ * ```ts
+ * import { MappingRules } from "@parley/intercom"
+ *
+ * MappingRules.lossAt(["conversation", "inboxId"]) // "no place in Intercom: the inboxId option (0) comes back"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export * as MappingRules from "./MappingRules.ts"

@@ -644,6 +644,38 @@ describe("Intercom -> Drift", () => {
     expect(t.contact).toBe(undefined)
   })
 
+  it("maps 2.11 conversations as real servers send them (spec-shape teammates, absent fields, \"\" emails)", () => {
+    const t = thread({ conversation: { participants: [7, 8] }, messages: [{}, { author: { type: "user", id: 7 } }] })
+    const wire = JSON.parse(JSON.stringify(encodeV2(Mapping.toIntercomV2Sync(t)))) as Record<string, unknown>
+    const { admin_assignee_id: _a, title: _t, topics: _to, ...rest } = wire
+    const teammates = wire["teammates"] as { type: string; admins: unknown }
+    const real = {
+      ...rest,
+      teammates: { type: teammates.type, teammates: teammates.admins },
+      team_assignee_id: "5017691"
+    }
+    const back = Mapping.fromIntercomV2Sync(decodeV2(real))
+    expect(back.conversation.participants).toStrictEqual([7, 8])
+    expect(encodeThread(back)).toStrictEqual(encodeThread(t))
+  })
+
+  it("maps classic webhook payloads (no customers, conversation_rating: {})", () => {
+    const t = thread({ messages: [{}, {}] })
+    const wire = JSON.parse(JSON.stringify(encodeClassic(Mapping.toIntercomSync(t)))) as Record<string, unknown>
+    const { customers: _, ...rest } = wire
+    const webhook = { ...rest, conversation_rating: {} }
+    const back = Mapping.fromIntercomSync(decodeClassic(webhook))
+    expect(back.conversation.contactId).toBe(20)
+    expect(back.messages.length).toBe(2)
+  })
+
+  it("a numeric Drift externalId is a string external_id, and comes back a number", () => {
+    const t = thread({ messages: [{}], contact: { id: 20, createdAt: 0, attributes: { externalId: 4242 } } })
+    const v2 = Mapping.toIntercomV2Sync(t)
+    expect(v2.contacts.contacts[0]!.external_id).toBe("4242")
+    expect(Mapping.fromIntercomV2Sync(v2).contact?.attributes.externalId).toBe(4242)
+  })
+
   it("malformed carried data is a failure naming the attribute", () => {
     const v2 = Mapping.toIntercomV2Sync(thread({ messages: [{}] }))
     for (
