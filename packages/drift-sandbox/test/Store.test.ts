@@ -250,7 +250,7 @@ describe("Workspace", () => {
       if (result instanceof InvalidParam) throw result
       Schema.decodeUnknownSync(Drift.MessagesPage)(result)
       seen.push(...result.data.messages.map((m) => m.id))
-      next = result.pagination?.next
+      next = result.pagination.more ? result.pagination.next : undefined
     } while (next !== undefined)
     assert.deepStrictEqual(seen, all.map((m) => m.id))
     const times = all.map((m) => m.createdAt)
