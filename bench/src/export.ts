@@ -5,20 +5,82 @@
  *
  * The sandbox runs as a child process (`test-support/sandbox.ts`), so its memory and CPU are not the client's. On
  * a 2-core machine the two processes share the cores: the numbers are the client and the server together.
+ *
+ * The CLI against the serving limit: in interleaved rounds on one sandbox, `parley export` (the published bundle,
+ * and the source binary) as a child process, against the least client there is (`export-minimal.ts`: `node:http`,
+ * `JSON.parse`, the same requests): threads/s of the CLI ÷ threads/s of the minimal client, round by round.
  */
 import { DriftClient } from "@parley/drift-client"
 import { DriftStream } from "@parley/drift-stream"
 import { Effect, Layer, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type RunningSandbox, startSandbox } from "../../test-support/sandbox.ts"
+import * as Minimal from "./export-minimal.ts"
 import type { Options, Section } from "./options.ts"
 import * as Report from "./report.ts"
 
 const CHILD = fileURLToPath(new URL("./export-child.ts", import.meta.url))
 
 const CONCURRENCY = [1, 4, 16] as const
+
+/** The CLI binaries: the published bundle (built by `@parley/cli`'s build) and the source. */
+const CLI_ROOT = fileURLToPath(new URL("./", import.meta.resolve("@parley/cli/package.json")))
+const CLI_BINARIES = {
+  bundle: join(CLI_ROOT, "dist", "bundle", "parley.js"),
+  source: join(CLI_ROOT, "src", "bin.ts")
+} as const
+
+/** Concurrency of the serving-limit comparison, for the minimal client and `parley export --concurrency`. */
+const LIMIT_CONCURRENCY = 16
+
+interface CliRun {
+  readonly threads: number
+  readonly ms: number
+}
+
+/** `parley export --to drift` of the whole sandbox into a temporary file, timed from spawn to exit. */
+const cliExport = (binary: string, sandbox: RunningSandbox, threads: number) =>
+  Effect.callback<CliRun, Error>((resume) => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-bench-export-"))
+    const args = [binary, "export", "--to", "drift", "--out", join(dir, "out.ndjson"), "--quiet"]
+    args.push("--concurrency", String(LIMIT_CONCURRENCY))
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DRIFT_BASE_URL: sandbox.url,
+      DRIFT_TOKEN: sandbox.token,
+      DRIFT_REQUESTS_PER_MINUTE: "Infinity"
+    }
+    const started = performance.now()
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env })
+    let stderr = ""
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4096)))
+    proc.on("error", (error) => resume(Effect.fail(error)))
+    proc.on("exit", (code) => {
+      const ms = performance.now() - started
+      rmSync(dir, { recursive: true, force: true })
+      resume(code === 0 ? Effect.succeed({ threads, ms }) : Effect.fail(new Error(`parley export: ${code}: ${stderr}`)))
+    })
+    return Effect.sync(() => {
+      if (proc.exitCode === null) proc.kill("SIGKILL")
+    })
+  })
+
+interface LimitRound {
+  readonly minimal: Minimal.MinimalRun
+  readonly bundle: CliRun
+  readonly source: CliRun
+}
+
+const ratioStats = (ratios: ReadonlyArray<number>) => ({
+  median: median(ratios),
+  min: Math.min(...ratios),
+  max: Math.max(...ratios)
+})
 
 interface Run {
   readonly threads: number
@@ -127,6 +189,39 @@ export const run = (options: Options): Promise<Section> => {
         }
       }
     }))
+    // The CLI against the serving limit, interleaved rounds on one sandbox.
+    const limitRounds: Array<LimitRound> = []
+    yield* Effect.scoped(Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: throughputSize })
+      const minimal = () => Effect.promise(() => Minimal.exportThreads(sandbox.url, sandbox.token, LIMIT_CONCURRENCY))
+      options.log("export: serving limit: warm-up (minimal client, CLI bundle)")
+      yield* minimal()
+      yield* cliExport(CLI_BINARIES.bundle, sandbox, throughputSize)
+      for (let r = 0; r < repeats; r++) {
+        const run = {
+          minimal: undefined as Minimal.MinimalRun | undefined,
+          bundle: undefined as CliRun | undefined,
+          source: undefined as CliRun | undefined
+        }
+        const order = r % 2 === 0 ? ["minimal", "bundle", "source"] as const : ["source", "bundle", "minimal"] as const
+        for (const which of order) {
+          if (which === "minimal") run.minimal = yield* minimal()
+          else run[which] = yield* cliExport(CLI_BINARIES[which], sandbox, throughputSize)
+        }
+        const round = { minimal: run.minimal!, bundle: run.bundle!, source: run.source! }
+        if (round.minimal.threads !== throughputSize) {
+          throw new Error(`the minimal client read ${round.minimal.threads} threads`)
+        }
+        options.log(
+          `export: serving limit, round ${r + 1}/${repeats}: minimal ${
+            (round.minimal.ms / 1000).toFixed(2)
+          } s, CLI bundle ${(round.bundle.ms / 1000).toFixed(2)} s, CLI from source ${
+            (round.source.ms / 1000).toFixed(2)
+          } s`
+        )
+        limitRounds.push(round)
+      }
+    }))
     // Peak RSS, one child process per size.
     const rss: Array<{ size: number; idle: ChildResult; full: ChildResult; sandboxRssBytes: number }> = []
     for (const size of rssSizes) {
@@ -145,9 +240,25 @@ export const run = (options: Options): Promise<Section> => {
         rss.push({ size, idle, full, sandboxRssBytes: stats.memory.rssBytes })
       }))
     }
-    return { runs, rss }
+    return { runs, rss, limitRounds }
   })
-  return Effect.runPromise(program).then(({ rss, runs }) => {
+  return Effect.runPromise(program).then(({ limitRounds, rss, runs }) => {
+    const perSecond = (threads: number, ms: number) => threads / (ms / 1000)
+    const limit = {
+      concurrency: LIMIT_CONCURRENCY,
+      conversations: throughputSize,
+      rounds: limitRounds.map((r) => ({
+        minimalThreadsPerSecond: perSecond(r.minimal.threads, r.minimal.ms),
+        minimalRequests: r.minimal.requests,
+        bundleThreadsPerSecond: perSecond(r.bundle.threads, r.bundle.ms),
+        sourceThreadsPerSecond: perSecond(r.source.threads, r.source.ms)
+      })),
+      bundleRatio: ratioStats(limitRounds.map((r) => r.minimal.ms / r.bundle.ms)),
+      sourceRatio: ratioStats(limitRounds.map((r) => r.minimal.ms / r.source.ms))
+    }
+    const limitMedian = (pick: (r: (typeof limit.rounds)[number]) => number) => median(limit.rounds.map(pick))
+    const range = (x: { readonly median: number; readonly min: number; readonly max: number }) =>
+      `${Report.ratio(x.median)} (rounds: ${Report.ratio(x.min)} to ${Report.ratio(x.max)})`
     const throughputRows = CONCURRENCY.map((c) => {
       const list = runs.get(c)!
       const ms = median(list.map((r) => r.ms))
@@ -211,7 +322,37 @@ export const run = (options: Options): Promise<Section> => {
       ),
       "",
       `Peak RSS ${Report.num(large.size)} / ${Report.num(small.size)} conversations: **${growth.toFixed(2)}** ` +
-      `(${Report.num(large.size / small.size)}× the data).`
+      `(${Report.num(large.size / small.size)}× the data).`,
+      "",
+      `**\`parley export\` against the sandbox's serving limit.** ${Report.num(throughputSize)} conversations (${
+        Report.num(limitRounds[0]!.minimal.requests)
+      } requests), concurrency ${LIMIT_CONCURRENCY}; ` +
+      `the CLI as a child process (\`--to drift --out <file> --quiet\`, timed from spawn to exit, startup included), ` +
+      `the serving limit from the minimal client (\`node:http\` keep-alive, \`JSON.parse\`, the same requests, no schema); ` +
+      `${repeats} interleaved round${repeats > 1 ? "s" : ""} on one sandbox, medians, the ratio taken round by round.`,
+      "",
+      Report.table(
+        ["client", "threads/s", "÷ serving limit"],
+        [
+          ["minimal client (the serving limit)", Report.num(limitMedian((r) => r.minimalThreadsPerSecond)), "1.00×"],
+          [
+            "`parley export`, published bundle",
+            Report.num(limitMedian((r) => r.bundleThreadsPerSecond)),
+            range(limit.bundleRatio)
+          ],
+          [
+            "`parley export`, from source (`node src/bin.ts`)",
+            Report.num(limitMedian((r) => r.sourceThreadsPerSecond)),
+            range(limit.sourceRatio)
+          ]
+        ]
+      ),
+      "",
+      Report.targets([{
+        target: "`parley export` (published bundle) ≥ 0.5× the serving limit measured in the same run",
+        measured: range(limit.bundleRatio),
+        met: limit.bundleRatio.median >= 0.5
+      }])
     ].join("\n")
     const data = {
       mode: options.quick ? "quick" : "full",
@@ -232,7 +373,8 @@ export const run = (options: Options): Promise<Section> => {
           sandboxRssBytes: r.sandboxRssBytes
         })),
         growth
-      }
+      },
+      servingLimit: limit
     }
     return { title: "export", markdown, data }
   })

@@ -3,12 +3,13 @@
  * to `bench/results/latest.json` and `latest.md` (`--quick`: `quick.tmp.json` and `quick.tmp.md`, git-ignored).
  *
  * Flags: `--quick` (smaller inputs, fewer repeats: under a minute, for CI smoke runs), `--only sanitizer,codec`
- * (any of sanitizer, codec, mapper, export; the other sections of the results file are kept).
+ * (any of sanitizer, codec, mapper, export, migrate; the other sections of the results file are kept).
  */
 import { readFileSync } from "node:fs"
 import * as Codec from "./codec.ts"
 import * as Export from "./export.ts"
 import * as Mapper from "./mapper.ts"
+import * as Migrate from "./migrate.ts"
 import type { Options, Section } from "./options.ts"
 import * as Report from "./report.ts"
 import * as Sanitizer from "./sanitizer.ts"
@@ -17,7 +18,8 @@ const BENCHMARKS = {
   sanitizer: Sanitizer.run,
   codec: Codec.run,
   mapper: Mapper.run,
-  export: Export.run
+  export: Export.run,
+  migrate: Migrate.run
 } as const
 type Name = keyof typeof BENCHMARKS
 const NAMES = Object.keys(BENCHMARKS) as Array<Name>

@@ -4,6 +4,7 @@
  * ```
  * parley export    Drift -> NDJSON (drift | intercom | intercom-2.11), checkpointed, resumable, incremental
  * parley convert   records between shapes, streaming, with a rejects file
+ * parley migrate   Drift -> Intercom through Intercom's API, exactly once (plan, run, status, verify)
  * parley sanitize  an HTML body through Drift's or Intercom's allow-list, or to plain text
  * parley sandbox   the Drift-compatible sandbox server
  * parley inbox     Parley Inbox, the review tool, in the browser
@@ -27,20 +28,25 @@
  */
 import { Cause, Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
+import { createRequire } from "node:module"
 import * as Convert from "./commands/convert.ts"
 import * as Export from "./commands/export.ts"
 import * as InboxCommand from "./commands/inbox.ts"
+import * as MigrateCommand from "./commands/migrate.ts"
 import * as OpenApiCommand from "./commands/openapi.ts"
 import * as SandboxCommand from "./commands/sandbox.ts"
 import * as Sanitize from "./commands/sanitize.ts"
 import * as Errors from "./Errors.ts"
 
 /**
- * The version printed by `parley --version`.
+ * The version printed by `parley --version`: the `version` of `@parley/cli`'s package.json.
  *
  * @since 0.1.0
  */
-export const VERSION = "0.1.0"
+export const VERSION: string = (
+  // From src/ and dist/ alike, package.json is one folder up.
+  createRequire(import.meta.url)("../package.json") as { readonly version: string }
+).version
 
 /**
  * The root command.
@@ -54,6 +60,7 @@ export const command = Command.make("parley").pipe(
   Command.withSubcommands([
     Export.command,
     Convert.command,
+    MigrateCommand.command,
     Sanitize.command,
     SandboxCommand.command,
     InboxCommand.command,
@@ -86,7 +93,7 @@ const presenter: CliOutput.Presenter = {
   })
 }
 
-const secrets = (): ReadonlyArray<string | undefined> => [process.env["DRIFT_TOKEN"]]
+const secrets = (): ReadonlyArray<string | undefined> => [process.env["DRIFT_TOKEN"], process.env["INTERCOM_TOKEN"]]
 
 /**
  * Runs the command tree on `args` (without the node and script paths) and returns the exit code (see
@@ -106,13 +113,13 @@ export const main = (args: ReadonlyArray<string>) =>
           // Parse errors were presented; a bare `parley` printed the help on stderr.
           if (failure.error.errors.length === 0) {
             yield* Console.error(
-              `parley: missing command: one of export, convert, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
+              `parley: missing command: one of export, convert, migrate, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
             )
           }
           return Errors.ExitCode.usage as number
         }
         const { exitCode, line } = Errors.describeCause(cause)
-        yield* Console.error(Errors.scrub(`parley: ${line}`, secrets()))
+        yield* Console.error(Errors.scrub(`parley: ${oneLine(line)}`, secrets()))
         if (process.env["PARLEY_DEBUG"] === "1") yield* Console.error(Errors.scrub(Cause.pretty(cause), secrets()))
         return exitCode
       })

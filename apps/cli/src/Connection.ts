@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { MissingToken, UsageError } from "./Errors.ts"

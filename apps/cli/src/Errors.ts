@@ -20,9 +20,13 @@
  * @since 0.1.0
  */
 import { DriftApiError, DriftError } from "@parley/drift-client"
+import { SandboxError } from "@parley/drift-sandbox"
 import { Checkpoint, DriftStreamError, RecordSink } from "@parley/drift-stream"
-import { Cause, Config, Schema } from "effect"
+import { ThreadSource } from "@parley/inbox"
+import { Cause, Config, PlatformError, Schema } from "effect"
 import { CliError } from "effect/cli"
+import { existsSync, statSync } from "node:fs"
+import { dirname, resolve } from "node:path"
 
 /**
  * The exit codes (see the module docs).
@@ -70,7 +74,8 @@ export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
 }
 
 /**
- * A file could not be read or written.
+ * A file could not be read or written. `path` is shown resolved (absolute), `reason` in plain words (see
+ * {@link fileReason}).
  *
  * @since 0.1.0
  */
@@ -80,9 +85,108 @@ export class FileError extends Schema.TaggedError<FileError>()("FileError", {
   reason: Schema.String
 }) {
   override get message(): string {
-    const target = this.path === "-" ? (this.operation === "read" ? "stdin" : "stdout") : this.path
+    const target = this.path === "-"
+      ? (this.operation === "read" ? "stdin" : "stdout")
+      : this.path.trim() === ""
+      ? JSON.stringify(this.path)
+      : resolve(this.path)
     return `cannot ${this.operation} ${target}: ${this.reason}`
   }
+  /**
+   * The error of `operation` on `path` failing with `cause` (a Node error, a `PlatformError`, anything), its
+   * reason in plain words.
+   */
+  static from(path: string, operation: FileError["operation"], cause: unknown): FileError {
+    return new FileError({ path, operation, reason: fileReason(path, operation, cause) })
+  }
+}
+
+const codeOf = (cause: unknown): string | undefined => {
+  if (typeof cause !== "object" || cause === null) return undefined
+  const record = cause as { readonly code?: unknown; readonly reason?: unknown; readonly _tag?: unknown }
+  if (typeof record.code === "string") return record.code
+  // effect's PlatformError wraps a SystemError whose `_tag` is the normalized kind (NotFound, BadResource, ...)
+  if (typeof record.reason === "object" && record.reason !== null) {
+    const inner = record.reason as { readonly _tag?: unknown; readonly cause?: unknown }
+    const innerCode = codeOf(inner.cause)
+    if (innerCode !== undefined) return innerCode
+    if (typeof inner._tag === "string") return inner._tag
+  }
+  if (typeof record._tag === "string") return record._tag
+  return undefined
+}
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** The nearest folder above `path` that does not exist (the one to create), or `undefined`. */
+const missingFolder = (path: string): string | undefined => {
+  let folder = dirname(resolve(path))
+  let missing: string | undefined
+  while (!existsSync(folder)) {
+    missing = folder
+    const up = dirname(folder)
+    if (up === folder) break
+    folder = up
+  }
+  return missing
+}
+
+/**
+ * What went wrong with a file, in plain words: `the folder /x does not exist`, `it is a directory`,
+ * `permission denied`, `no such file`, `the disk is full`, ... (never `NotFound: FileSystem.open`).
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@parley/cli"
+ *
+ * Errors.fileReason("/nope/x.ndjson", "open", { code: "ENOENT" }) // "the folder /nope does not exist; create it or pick another path"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const fileReason = (path: string, operation: FileError["operation"], cause: unknown): string => {
+  const code = codeOf(cause)
+  if (path !== "-" && path.trim() === "") return "the path is empty; give a file path (or - for stdin/stdout)"
+  if (path !== "-" && isDirectory(path)) return "it is a directory; give a file path"
+  switch (code) {
+    case "ENOENT":
+    case "NotFound": {
+      const folder = missingFolder(path)
+      if (folder !== undefined) return `the folder ${folder} does not exist; create it or pick another path`
+      return operation === "read" ? "no such file; check the path" : "no such file or folder"
+    }
+    case "EISDIR":
+    case "BadResource":
+      return "it is a directory; give a file path"
+    case "EACCES":
+    case "EPERM":
+    case "PermissionDenied":
+      return `permission denied; check the permissions of ${resolve(path)} and its folder, or pick another path`
+    case "ENOTDIR":
+      return "a part of the path is a file, not a folder; check the path"
+    case "ENOSPC":
+      return "the disk is full; free some space and run again"
+    case "EROFS":
+      return "the file system is read-only; pick another path"
+    case "EMFILE":
+    case "ENFILE":
+      return "too many open files; raise the limit (ulimit -n) or run fewer programs at once"
+    case "ENAMETOOLONG":
+      return "the path is too long"
+    case "EEXIST":
+    case "AlreadyExists":
+      return "it already exists"
+  }
+  const described = typeof cause === "object" && cause !== null
+    ? ((cause as { readonly description?: unknown }).description ?? (cause as { readonly message?: unknown }).message)
+    : undefined
+  return oneLine(typeof described === "string" && described.length > 0 ? described : String(cause))
 }
 
 /**
@@ -109,7 +213,10 @@ export class RecordsRejected extends Schema.TaggedError<RecordsRejected>()("Reco
   rejects: Schema.String
 }) {
   override get message(): string {
-    return `${this.rejected} of ${this.records} records rejected (written to ${this.rejects}); the others were converted`
+    const count = (n: number) => n.toLocaleString("en-US")
+    return `${count(this.rejected)} of ${count(this.records)} records rejected (written to ${
+      this.rejects === "stderr" ? "stderr" : resolve(this.rejects)
+    }); the others were converted`
   }
 }
 
@@ -250,6 +357,22 @@ export const describe = (
     }
   }
   if (CliError.isCliError(error)) return { line: oneLine(error.message), exitCode: ExitCode.usage }
+  if (error instanceof SandboxError.ListenFailed) return { line: error.message, exitCode: ExitCode.failure }
+  if (error instanceof ThreadSource.FileUnreadable) {
+    return {
+      line: `cannot read the export file ${resolve(error.path)}: ${error.reason}`,
+      exitCode: ExitCode.failure
+    }
+  }
+  if (error instanceof PlatformError.PlatformError) {
+    const path = error.reason._tag === "BadArgument" ? undefined : error.reason.pathOrDescriptor
+    return {
+      line: typeof path === "string"
+        ? `cannot use ${resolve(path)}: ${fileReason(path, "open", error)}`
+        : oneLine(error.message),
+      exitCode: ExitCode.failure
+    }
+  }
   if (error instanceof Config.ConfigError) {
     return { line: `invalid configuration: ${oneLine(error.message)}`, exitCode: ExitCode.usage }
   }

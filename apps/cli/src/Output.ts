@@ -56,16 +56,6 @@ export interface Sink {
 
 const encoder = new TextEncoder()
 
-const reasonOf = (cause: unknown): string => {
-  if (typeof cause === "object" && cause !== null) {
-    const description = (cause as { readonly description?: unknown }).description
-    if (typeof description === "string" && description.length > 0) return description
-    const message = (cause as { readonly message?: unknown }).message
-    if (typeof message === "string" && message.length > 0) return message
-  }
-  return String(cause)
-}
-
 /**
  * A file sink at `path`, open for the scope. `mode: "truncate"` starts an empty file; `"keep"` keeps what is
  * there (the position starts at its current size; a resume then calls `truncate`). With `fsync` every append
@@ -78,8 +68,14 @@ export const file = Effect.fn("Output.file")(function*(
   options: { readonly mode: "truncate" | "keep"; readonly fsync: boolean }
 ): Effect.fn.Return<Sink, FileError, FileSystem.FileSystem | Scope.Scope> {
   const fs = yield* FileSystem.FileSystem
-  const fail = (operation: FileError["operation"]) => (cause: unknown) =>
-    new FileError({ path, operation, reason: reasonOf(cause) })
+  const fail = (operation: FileError["operation"]) => (cause: unknown) => FileError.from(path, operation, cause)
+  if (path.trim() === "") {
+    return yield* new FileError({
+      path,
+      operation: "open",
+      reason: "the path is empty; give a file name, or - for stdout"
+    })
+  }
   const handle = yield* fs.open(path, { flag: options.mode === "truncate" ? "w" : "a" }).pipe(
     Effect.mapError(fail("open"))
   )
@@ -120,7 +116,7 @@ export const file = Effect.fn("Output.file")(function*(
 const writeStdout = (text: string) =>
   Effect.callback<void, FileError>((resume) => {
     process.stdout.write(text, (error) => {
-      if (error) resume(Effect.fail(new FileError({ path: "-", operation: "write", reason: reasonOf(error) })))
+      if (error) resume(Effect.fail(FileError.from("-", "write", error)))
       else resume(Effect.void)
     })
   })

@@ -52,6 +52,13 @@ export interface Snapshot {
   readonly before: number
   /** All items (this run and before), when known. */
   readonly total: number | undefined
+  /**
+   * Whether `total` is a lower bound (Drift's stats leave out bulk-sent conversations, so an export of every
+   * status may find more): shown as `1,843+`.
+   */
+  readonly totalIsLowerBound: boolean
+  /** A total that turned out short, kept to say so (`Drift's stats counted 1,843`). */
+  readonly shortTotal: number | undefined
   readonly messages: number
   readonly rejects: number
   readonly requests: number
@@ -71,6 +78,8 @@ export class Tracker {
   done = 0
   before = 0
   total: number | undefined = undefined
+  totalIsLowerBound = false
+  shortTotal: number | undefined = undefined
   messages = 0
   rejects = 0
   /** The client's traffic, as the last progress event (or a final read) reported it. */
@@ -80,15 +89,23 @@ export class Tracker {
   constructor(unit: string) {
     this.unit = unit
   }
-  /** Sets the total number of items (including those done before a resume). */
-  setTotal(total: number): void {
+  /**
+   * Sets the total number of items (including those done before a resume); `lowerBound` when there may be more
+   * (Drift's stats leave out bulk-sent conversations).
+   */
+  setTotal(total: number, options: { readonly lowerBound?: boolean } = {}): void {
     this.total = total
+    this.totalIsLowerBound = options.lowerBound === true
+    this.shortTotal = undefined
   }
   /** Counts `n` more items done. */
   add(n: number, extra: { readonly messages?: number; readonly rejects?: number } = {}): void {
     this.done += n
     // A total that turns out short (e.g. Drift's stats leave out bulk_sent conversations) is dropped, not exceeded.
-    if (this.total !== undefined && this.before + this.done > this.total) this.total = undefined
+    if (this.total !== undefined && this.before + this.done > this.total) {
+      this.shortTotal = this.total
+      this.total = undefined
+    }
     this.messages += extra.messages ?? 0
     this.rejects += extra.rejects ?? 0
   }
@@ -102,6 +119,8 @@ export class Tracker {
       done: this.done,
       before: this.before,
       total: this.total,
+      totalIsLowerBound: this.totalIsLowerBound,
+      shortTotal: this.shortTotal,
       messages: this.messages,
       rejects: this.rejects,
       requests: this.client.requests,
@@ -139,37 +158,119 @@ export const formatDuration = (ms: number): string => {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`
 }
 
-const count = (n: number): string => n.toLocaleString("en-US")
-
 /**
- * The text of a snapshot, without the bar: `1,200/2,000 threads (60%), 6,031 messages, 410/s, 2 retries, ETA 2.0 s`.
+ * A count for people, one way everywhere: `2,459`.
+ *
+ * @example
+ * ```ts
+ * import { Progress } from "@parley/cli"
+ *
+ * Progress.count(2459) // "2,459"
+ * ```
  *
  * @since 0.1.0
  */
-export const describe = (s: Snapshot): string => {
-  const doneAll = s.before + s.done
-  const parts: Array<string> = [
-    s.total === undefined
-      ? `${count(doneAll)} ${s.unit}`
-      : `${count(doneAll)}/${count(s.total)} ${s.unit} (${
-        s.total === 0 ? 100 : Math.floor((doneAll / s.total) * 100)
-      }%)`
-  ]
-  if (s.unit === "threads") parts.push(`${count(s.messages)} messages`)
-  if (s.rejects > 0) parts.push(`${count(s.rejects)} rejected`)
-  parts.push(`${count(Math.round(s.rate))} ${s.unit}/s`)
-  if (s.requests > 0) parts.push(`${count(s.requests)} requests`, `${count(s.retried)} retries`)
-  parts.push(s.etaMs === undefined ? `elapsed ${formatDuration(s.elapsedMs)}` : `ETA ${formatDuration(s.etaMs)}`)
-  return parts.join(", ")
+export const count = (n: number): string => Math.round(n).toLocaleString("en-US")
+
+/**
+ * One field of the progress line. `priority` 0 is never dropped; when the line is too wide for the terminal,
+ * the field with the highest priority number goes first.
+ *
+ * @since 0.1.0
+ */
+export interface Field {
+  readonly name: "bar" | "count" | "messages" | "rejects" | "rate" | "requests" | "retries" | "drift" | "time"
+  readonly text: string
+  readonly priority: number
 }
 
-const BAR_WIDTH = 24
+/**
+ * The fields of a snapshot, in display order (the bar graphic is added by {@link layout}).
+ *
+ * @since 0.1.0
+ */
+export const fields = (s: Snapshot): ReadonlyArray<Field> => {
+  const doneAll = s.before + s.done
+  const out: Array<Field> = [{
+    name: "count",
+    priority: 0,
+    text: s.total === undefined
+      ? `${count(doneAll)} ${s.unit}`
+      : `${count(doneAll)}/${count(s.total)}${s.totalIsLowerBound ? "+" : ""} ${s.unit} (${
+        s.total === 0 ? 100 : Math.floor((doneAll / s.total) * 100)
+      }%)`
+  }]
+  if (s.unit === "threads") out.push({ name: "messages", priority: 4, text: `${count(s.messages)} messages` })
+  if (s.rejects > 0) out.push({ name: "rejects", priority: 1, text: `${count(s.rejects)} rejected` })
+  out.push({ name: "rate", priority: 2, text: `${count(s.rate)} ${s.unit}/s` })
+  if (s.requests > 0) {
+    out.push(
+      { name: "requests", priority: 5, text: `${count(s.requests)} requests` },
+      { name: "retries", priority: s.retried > 0 ? 3 : 6, text: `${count(s.retried)} retries` }
+    )
+  }
+  if (s.shortTotal !== undefined) {
+    out.push({
+      name: "drift",
+      priority: 7,
+      text: `Drift's stats counted ${count(s.shortTotal)} (they leave out bulk-sent)`
+    })
+  }
+  out.push({
+    name: "time",
+    priority: 0,
+    text: s.etaMs === undefined ? `elapsed ${formatDuration(s.elapsedMs)}` : `ETA ${formatDuration(s.etaMs)}`
+  })
+  return out
+}
 
-const bar = (s: Snapshot): string => {
-  if (s.total === undefined || s.total === 0) return ""
-  const ratio = Math.min(1, (s.before + s.done) / s.total)
-  const full = Math.round(ratio * BAR_WIDTH)
-  return `${"\u2588".repeat(full)}${"\u2591".repeat(BAR_WIDTH - full)} `
+/**
+ * The text of a snapshot, every field, without the bar: `1,200/2,000 threads (60%), 6,031 messages, 410 threads/s,
+ * 2 requests, 0 retries, ETA 2.0 s`.
+ *
+ * @since 0.1.0
+ */
+export const describe = (s: Snapshot): string => fields(s).map((f) => f.text).join(", ")
+
+const BAR_MAX = 24
+const BAR_MIN = 8
+
+/**
+ * The progress line for a terminal `columns` wide: the bar graphic (8 to 24 cells, when the total is known) and
+ * the fields, dropping the lowest-priority ones until the line fits; the count and the ETA are always there.
+ *
+ * @example
+ * ```ts
+ * import { Progress } from "@parley/cli"
+ *
+ * const tracker = new Progress.Tracker("threads")
+ * tracker.setTotal(2000)
+ * Progress.layout(tracker.snapshot(), 60) // "0/2,000 threads (0%), 0 threads/s, elapsed 0 ms"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const layout = (s: Snapshot, columns: number): string => {
+  // cli-progress and terminals wrap at the last column: keep one free.
+  const width = Math.max(20, columns - 1)
+  const withBar = s.total !== undefined && s.total > 0
+  // The bar graphic competes for room like a field (at its smallest), and gives way before the request count.
+  const barField: Field = { name: "bar", priority: 5.5, text: "\u2591".repeat(BAR_MIN) }
+  let kept: Array<Field> = withBar ? [barField, ...fields(s)] : [...fields(s)]
+  const text = () => kept.map((f) => f.text).join(", ")
+  while (text().length > width) {
+    const droppable = kept.filter((f) => f.priority > 0)
+    if (droppable.length === 0) break
+    const lowest = droppable.reduce((a, b) => (b.priority > a.priority ? b : a))
+    kept = kept.filter((f) => f !== lowest)
+  }
+  if (!kept.includes(barField)) return text()
+  kept = kept.filter((f) => f !== barField)
+  const line = text()
+  const cells = Math.min(BAR_MAX, width - line.length - 1)
+  const ratio = Math.min(1, (s.before + s.done) / s.total!)
+  const full = Math.round(ratio * cells)
+  return `${"\u2588".repeat(full)}${"\u2591".repeat(cells - full)} ${line}`
 }
 
 /**
@@ -200,16 +301,26 @@ export const start = (
         stopOnComplete: false,
         fps: 10,
         format: () => {
-          const s = tracker.snapshot()
-          return `${bar(s)}${describe(s)}`
+          last = layout(tracker.snapshot(), process.stderr.columns ?? 80)
+          return last
         }
       })
+      let last = ""
       progress.start(tracker.total ?? 0, 0)
       const timer = setInterval(() => progress.update(tracker.before + tracker.done), 100)
-      return { progress, timer }
+      // On resize, the line drawn for the old width may now wrap: clear the rows it takes and draw it for the new.
+      const onResize = () => {
+        const columns = process.stderr.columns ?? 80
+        const rows = Math.max(1, Math.ceil(last.length / columns))
+        process.stderr.write(`${rows > 1 ? `\x1b[${rows - 1}A` : ""}\r\x1b[J`) // `render(force)` is public in cli-progress but missing from its type declarations.
+        ;(progress as unknown as { render: (force: boolean) => void }).render(true)
+      }
+      process.stderr.on("resize", onResize)
+      return { progress, timer, onResize }
     }),
-    ({ progress, timer }) =>
+    ({ onResize, progress, timer }) =>
       Effect.sync(() => {
+        process.stderr.off("resize", onResize)
         clearInterval(timer)
         progress.update(tracker.before + tracker.done)
         progress.stop()

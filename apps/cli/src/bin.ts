@@ -7,26 +7,15 @@
  * node apps/cli/src/bin.ts --help
  * ```
  *
+ * It first turns on Node's module compile cache (`module.enableCompileCache`, Node >= 22.1; a no-op where absent or
+ * when `NODE_DISABLE_COMPILE_CACHE=1`), then loads the program: later runs reuse the compiled code instead of
+ * compiling it again. The published binary is the bundle `dist/bundle/parley.js` (`scripts/bundle.ts`).
+ *
  * @since 0.1.0
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Effect, Exit, Runtime } from "effect"
-import * as Cli from "./Cli.ts"
+import * as Module from "node:module"
 
-// `pnpm start -- --flag` passes the `--` through: drop a leading one.
-const argv = process.argv.slice(2)
-const args = argv[0] === "--" ? argv.slice(1) : argv
+Module.enableCompileCache?.()
 
-// A closed stdout (`parley convert x | head`) ends the run quietly.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0)
-})
-
-Cli.main(args).pipe(
-  Effect.provide(NodeServices.layer),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    teardown: (exit, onExit) =>
-      Exit.isSuccess(exit) ? onExit(exit.value as number) : Runtime.defaultTeardown(exit, onExit)
-  })
-)
+const Main = await import("./main.ts")
+Main.run()

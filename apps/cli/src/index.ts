@@ -66,3 +66,10 @@ export * as Records from "./Records.ts"
  * @since 0.1.0
  */
 export * as Connection from "./Connection.ts"
+
+/**
+ * Drift's user directory as a file (`export --with-users`, `convert --users`), and what a conversion loses.
+ *
+ * @since 0.1.0
+ */
+export * as Users from "./Users.ts"

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { readFileSync } from "node:fs"
 import { runCli, spawnCli } from "./cli.ts"
 
 describe("parley sanitize, openapi, --help", () => {
@@ -33,7 +34,8 @@ describe("parley sanitize, openapi, --help", () => {
       assert.include(help.stdout, "--resume")
       const version = yield* runCli(["--version"])
       assert.strictEqual(version.code, 0)
-      assert.include(version.stdout, "0.1.0")
+      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+      assert.strictEqual(version.stdout.trim(), `parley v${pkg.version}`)
     }))
 
   it.live("inbox: serves Parley Inbox on the embedded sandbox and prints its URL", () =>

@@ -94,6 +94,9 @@ describe("errors a person can act on: one line, an exit code, never the token", 
     Effect.gen(function*() {
       const ran = yield* runCli(["convert", "/nonexistent/threads.ndjson", "--to", "drift"])
       assert.strictEqual(ran.code, 1)
-      assertOneLine(ran.stderr, /cannot read \/nonexistent\/threads\.ndjson: ENOENT/)
+      assertOneLine(
+        ran.stderr,
+        /cannot read \/nonexistent\/threads\.ndjson: the folder \/nonexistent does not exist; create it or pick another path/
+      )
     }))
 })

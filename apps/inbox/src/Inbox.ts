@@ -18,12 +18,13 @@
  */
 import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { DriftClient, type DriftError } from "@parley/drift-client"
-import { Sandbox } from "@parley/drift-sandbox"
+import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
+import { resolve } from "node:path"
 import * as Bundle from "./Bundle.ts"
 import * as Server from "./Server.ts"
 import { type FileUnreadable, ThreadSource } from "./ThreadSource.ts"
@@ -225,32 +226,38 @@ export const run = (
  * @since 0.1.0
  */
 export const flags = {
-  port: Flag.Int("port").pipe(
-    Flag.withDescription("Port to listen on (0 picks a free one)"),
-    Flag.withDefault(defaults.port)
-  ),
+  port: SandboxCommand.portFlag(defaults.port),
   host: Flag.String("host").pipe(
-    Flag.withDescription("Interface to listen on (the Inbox has no login: keep it on loopback)"),
+    Flag.withDescription(
+      `Interface to listen on (the Inbox has no login: keep it on loopback; default ${defaults.host})`
+    ),
     Flag.withDefault(defaults.host)
   ),
   file: Flag.String("file").pipe(
-    Flag.withDescription("Read an NDJSON export of Drift threads (`parley export --to drift`) instead of Drift"),
+    Flag.withDescription(
+      "Read an NDJSON export of Drift threads (`parley export --to drift`) instead of Drift (default: none; a relative path is read from where you ran the command)"
+    ),
+    Flag.filter(
+      (file) => file.trim() !== "",
+      () => "--file is empty: give the path of an export file, e.g. --file export.ndjson"
+    ),
     Flag.optional
   ),
   sandbox: Flag.Boolean("sandbox").pipe(
-    Flag.withDescription("Use the embedded sandbox even when DRIFT_TOKEN is set"),
+    Flag.withDescription("Use the embedded sandbox even when DRIFT_TOKEN is set (default: only without DRIFT_TOKEN)"),
     Flag.withDefault(false)
   ),
-  conversations: Flag.Int("conversations").pipe(
-    Flag.withDescription("Conversations seeded in the embedded sandbox"),
-    Flag.withDefault(Sandbox.defaults.conversations)
+  conversations: SandboxCommand.conversationsFlag(
+    "conversations",
+    "Conversations seeded in the embedded sandbox",
+    Sandbox.defaults.conversations
   ),
   seed: Flag.Int("seed").pipe(
-    Flag.withDescription("Seed of the embedded sandbox"),
+    Flag.withDescription(`Seed of the embedded sandbox (default ${Sandbox.defaults.seed})`),
     Flag.withDefault(Sandbox.defaults.seed)
   ),
   withContacts: Flag.Boolean("with-contacts").pipe(
-    Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read)"),
+    Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read; default: off)"),
     Flag.withDefault(false)
   )
 }
@@ -268,7 +275,7 @@ export const resolveSource = Effect.fn("Inbox.resolveSource")(function*(args: {
   readonly seed: number
   readonly withContacts: boolean
 }) {
-  if (Option.isSome(args.file)) return { _tag: "File", path: args.file.value } as Source
+  if (Option.isSome(args.file)) return { _tag: "File", path: resolve(args.file.value) } as Source
   const token = yield* Config.option(Config.Redacted("DRIFT_TOKEN"))
   if (!args.sandbox && Option.isSome(token) && Redacted.value(token.value).trim() !== "") {
     const client = yield* DriftClient.config
@@ -288,7 +295,12 @@ export const makeCommand = (name: string) =>
     flags,
     Effect.fn("parley.inbox")(function*(args) {
       const source = yield* resolveSource(args)
-      return yield* run({ port: args.port, host: args.host, source })
+      return yield* run({ port: args.port, host: args.host, source }).pipe(
+        Effect.catchTag(
+          "ServeError",
+          (error) => Effect.fail(SandboxError.ListenFailed.fromCause(error.cause, { host: args.host, port: args.port }))
+        )
+      )
     })
   ).pipe(
     Command.withDescription(

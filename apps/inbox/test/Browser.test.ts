@@ -38,9 +38,12 @@ interface Watch {
 
 let browser: Browser
 
-const open = async (url: string, options: { readonly bypassCSP?: boolean } = {}): Promise<Watch> => {
+const open = async (
+  url: string,
+  options: { readonly bypassCSP?: boolean; readonly viewport?: { width: number; height: number } } = {}
+): Promise<Watch> => {
   const context = await browser.newContext({
-    viewport: { width: 1600, height: 1000 },
+    viewport: options.viewport ?? { width: 1600, height: 1000 },
     bypassCSP: options.bypassCSP ?? false
   })
   await context.addInitScript(() => {
@@ -260,6 +263,41 @@ describe.skipIf(missing && process.env["CI"] === undefined)("Inbox in Chromium",
       await page.locator("[data-testid=intercom-pane][data-shape=classic]").waitFor()
       assert.isAbove(await page.locator("[data-testid=intercom-json] [data-lossy=true]").count(), 0)
       assert.include(await text(page, "[data-testid=loss-list]"), "milliseconds are floored to whole seconds")
+      assert.deepStrictEqual(watch.errors, [])
+    } finally {
+      await watch.context.close()
+      await inbox.close()
+    }
+  })
+
+  it("at phone width (390 px) the list, a transcript and its mapping fit the screen: nothing overflows sideways", async () => {
+    const inbox = await startInbox({ _tag: "Sandbox", conversations: 60, seed: 1 })
+    const watch = await open(inbox.value.url, { viewport: { width: 390, height: 844 } })
+    const { page } = watch
+    const overflow = () =>
+      page.evaluate(() => {
+        const width = document.documentElement.clientWidth
+        return {
+          width,
+          scrollWidth: document.documentElement.scrollWidth,
+          wider: [...document.querySelectorAll("body *")]
+            .filter((e) => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+        }
+      })
+    try {
+      await waitForText(page, "[data-testid=counts]", /^60 conversations/)
+      await listChanged(page)
+      assert.deepStrictEqual(await overflow(), { width: 390, scrollWidth: 390, wider: [] })
+      const first = page.locator("[data-testid=thread-item]").first()
+      const id = await first.getAttribute("data-id")
+      await first.click()
+      await page.locator(`[data-testid=transcript][data-id="${id}"]`).waitFor()
+      await page.locator("[data-testid=intercom-pane]").waitFor()
+      assert.deepStrictEqual(await overflow(), { width: 390, scrollWidth: 390, wider: [] })
+      await page.locator("[data-testid=transcript]").scrollIntoViewIfNeeded()
+      await screenshot(page, "inbox-phone-390.png")
       assert.deepStrictEqual(watch.errors, [])
     } finally {
       await watch.context.close()

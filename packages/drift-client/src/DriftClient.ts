@@ -52,7 +52,8 @@ export const DEFAULT_BASE_URL = "https://driftapi.com"
  *
  * - `timeout`: 30 seconds per request (each attempt, from sending to the last byte of the body);
  * - `retry`: 5 retries (6 attempts), exponential backoff from 250 ms doubling up to 30 s, jittered ±20%;
- * - `rateLimit`: 600 requests per minute, bursts of up to 10 (one second's worth).
+ * - `rateLimit`: 600 requests per minute, bursts of up to 10 (one second's worth), Drift's own limit. A `baseUrl`
+ *   on loopback (`127.0.0.1`, `localhost`, `[::1]`: a sandbox) gets no limit unless `rateLimit` is given.
  *
  * @example
  * ```ts
@@ -293,6 +294,31 @@ const duration = (option: string, input: Duration.Input) =>
       Duration.isNegative(d) ? invalid(option, `must not be negative, got ${String(input)}`) : Effect.succeed(d)
   })
 
+/**
+ * Whether `baseUrl` is on this machine (`127.0.0.0/8`, `localhost`, `[::1]`): a sandbox, which gets no
+ * client-side rate limit unless one is asked for (Drift's 600 requests a minute would make a local run take
+ * minutes for nothing).
+ *
+ * @example
+ * ```ts
+ * import { DriftClient } from "@parley/drift-client"
+ *
+ * DriftClient.isLoopback("http://127.0.0.1:4010") // true
+ * DriftClient.isLoopback("https://driftapi.com") // false
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const isLoopback = (baseUrl: string | URL): boolean => {
+  let host: string
+  try {
+    host = new URL(String(baseUrl)).hostname.toLowerCase()
+  } catch {
+    return false
+  }
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
 const resolve = Effect.fnUntraced(function*(options: Options) {
   if (options.token === undefined || !Redacted.isRedacted(options.token)) {
     return yield* invalid("token", "must be a Redacted string (Redacted.make(token))")
@@ -307,7 +333,7 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
   if (!Number.isSafeInteger(times) || times < 0) {
     return yield* invalid("retry.times", `must be a non-negative integer, got ${times}`)
   }
-  const requestsPerMinute = options.rateLimit === false
+  const requestsPerMinute = options.rateLimit === false || (options.rateLimit === undefined && isLoopback(baseUrl))
     ? Number.POSITIVE_INFINITY
     : options.rateLimit?.requestsPerMinute ?? defaults.rateLimit.requestsPerMinute
   if (!(requestsPerMinute > 0)) {
@@ -639,12 +665,18 @@ export const config: Config.Config<Options> = Config.all({
     maxDelay: Config.Duration("DRIFT_RETRY_MAX_DELAY").pipe(Config.withDefault(defaults.retry.maxDelay)),
     jitter: Config.Boolean("DRIFT_RETRY_JITTER").pipe(Config.withDefault(defaults.retry.jitter))
   }),
+  // Unset: undefined, so that the client picks its default (600 a minute; none on loopback).
   rateLimit: Config.all({
     requestsPerMinute: Config.Number("DRIFT_REQUESTS_PER_MINUTE").pipe(
-      Config.withDefault(defaults.rateLimit.requestsPerMinute)
+      Config.option,
+      Config.map(Option.getOrUndefined)
     ),
     burst: Config.Int("DRIFT_RATE_LIMIT_BURST").pipe(Config.option, Config.map(Option.getOrUndefined))
-  })
+  }).pipe(
+    Config.map((limit): RateLimitOptions | undefined =>
+      limit.requestsPerMinute === undefined && limit.burst === undefined ? undefined : limit
+    )
+  )
 })
 
 /**

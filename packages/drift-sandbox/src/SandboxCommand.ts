@@ -7,7 +7,52 @@ import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { FaultSettings } from "./Faults.ts"
 import * as Sandbox from "./Sandbox.ts"
+import { ListenFailed } from "./SandboxError.ts"
 import * as Store from "./Store.ts"
+
+/**
+ * The most conversations a sandbox seeds (it holds them all in memory).
+ *
+ * @since 0.1.0
+ */
+export const MAX_CONVERSATIONS = 1_000_000
+
+/**
+ * `--port`: 0 to 65535, 0 picks a free one. Shared with the Inbox's command so both say the same.
+ *
+ * @since 0.1.0
+ */
+export const portFlag = (defaultPort: number) =>
+  Flag.Int("port").pipe(
+    Flag.withDescription(`Port to listen on, 0 to 65535; 0 picks a free one (default ${defaultPort})`),
+    Flag.withDefault(defaultPort),
+    Flag.filter(
+      (n) => n >= 0 && n <= 65535,
+      (n) => `a port is 0 to 65535 (0 picks a free one), got ${n}; pass e.g. --port 0`
+    )
+  )
+
+/**
+ * A count of seeded conversations, 0 to {@link MAX_CONVERSATIONS}.
+ *
+ * @since 0.1.0
+ */
+export const conversationsFlag = (name: string, description: string, defaultCount: number) =>
+  Flag.Int(name).pipe(
+    Flag.withDescription(
+      `${description}, 0 to ${MAX_CONVERSATIONS.toLocaleString("en-US")} (default ${
+        defaultCount.toLocaleString("en-US")
+      })`
+    ),
+    Flag.withDefault(defaultCount),
+    Flag.filter(
+      (n) => n >= 0 && n <= MAX_CONVERSATIONS,
+      (n) =>
+        `the sandbox seeds 0 to ${
+          MAX_CONVERSATIONS.toLocaleString("en-US")
+        } conversations (it holds them in memory), got ${n}; pass a smaller --${name}`
+    )
+  )
 
 const optionalInt = (name: string, description: string) =>
   Flag.Int(name).pipe(Flag.withDescription(description), Flag.optional)
@@ -25,19 +70,19 @@ const optionalRate = (name: string, description: string) =>
  * @since 0.1.0
  */
 export const flags = {
-  port: Flag.Int("port").pipe(
-    Flag.withDescription("Port to listen on (0 picks a free one)"),
-    Flag.withDefault(Sandbox.defaults.port)
+  port: portFlag(Sandbox.defaults.port),
+  host: Flag.String("host").pipe(
+    Flag.withDescription(`Interface to listen on (default ${Sandbox.defaults.host})`),
+    Flag.withDefault(Sandbox.defaults.host)
   ),
-  host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on"), Flag.withDefault("127.0.0.1")),
-  seed: Flag.Int("seed").pipe(Flag.withDescription("Seed of the generated data"), Flag.withDefault(1)),
-  conversations: Flag.Int("conversations").pipe(
-    Flag.withDescription("Number of seeded conversations"),
-    Flag.withDefault(Sandbox.defaults.conversations)
+  seed: Flag.Int("seed").pipe(
+    Flag.withDescription(`Seed of the generated data (default ${Sandbox.defaults.seed})`),
+    Flag.withDefault(Sandbox.defaults.seed)
   ),
+  conversations: conversationsFlag("conversations", "Number of seeded conversations", Sandbox.defaults.conversations),
   cursor: Flag.Literals("cursor", ["snapshot", "offset"]).pipe(
     Flag.withDescription(
-      "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift)"
+      "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift) (default snapshot)"
     ),
     Flag.withDefault("snapshot")
   ),
@@ -54,46 +99,51 @@ export const flags = {
     Flag.withDefault(Store.DEFAULT_ODDITIES)
   ),
   token: Flag.String("token").pipe(
-    Flag.withDescription("Bearer token with every scope"),
+    Flag.withDescription(`Bearer token with every scope (default ${Sandbox.defaults.token})`),
     Flag.withDefault(Sandbox.defaults.token)
   ),
   readonlyToken: Flag.String("readonly-token").pipe(
-    Flag.withDescription("Bearer token with every scope but conversation_write"),
+    Flag.withDescription(
+      `Bearer token with every scope but conversation_write (default ${Sandbox.defaults.readonlyToken})`
+    ),
     Flag.withDefault(Sandbox.defaults.readonlyToken)
   ),
   rateLimit: Flag.Finite("rate-limit").pipe(
-    Flag.withDescription("Leaky-bucket rate limit in requests per second (429 beyond it)"),
+    Flag.withDescription("Leaky-bucket rate limit in requests per second (429 beyond it; default: no limit)"),
     Flag.optional
   ),
   burst: optionalInt("burst", "Bucket size of the rate limit (default: the rate, at least 1)"),
   retryAfter: Flag.Boolean("retry-after").pipe(
-    Flag.withDescription("Send Retry-After (seconds) with 429 answers"),
+    Flag.withDescription("Send Retry-After (seconds) with 429 answers (default: off)"),
     Flag.withDefault(false)
   ),
-  errorRate: optionalRate("error-rate", "Fraction of requests answered 5xx"),
+  errorRate: optionalRate("error-rate", "Fraction of requests answered 5xx (default 0)"),
   errorStatuses: Flag.String("error-statuses").pipe(
     Flag.withDescription("Comma-separated 5xx statuses to pick from (default 500,502,503)"),
     Flag.optional
   ),
-  latency: optionalInt("latency", "Added latency in milliseconds"),
-  jitter: optionalInt("jitter", "Added random latency in milliseconds, on top of --latency"),
-  truncateRate: optionalRate("truncate-rate", "Fraction of 200 answers whose JSON body is cut mid-way"),
-  malformedRate: optionalRate("malformed-rate", "Fraction of 200 answers whose body is malformed"),
-  pageTimeout: optionalInt("page-timeout", "List pages from this page number on time out (first page is 1)"),
-  pageTimeoutRate: optionalRate("page-timeout-rate", "Fraction of list pages that time out"),
+  latency: optionalInt("latency", "Added latency in milliseconds (default 0)"),
+  jitter: optionalInt("jitter", "Added random latency in milliseconds, on top of --latency (default 0)"),
+  truncateRate: optionalRate("truncate-rate", "Fraction of 200 answers whose JSON body is cut mid-way (default 0)"),
+  malformedRate: optionalRate("malformed-rate", "Fraction of 200 answers whose body is malformed (default 0)"),
+  pageTimeout: optionalInt(
+    "page-timeout",
+    "List pages from this page number on time out (first page is 1; default: none)"
+  ),
+  pageTimeoutRate: optionalRate("page-timeout-rate", "Fraction of list pages that time out (default 0)"),
   pageTimeoutMs: optionalInt("page-timeout-ms", "How long a timing-out page hangs before its 504 (default 3000)"),
   pageTimeoutMode: Flag.Literals("page-timeout-mode", ["504", "hang"]).pipe(
-    Flag.withDescription("504: answer 504 after the delay; hang: never answer"),
+    Flag.withDescription("504: answer 504 after the delay; hang: never answer (default 504)"),
     Flag.optional
   ),
   faultSeed: optionalInt("fault-seed", "Seed of the fault decisions (default: --seed)"),
   json: Flag.Boolean("json").pipe(
-    Flag.withDescription("Print one JSON line {url, token, conversations} on start"),
+    Flag.withDescription("Print one JSON line {url, token, conversations} on start (default: off)"),
     Flag.withDefault(false)
   ),
-  log: Flag.Boolean("log").pipe(Flag.withDescription("Log every request"), Flag.withDefault(false)),
+  log: Flag.Boolean("log").pipe(Flag.withDescription("Log every request (default: off)"), Flag.withDefault(false)),
   exitWithStdin: Flag.Boolean("exit-with-stdin").pipe(
-    Flag.withDescription("Stop when stdin closes (when the parent process that spawned it dies)"),
+    Flag.withDescription("Stop when stdin closes (when the parent process that spawned it dies; default: off)"),
     Flag.withDefault(false)
   )
 }
@@ -172,6 +222,7 @@ export const make = (name: string) =>
     name,
     flags,
     Effect.fnUntraced(function*(args) {
+      const where = { host: args.host, port: args.port }
       const sandbox = yield* Sandbox.start({
         port: args.port,
         host: args.host,
@@ -184,7 +235,7 @@ export const make = (name: string) =>
         readonlyToken: args.readonlyToken,
         faults: faultSettings(args),
         logRequests: args.log
-      })
+      }).pipe(Effect.catchTag("ServeError", (error) => Effect.fail(ListenFailed.fromCause(error.cause, where))))
       const conversations = sandbox.store.world.size
       if (args.json) {
         yield* Console.log(JSON.stringify({ url: sandbox.url, token: sandbox.token, conversations }))

@@ -20,6 +20,7 @@
  */
 import { Option, Schema, SchemaGetter } from "effect"
 import * as Html from "./Html.ts"
+import * as Compiled from "./internal/compiled.ts"
 import { EpochMillis, SafeId } from "./internal/wire.ts"
 
 // -----------------------------------------------------------------------------
@@ -639,6 +640,10 @@ export const MessagesPage = Schema.Struct({
 })
 /** @since 0.1.0 */
 export interface MessagesPage extends Schema.Schema.Type<typeof MessagesPage> {}
+
+// The hot wire pages (and their items, which other codecs such as HttpApi's reach) decode through a fast path
+// generated from their ASTs (see internal/compiled.ts).
+Compiled.register(ConversationsPage, MessagesPage, Conversation, Message)
 
 /**
  * The pagination of a messages page, wherever Drift put it (top level first, then under `data`).

@@ -11,11 +11,13 @@ import { Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { constants, createReadStream } from "node:fs"
 import { access } from "node:fs/promises"
+import { resolve } from "node:path"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
 import * as Output from "../Output.ts"
 import * as Progress from "../Progress.ts"
 import * as Records from "../Records.ts"
+import * as Users from "../Users.ts"
 import * as Shared from "./shared.ts"
 
 /**
@@ -38,6 +40,12 @@ export const flags = {
   out: Flag.String("out").pipe(
     Flag.withAlias("o"),
     Flag.withDescription("Output NDJSON file (default: stdout; `-` is stdout)"),
+    Flag.optional
+  ),
+  users: Flag.String("users").pipe(
+    Flag.withDescription(
+      "Drift's user directory, for authors' names and emails (the <out>.users.json of `parley export --with-users`, or a saved /users/list answer; default: none)"
+    ),
     Flag.optional
   ),
   rejects: Flag.String("rejects").pipe(
@@ -85,12 +93,7 @@ const readInput = (input: string): Stream.Stream<string, Errors.FileError> =>
     Shared.isStd(input)
       ? (process.stdin.setEncoding("utf8"), process.stdin as AsyncIterable<string>)
       : (createReadStream(input, { encoding: "utf8", highWaterMark: 1 << 20 }) as AsyncIterable<string>),
-    (cause) =>
-      new Errors.FileError({
-        path: input,
-        operation: "read",
-        reason: cause instanceof Error ? cause.message : String(cause)
-      })
+    (cause) => Errors.FileError.from(input, "read", cause)
   )
 
 const reject = (
@@ -128,12 +131,7 @@ const convertSafely = (convert: (record: unknown) => Formats.Result, value: unkn
 const checkReadable = (input: string): Effect.Effect<void, Errors.FileError> =>
   Shared.isStd(input) ? Effect.void : Effect.tryPromise({
     try: () => access(input, constants.R_OK),
-    catch: (cause) =>
-      new Errors.FileError({
-        path: input,
-        operation: "read",
-        reason: cause instanceof Error ? cause.message : String(cause)
-      })
+    catch: (cause) => Errors.FileError.from(input, "read", cause)
   })
 
 const run = Effect.fnUntraced(function*(args: Args) {
@@ -142,13 +140,21 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const rejectsPath = Option.getOrElse(args.rejects, () => toStdout ? "-" : `${out}.rejects.ndjson`)
   const tracker = new Progress.Tracker("records")
   const config = yield* MapperConfig.fromEnv
+  const users = Option.isSome(args.users) ? yield* Users.load(args.users.value) : []
   // The error stays `unknown` here, as before the mapper returned a Result (the CLI types its failures elsewhere).
-  const mapper = yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make(config))
+  const mapper = yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make({ ...config, users }))
+  const tellLosses = (detected: Formats.Shape) =>
+    args.quiet ? Effect.void : Effect.forEach(
+      Users.lossNotes({ from: detected, to: args.to, users: Option.isSome(args.users) }),
+      Shared.note,
+      { discard: true }
+    )
   const splitter = new Records.Splitter()
   let from: Formats.Shape | undefined = args.from === "auto" ? undefined : args.from
   let convert: ((record: unknown) => Formats.Result) | undefined = from === undefined
     ? undefined
     : Formats.converter({ from, to: args.to, mapper })
+  if (from !== undefined) yield* tellLosses(from)
   let records = 0
   let converted = 0
   let rejected = 0
@@ -217,6 +223,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
             }
             from = detected
             convert = Formats.converter({ from: detected, to: args.to, mapper })
+            yield* tellLosses(detected)
           }
           const result = convertSafely(convert, value)
           if (typeof result === "string") {
@@ -249,10 +256,12 @@ const run = Effect.fnUntraced(function*(args: Args) {
   if (args.json) yield* Shared.printJson(s, toStdout)
   if (!args.quiet) {
     yield* Shared.note(
-      `converted ${converted} of ${records} records${from === undefined ? "" : ` from ${from}`} to ${args.to} (${
-        sink?.target === "-" ? "stdout" : sink?.target
-      }) in ${Progress.formatDuration(s.durationMs)}; ${rejected} rejected${
-        rejected > 0 ? ` (see ${rejectsPath === "-" ? "stderr" : rejectsPath})` : ""
+      `converted ${Progress.count(converted)} of ${Progress.count(records)} records${
+        from === undefined ? "" : ` from ${from}`
+      } to ${args.to} (${sink === undefined || sink.target === "-" ? "stdout" : resolve(sink.target)}) in ${
+        Progress.formatDuration(s.durationMs)
+      }; ${Progress.count(rejected)} rejected${
+        rejected > 0 ? ` (see ${rejectsPath === "-" ? "stderr" : resolve(rejectsPath)})` : ""
       }`
     )
   }

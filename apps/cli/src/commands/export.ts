@@ -15,17 +15,19 @@
  * @since 0.1.0
  */
 import { DriftApiError, DriftClient } from "@parley/drift-client"
-import { Sandbox } from "@parley/drift-sandbox"
+import { Sandbox, SandboxCommand } from "@parley/drift-sandbox"
 import { Checkpoint, DriftStream, DriftStreamError, RecordSink } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
 import { Cause, DateTime, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import { resolve } from "node:path"
 import * as Connection from "../Connection.ts"
 import * as Encoding from "../Encoding.ts"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
 import * as Progress from "../Progress.ts"
+import * as Users from "../Users.ts"
 import * as Shared from "./shared.ts"
 
 const statuses = ["open", "closed", "pending"] as const
@@ -57,12 +59,14 @@ export const flags = {
     Flag.withDefault(false)
   ),
   status: Flag.String("status").pipe(
-    Flag.withDescription("Only these statuses: open, closed, pending (repeat the flag or separate with commas)"),
+    Flag.withDescription(
+      "Only these statuses: open, closed, pending (repeat the flag or separate with commas; default: all)"
+    ),
     Flag.atLeast(0)
   ),
   since: Flag.String("since").pipe(
     Flag.withDescription(
-      "Only conversations updated after this instant: an ISO date, epoch milliseconds, or `checkpoint` (the watermark of the previous export's checkpoint)"
+      "Only conversations updated after this instant: an ISO date, epoch milliseconds, or `checkpoint` (the watermark of the previous export's checkpoint; default: all)"
     ),
     Flag.optional
   ),
@@ -84,20 +88,29 @@ export const flags = {
     Flag.optional
   ),
   resume: Flag.Boolean("resume").pipe(
-    Flag.withDescription("Continue the export the checkpoint describes (cuts the output back to it first)"),
+    Flag.withDescription(
+      "Continue the export the checkpoint describes (cuts the output back to it first; default: off)"
+    ),
     Flag.withDefault(false)
   ),
   withContacts: Flag.Boolean("with-contacts").pipe(
-    Flag.withDescription("Also read each conversation's contact (needs the contact_read scope)"),
+    Flag.withDescription("Also read each conversation's contact (needs the contact_read scope; default: off)"),
     Flag.withDefault(false)
   ),
   sandbox: Flag.Boolean("sandbox").pipe(
-    Flag.withDescription("Export from an embedded Drift sandbox on 127.0.0.1 (no token, no network)"),
+    Flag.withDescription("Export from an embedded Drift sandbox on 127.0.0.1 (no token, no network; default: off)"),
     Flag.withDefault(false)
   ),
-  sandboxConversations: Flag.Int("sandbox-conversations").pipe(
-    Flag.withDescription("Conversations seeded in the embedded sandbox (default 2000)"),
-    Flag.withDefault(Sandbox.defaults.conversations)
+  withUsers: Flag.Boolean("with-users").pipe(
+    Flag.withDescription(
+      "Also write Drift's user directory to <out>.users.json, for `parley convert --users` (needs user_read; default: off)"
+    ),
+    Flag.withDefault(false)
+  ),
+  sandboxConversations: SandboxCommand.conversationsFlag(
+    "sandbox-conversations",
+    "Conversations seeded in the embedded sandbox",
+    Sandbox.defaults.conversations
   ),
   sandboxSeed: Flag.Int("sandbox-seed").pipe(
     Flag.withDescription("Seed of the embedded sandbox's data (default 1)"),
@@ -105,7 +118,7 @@ export const flags = {
   ),
   requestsPerMinute: Flag.Finite("requests-per-minute").pipe(
     Flag.withDescription(
-      "Client-side rate limit (default: DRIFT_REQUESTS_PER_MINUTE or 600; none with --sandbox); 0 disables it"
+      "Client-side rate limit in requests per minute (default: DRIFT_REQUESTS_PER_MINUTE, else 600 against Drift and none with --sandbox or a loopback DRIFT_BASE_URL); 0 disables it"
     ),
     Flag.optional
   ),
@@ -320,7 +333,8 @@ const reportTotals = (statuses: ReadonlyArray<Drift.FilterableStatus>, tracker: 
       const wanted = statuses.length === 0
         ? Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0)
         : statuses.reduce((a, s) => a + (counts[s.toUpperCase()] ?? 0), 0)
-      tracker.setTotal(wanted)
+      // Drift's stats leave out bulk-sent conversations: without a status filter there may be more.
+      tracker.setTotal(wanted, { lowerBound: statuses.length === 0 })
     }),
     Effect.ignore
   )
@@ -438,14 +452,19 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const checkpointPath = Option.getOrElse(args.checkpoint, () => toStdout ? undefined : `${out}.checkpoint.json`)
   const rejectsPath = Option.getOrElse(args.rejects, () => toStdout ? "-" : `${out}.rejects.ndjson`)
   const where = {
-    out: toStdout ? "-" : out!,
-    rejects: rejectsPath === "-" ? "stderr" : rejectsPath,
-    checkpoint: checkpointPath
+    out: toStdout ? "-" : resolve(out!),
+    rejects: rejectsPath === "-" ? "stderr" : resolve(rejectsPath),
+    checkpoint: checkpointPath === undefined ? undefined : resolve(checkpointPath)
   }
   if (args.resume && toStdout) {
     return yield* usage("--resume needs --out FILE: stdout cannot be cut back to the checkpoint")
   }
-  if (args.concurrency < 1) return yield* usage(`--concurrency must be at least 1, got ${args.concurrency}`)
+  if (args.concurrency < 1 || args.concurrency > 64) {
+    return yield* usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
+  }
+  if (args.withUsers && toStdout) {
+    return yield* usage("--with-users needs --out FILE: the user directory is written beside it, to <out>.users.json")
+  }
   const requestsPerMinute = Option.getOrUndefined(args.requestsPerMinute)
   if (requestsPerMinute !== undefined && !(requestsPerMinute >= 0)) {
     return yield* usage(`--requests-per-minute must be 0 (no limit) or more, got ${requestsPerMinute}`)
@@ -463,6 +482,17 @@ const run = Effect.fnUntraced(function*(args: Args) {
     const clientOptions = yield* source(args, requestsPerMinute === undefined ? {} : { requestsPerMinute })
     context.baseUrl = String(clientOptions.baseUrl)
     return yield* Effect.gen(function*() {
+      if (args.withUsers) {
+        const users = yield* DriftClient.DriftClient.use((client) => client.listUsers())
+        yield* Users.write(`${out}.users.json`, users)
+        if (!args.quiet) {
+          yield* Shared.note(
+            `wrote ${Progress.count(users.length)} users to ${
+              resolve(`${out}.users.json`)
+            } (for parley convert --users)`
+          )
+        }
+      }
       const encoding = yield* Encoding.make({
         format: thePlan.format,
         to: thePlan.to,
@@ -503,7 +533,9 @@ const run = Effect.fnUntraced(function*(args: Args) {
           }),
         onProgress: (event) =>
           Effect.sync(() => {
-            if (event._tag === "Totals") return tracker.setTotal(event.conversations)
+            if (event._tag === "Totals") {
+              return tracker.setTotal(event.conversations, { lowerBound: thePlan.statuses.length === 0 })
+            }
             tracker.client = event.client
             if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
             if (event._tag === "Rejected") tracker.add(1, { rejects: 1 })
@@ -550,7 +582,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
     Effect.onInterrupt(() =>
       Effect.suspend(() => {
         const s = summarize(args, where, planned, tracker, undefined, "interrupted")
-        const line = `interrupted after ${tracker.snapshot().done} conversations${
+        const line = `interrupted after ${Progress.count(tracker.snapshot().done)} conversations${
           checkpointPath === undefined || toStdout ? "" : `; run the same command with --resume to continue`
         }`
         return Effect.andThen(

@@ -1,7 +1,7 @@
 /**
  * `parley sandbox`: runs the Drift sandbox server (`@parley/drift-sandbox`) until Ctrl-C. It is the sandbox's own
  * command (the one behind its `parley-drift-sandbox` binary), mounted under `parley`, so the flags cannot drift
- * apart.
+ * apart. A port in use is one line naming the port and what to do (`SandboxError.ListenFailed`).
  *
  * @since 0.1.0
  */
@@ -12,4 +12,4 @@ import { SandboxCommand } from "@parley/drift-sandbox"
  *
  * @since 0.1.0
  */
-export const command = SandboxCommand.make("sandbox")
+export const command: ReturnType<typeof SandboxCommand.make> = SandboxCommand.make("sandbox")

@@ -20,11 +20,13 @@ export const flags = {
     Argument.optional
   ),
   policy: Flag.Literals("policy", ["drift", "intercom"]).pipe(
-    Flag.withDescription("drift: b, em, a[href]; intercom: p, br, a, b, i, em, strong, code, pre, ul, ol, li, img"),
+    Flag.withDescription(
+      "drift: b, em, a[href]; intercom: p, br, a, b, i, em, strong, code, pre, ul, ol, li, img (default drift)"
+    ),
     Flag.withDefault("drift")
   ),
   plain: Flag.Boolean("plain").pipe(
-    Flag.withDescription("Print the body as plain text (Html.toPlainText) instead of sanitized HTML"),
+    Flag.withDescription("Print the body as plain text (Html.toPlainText) instead of sanitized HTML (default: off)"),
     Flag.withDefault(false)
   )
 }

@@ -14,7 +14,7 @@ import * as Errors from "../Errors.ts"
  */
 export const quiet = Flag.Boolean("quiet").pipe(
   Flag.withAlias("q"),
-  Flag.withDescription("No progress and no summary on stderr (errors are still printed)"),
+  Flag.withDescription("No progress and no summary on stderr (errors are still printed; default: off)"),
   Flag.withDefault(false)
 )
 
@@ -24,7 +24,7 @@ export const quiet = Flag.Boolean("quiet").pipe(
  * @since 0.1.0
  */
 export const json = Flag.Boolean("json").pipe(
-  Flag.withDescription("Print a JSON summary (on stdout when --out is a file, else on stderr)"),
+  Flag.withDescription("Print a JSON summary (on stdout when --out is a file, else on stderr; default: off)"),
   Flag.withDefault(false)
 )
 

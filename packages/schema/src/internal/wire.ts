@@ -4,6 +4,7 @@
  * @internal
  */
 import { DateTime, Schema, SchemaGetter } from "effect"
+import { utcFromEpochMillis } from "./fastDateTime.ts"
 
 /** The last millisecond of year 9999, the upper bound of timestamps Parley accepts. */
 export const MAX_EPOCH_MILLIS = 253_402_300_799_999
@@ -41,7 +42,7 @@ export const EpochMillis = Schema.Number.check(
   })
 ).pipe(
   Schema.decodeTo(Schema.DateTimeUtc.check(isTimestampInRange(0, MAX_EPOCH_MILLIS)), {
-    decode: SchemaGetter.transform((ms: number) => DateTime.makeUnsafe(ms)),
+    decode: SchemaGetter.transform(utcFromEpochMillis),
     encode: SchemaGetter.transform((dt: DateTime.Utc) => dt.epochMilliseconds)
   })
 )

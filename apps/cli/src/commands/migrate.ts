@@ -1,0 +1,509 @@
+/**
+ * `parley migrate plan|run|status|verify`: land a Drift workspace in Intercom through Intercom's API, following
+ * Intercom's process for historical migrations (plan and map, batch-test a subset with `--sample`, an initial run
+ * of closed conversations up to a delta date with `--until`, a cutover run with `--since`), exactly once, as
+ * durable workflows in a SQL database (a file beside the run by default, PostgreSQL by URL).
+ *
+ * Exit codes: 0 done, 1 failure, 2 usage, 3 finished with rejected conversations (see the rejects file),
+ * 4 `verify` found mismatches (see the report).
+ *
+ * @since 0.1.0
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { DriftClient } from "@parley/drift-client"
+import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
+import { DriftStream } from "@parley/drift-stream"
+import { IntercomClient } from "@parley/intercom-client"
+import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
+import { Engine, Ledger, Migration } from "@parley/migrate"
+import type { Drift } from "@parley/schema"
+import { Config, DateTime, Effect, Layer, Option, Redacted, Stream } from "effect"
+import { Command, Flag } from "effect/cli"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Connection from "../Connection.ts"
+import * as Errors from "../Errors.ts"
+import * as Progress from "../Progress.ts"
+import * as Shared from "./shared.ts"
+
+/** Exit code of `verify` when a migrated conversation differs from its plan. */
+const MISMATCH_EXIT = 4
+
+const usage = (reason: string) => new Errors.UsageError({ reason })
+
+const common = {
+  database: Flag.String("database").pipe(
+    Flag.withDescription(
+      "Where the migration keeps its state: a SQLite file (default parley-migrate.db; :memory: with --sandbox) or a postgres:// URL"
+    ),
+    Flag.optional
+  ),
+  sandbox: Flag.Boolean("sandbox").pipe(
+    Flag.withDescription("Migrate an embedded Drift sandbox into an embedded Intercom sandbox (no tokens, no network)"),
+    Flag.withDefault(false)
+  ),
+  sandboxConversations: Flag.Int("sandbox-conversations").pipe(
+    Flag.withDescription("Conversations seeded in the embedded Drift sandbox (default 2000)"),
+    Flag.withDefault(DriftSandbox.defaults.conversations)
+  ),
+  sandboxSeed: Flag.Int("sandbox-seed").pipe(
+    Flag.withDescription("Seed of the embedded Drift sandbox's data (default 1)"),
+    Flag.withDefault(DriftSandbox.defaults.seed)
+  ),
+  sandboxPerMinute: Flag.Int("sandbox-intercom-per-minute").pipe(
+    Flag.withDescription("The embedded Intercom sandbox's rate limit, calls per minute (default 10000, Intercom's)"),
+    Flag.withDefault(10_000)
+  ),
+  defaultAdmin: Flag.String("default-admin").pipe(
+    Flag.withDescription(
+      "Intercom admin (id or email) for Drift users with no matching admin (default: the token's own admin)"
+    ),
+    Flag.optional
+  ),
+  botAdmin: Flag.String("bot-admin").pipe(
+    Flag.withDescription("Intercom admin (id or email) that Drift bots write as (default: the default admin)"),
+    Flag.optional
+  ),
+  adminMap: Flag.String("admin-map").pipe(
+    Flag.withDescription(
+      "JSON file mapping Drift user ids or emails to Intercom admin ids or emails, e.g. {\"7\": \"chris@acme.com\"}"
+    ),
+    Flag.optional
+  ),
+  status: Flag.String("status").pipe(
+    Flag.withDescription("Only these Drift statuses: open, closed, pending (repeat or separate with commas)"),
+    Flag.atLeast(0)
+  ),
+  until: Flag.String("until").pipe(
+    Flag.withDescription("Initial run: closed conversations last updated at or before this date (ISO or epoch ms)"),
+    Flag.optional
+  ),
+  since: Flag.String("since").pipe(
+    Flag.withDescription("Cutover run: conversations updated after this date, plus every open and pending one"),
+    Flag.optional
+  ),
+  sample: Flag.Int("sample").pipe(
+    Flag.withDescription("Batch test: migrate at most this many conversations"),
+    Flag.optional
+  ),
+  concurrency: Flag.Int("concurrency").pipe(
+    Flag.withDescription("Conversations migrated at once (default 8)"),
+    Flag.withDefault(8)
+  ),
+  quiet: Shared.quiet,
+  json: Shared.json,
+  progressInterval: Shared.progressInterval
+}
+
+type CommonArgs = Command.Command.Config.Infer<typeof common>
+
+const parseDate = (flag: string, value: Option.Option<string>) =>
+  Effect.gen(function*() {
+    if (Option.isNone(value)) return undefined
+    const trimmed = value.value.trim()
+    const ms = /^\d+$/.test(trimmed) ? Number(trimmed) : /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : NaN
+    if (!Number.isFinite(ms)) {
+      return yield* usage(
+        `${flag} must be an ISO date (2024-05-01) or epoch milliseconds, got ${JSON.stringify(trimmed)}`
+      )
+    }
+    return DateTime.makeUnsafe(ms)
+  })
+
+const parseStatuses = (values: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const out: Array<Drift.FilterableStatus> = []
+    for (const value of values.flatMap((v) => v.split(","))) {
+      const s = value.trim().toLowerCase()
+      if (s === "") continue
+      if (s !== "open" && s !== "closed" && s !== "pending") {
+        return yield* usage(`--status must be open, closed or pending, got ${JSON.stringify(value.trim())}`)
+      }
+      if (!out.includes(s)) out.push(s)
+    }
+    return out
+  })
+
+const readAdminMap = (file: Option.Option<string>) =>
+  Effect.gen(function*() {
+    if (Option.isNone(file)) return undefined
+    const resolved = path.resolve(process.env["INIT_CWD"] ?? process.cwd(), file.value)
+    const text = yield* Effect.try({
+      try: () => fs.readFileSync(resolved, "utf8"),
+      catch: (cause) =>
+        new Errors.FileError({
+          path: resolved,
+          operation: "read",
+          reason: (cause as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(cause)
+        })
+    })
+    const parsed = yield* Effect.try({
+      try: () => JSON.parse(text) as unknown,
+      catch: () =>
+        usage(`--admin-map ${resolved} is not JSON: expected {"<drift user id or email>": "<admin id or email>"}`)
+    })
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return yield* usage(`--admin-map ${resolved} must hold one JSON object of strings`)
+    }
+    const out: Record<string, string> = {}
+    for (const [k, v] of Object.entries(parsed)) {
+      if (typeof v !== "string" && typeof v !== "number") {
+        return yield* usage(`--admin-map ${resolved}: the value of ${JSON.stringify(k)} must be an admin id or email`)
+      }
+      out[k] = String(v)
+    }
+    return out
+  })
+
+/** The options of a run, from the flags. */
+const runOptions = (args: CommonArgs) =>
+  Effect.gen(function*() {
+    const statuses = yield* parseStatuses(args.status)
+    const until = yield* parseDate("--until", args.until)
+    const since = yield* parseDate("--since", args.since)
+    if (until !== undefined && since !== undefined) {
+      return yield* usage("--until (initial run) and --since (cutover run) are two runs: give one of them")
+    }
+    if (args.concurrency < 1 || args.concurrency > 64) {
+      return yield* usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
+    }
+    const sample = Option.getOrUndefined(args.sample)
+    if (sample !== undefined && sample < 1) return yield* usage(`--sample must be at least 1, got ${sample}`)
+    const mapping = yield* readAdminMap(args.adminMap)
+    return {
+      ...(statuses.length === 0 ? {} : { statuses }),
+      ...(until === undefined ? {} : { until }),
+      ...(since === undefined ? {} : { since }),
+      ...(sample === undefined ? {} : { sample }),
+      ...(mapping === undefined ? {} : { mapping }),
+      ...(Option.isSome(args.defaultAdmin) ? { defaultAdmin: args.defaultAdmin.value } : {}),
+      ...(Option.isSome(args.botAdmin) ? { botAdmin: args.botAdmin.value } : {}),
+      concurrency: args.concurrency
+    } satisfies Migration.RunOptions
+  })
+
+/**
+ * The Drift and Intercom clients, the stream, the engine and the database, for real workspaces (tokens from the
+ * environment) or the embedded sandboxes. Also says which database it opened.
+ */
+const environment = (args: CommonArgs) =>
+  Effect.gen(function*() {
+    const cwd = process.env["INIT_CWD"] ?? process.cwd()
+    const given = Option.getOrUndefined(args.database)
+    const database = given === undefined
+      ? args.sandbox ? ":memory:" : path.resolve(cwd, "parley-migrate.db")
+      : Engine.isPostgres(given) || given === ":memory:"
+      ? given
+      : path.resolve(cwd, given)
+    if (given !== undefined && given.trim() === "") {
+      return yield* usage("--database must be a file path or a postgres:// URL")
+    }
+    let drift: DriftClient.Options
+    let intercom: Layer.Layer<IntercomClient.IntercomClient, Config.ConfigError>
+    if (args.sandbox) {
+      const driftSandbox = yield* DriftSandbox.start({
+        port: 0,
+        conversations: args.sandboxConversations,
+        seed: args.sandboxSeed
+      })
+      // The teammates exist on both sides, as in a real migration: the Intercom sandbox's admins are the Drift
+      // sandbox's (non-bot) users, so authors are matched by email; its first admin (the token's) is the default.
+      const users = yield* Effect.tryPromise({
+        try: () =>
+          fetch(`${driftSandbox.url}/users/list`, { headers: { authorization: `Bearer ${driftSandbox.token}` } })
+            .then((r) =>
+              r.json() as Promise<
+                {
+                  readonly data: ReadonlyArray<
+                    { readonly bot?: boolean; readonly email?: string | null; readonly name?: string }
+                  >
+                }
+              >
+            ),
+        catch: (cause) =>
+          new Errors.Described({ line: `the embedded Drift sandbox did not answer: ${cause}`, exitCode: 1 })
+      })
+      const admins = [
+        { name: "Parley Migration", email: "migration@parley.invalid" },
+        ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
+          name: u.name ?? String(u.email),
+          email: String(u.email)
+        }))
+      ]
+      const intercomSandbox = yield* IntercomSandbox.start({
+        port: 0,
+        admins,
+        limits: { perMinute: args.sandboxPerMinute }
+      })
+      drift = Connection.forSandbox(driftSandbox.url, driftSandbox.token, {})
+      intercom = IntercomClient.IntercomClient.layer({
+        token: Redacted.make(intercomSandbox.token),
+        baseUrl: intercomSandbox.url
+      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    } else {
+      drift = yield* Connection.fromEnv({})
+      const token = yield* Config.option(Config.Redacted("INTERCOM_TOKEN"))
+      if (Option.isNone(token) || Redacted.value(token.value).trim() === "") {
+        return yield* usage(
+          "INTERCOM_TOKEN is not set. Create an access token in Intercom's Developer Hub (your app > Authentication), export INTERCOM_TOKEN=<token> (and INTERCOM_REGION=eu|au outside the US), or run with --sandbox"
+        )
+      }
+      intercom = IntercomClient.IntercomClient.layerConfig.pipe(Layer.provide(NodeHttpClient.layerUndici))
+    }
+    const clients = Layer.mergeAll(
+      DriftStream.DriftStream.layer.pipe(Layer.provideMerge(Connection.layer(drift))),
+      intercom
+    )
+    const layer = Engine.layer({ database }).pipe(Layer.provideMerge(clients))
+    return { layer, database }
+  })
+
+const formatCount = (n: number): string => n.toLocaleString("en-US")
+
+const print = (json: boolean, value: unknown, human: string) =>
+  Effect.sync(() => {
+    if (json) process.stdout.write(`${JSON.stringify(value)}\n`)
+    else process.stderr.write(`${human}\n`)
+  })
+
+// -----------------------------------------------------------------------------
+// plan
+// -----------------------------------------------------------------------------
+
+const planCommand = Command.make(
+  "plan",
+  common,
+  Effect.fn("parley.migrate.plan")(function*(args) {
+    const options = yield* runOptions(args)
+    const env = yield* environment(args)
+    const report = yield* Migration.plan({
+      ...options,
+      // The embedded Drift sandbox has no rate limit; against Drift the client's default (600/min) applies.
+      ...(args.sandbox ? { intercomPerMinute: args.sandboxPerMinute, driftPerMinute: Number.POSITIVE_INFINITY } : {})
+    }).pipe(Effect.provide(env.layer))
+    const counts = Object.entries(report.driftCounts).map(([k, v]) => `${formatCount(v)} ${k}`).join(", ")
+    const human = [
+      `parley: Drift holds ${counts}; this run takes ${formatCount(report.conversations)} conversations.`,
+      `parley: from a sample of ${report.sampled} (${report.sampledRejected} would be rejected): ${
+        report.callsPerConversation.toFixed(1)
+      } Intercom calls and ${report.driftRequestsPerConversation.toFixed(1)} Drift requests per conversation.`,
+      `parley: about ${formatCount(report.intercomCalls)} Intercom calls (${
+        Progress.formatDuration(report.minutesAtIntercomLimit * 60_000)
+      } at ${formatCount(report.intercomPerMinute)}/min) and ${formatCount(report.driftRequests)} Drift requests (${
+        Progress.formatDuration(report.minutesAtDriftLimit * 60_000)
+      } at ${formatCount(report.driftPerMinute)}/min); the run takes the longer.`,
+      report.unmatchedUsers.length === 0
+        ? "parley: every Drift user has an Intercom admin."
+        : `parley: ${report.unmatchedUsers.length} Drift users have no Intercom admin (their messages go to the default admin; map them with --admin-map): ${
+          report.unmatchedUsers.slice(0, 10).map((u) => `${u.id} ${u.name ?? ""} <${u.email ?? "no email"}>`).join(", ")
+        }${report.unmatchedUsers.length > 10 ? ", ..." : ""}`
+    ].join("\n")
+    yield* print(args.json, report, human)
+  }, Effect.scoped)
+).pipe(
+  Command.withDescription("Count what a migration would do: conversations, Intercom calls, duration, unmatched users")
+)
+
+// -----------------------------------------------------------------------------
+// run
+// -----------------------------------------------------------------------------
+
+const runFlags = {
+  ...common,
+  verify: Flag.Boolean("verify").pipe(
+    Flag.withDescription("After the run, verify every migrated conversation (as parley migrate verify does)"),
+    Flag.withDefault(false)
+  ),
+  report: Flag.String("report").pipe(
+    Flag.withDescription("With --verify: where the differences go (default parley-migrate.verify.ndjson)"),
+    Flag.optional
+  ),
+  rejects: Flag.String("rejects").pipe(
+    Flag.withDescription("Where rejected conversations go, one JSON line each (default parley-migrate.rejects.ndjson)"),
+    Flag.optional
+  )
+}
+
+const runCommand = Command.make(
+  "run",
+  runFlags,
+  Effect.fn("parley.migrate.run")(function*(args) {
+    const options = yield* runOptions(args)
+    const env = yield* environment(args)
+    const cwd = process.env["INIT_CWD"] ?? process.cwd()
+    const rejectsPath = path.resolve(cwd, Option.getOrElse(args.rejects, () => "parley-migrate.rejects.ndjson"))
+    const tracker = new Progress.Tracker("conversations")
+    let migrated = 0
+    let already = 0
+    let rejected = 0
+    let replies = 0
+    let rejectsFd: number | undefined
+    const summary = yield* Effect.gen(function*() {
+      const intercom = yield* IntercomClient.IntercomClient
+      const expected = yield* Migration.total(options)
+      if (expected !== undefined) tracker.setTotal(expected)
+      yield* Progress.start(tracker, {
+        mode: Progress.modeFor({ quiet: args.quiet }),
+        intervalMs: args.progressInterval * 1000
+      })
+      yield* Migration.run(options).pipe(
+        Stream.runForEach((event) =>
+          Effect.gen(function*() {
+            if (event._tag === "Migrated") {
+              if (event.already) already++
+              else migrated++
+              replies += event.replies
+              tracker.add(1, { messages: event.replies + 1 })
+            } else {
+              rejected++
+              tracker.add(1, { rejects: 1 })
+              yield* Effect.sync(() => {
+                // Appended whole lines: a rejects file is never truncated, so a re-run keeps earlier ones.
+                rejectsFd ??= fs.openSync(rejectsPath, "a")
+                fs.writeSync(rejectsFd, `${JSON.stringify(event)}\n`)
+              })
+            }
+            tracker.client = yield* intercom.stats
+          })
+        ),
+        Effect.ensuring(Effect.sync(() => rejectsFd !== undefined && fs.closeSync(rejectsFd)))
+      )
+      const stats = yield* intercom.stats
+      tracker.client = stats
+      const verified = args.verify ? yield* Migration.verify({ concurrency: args.concurrency }) : undefined
+      return {
+        ...(verified === undefined ? {} : { verified }),
+        migrated,
+        alreadyMigrated: already,
+        rejected,
+        replies,
+        intercomRequests: stats.requests,
+        intercomRetries: stats.retries,
+        intercomRateLimited: stats.rateLimited,
+        elapsedMs: tracker.snapshot().elapsedMs,
+        database: env.database,
+        ...(rejected > 0 ? { rejects: rejectsPath } : {})
+      }
+    }).pipe(Effect.provide(env.layer))
+    const human = `parley: migrated ${formatCount(summary.migrated)} conversations (${
+      formatCount(summary.replies)
+    } later messages) in ${Progress.formatDuration(summary.elapsedMs)}; ${
+      formatCount(summary.alreadyMigrated)
+    } were already migrated; ${formatCount(summary.intercomRequests)} Intercom requests, ${
+      formatCount(summary.intercomRetries)
+    } retries, ${formatCount(summary.intercomRateLimited)} answered 429${
+      summary.rejected > 0 ? `; ${formatCount(summary.rejected)} rejected (see ${rejectsPath})` : ""
+    }`
+    const { verified, ...rest } = summary
+    if (!args.quiet || args.json) {
+      yield* print(
+        args.json,
+        verified === undefined
+          ? rest
+          : {
+            ...rest,
+            verified: { checked: verified.checked, matching: verified.matching, mismatches: verified.mismatches.length }
+          },
+        human
+      )
+    }
+    if (verified !== undefined) {
+      const mismatch = yield* reportVerify(verified, args.report, args.json || args.quiet)
+      if (mismatch !== undefined) return yield* mismatch
+    }
+    if (summary.rejected > 0) {
+      return yield* new Errors.Described({
+        line:
+          `finished with ${summary.rejected} rejected conversations, written to ${rejectsPath} with their reasons; the others are migrated (a later run retries the ones Intercom could not take)`,
+        exitCode: Errors.ExitCode.rejects
+      })
+    }
+  }, Effect.scoped)
+).pipe(Command.withDescription("Migrate the conversations into Intercom, exactly once (resumes where a run stopped)"))
+
+// -----------------------------------------------------------------------------
+// status and verify
+// -----------------------------------------------------------------------------
+
+const statusCommand = Command.make(
+  "status",
+  { database: common.database, json: Shared.json },
+  Effect.fn("parley.migrate.status")(function*(args) {
+    const cwd = process.env["INIT_CWD"] ?? process.cwd()
+    const given = Option.getOrElse(args.database, () => "parley-migrate.db")
+    const database = Engine.isPostgres(given) ? given : path.resolve(cwd, given)
+    if (!Engine.isPostgres(database) && !fs.existsSync(database)) {
+      return yield* usage(`no migration database at ${database}: run parley migrate run first, or pass --database`)
+    }
+    const counts = yield* Effect.gen(function*() {
+      const ledger = yield* Ledger.Ledger
+      return yield* ledger.counts
+    }).pipe(Effect.provide(Ledger.Ledger.layer.pipe(Layer.provide(Engine.database(database)))), Effect.scoped)
+    yield* print(
+      args.json,
+      { database, ...counts },
+      `parley: ${database}: ${formatCount(counts.migrated)} migrated, ${formatCount(counts.pending)} pending, ${
+        formatCount(counts.rejected)
+      } rejected, ${formatCount(counts.mismatch)} mismatched`
+    )
+  })
+).pipe(Command.withDescription("What a migration database holds: migrated, pending, rejected, mismatched"))
+
+/** Writes the verify report and prints its line; answers the failure to end with when something differs. */
+const reportVerify = (report: Migration.VerifyReport, file: Option.Option<string>, silent: boolean) =>
+  Effect.gen(function*() {
+    const cwd = process.env["INIT_CWD"] ?? process.cwd()
+    const reportPath = path.resolve(cwd, Option.getOrElse(file, () => "parley-migrate.verify.ndjson"))
+    yield* Effect.sync(() =>
+      fs.writeFileSync(reportPath, report.mismatches.map((m) => `${JSON.stringify(m)}\n`).join(""))
+    )
+    if (!silent) {
+      yield* print(
+        false,
+        undefined,
+        `parley: verified ${formatCount(report.checked)} migrated conversations against Intercom: ${
+          formatCount(report.matching)
+        } match${report.mismatches.length > 0 ? `, ${report.mismatches.length} differences (see ${reportPath})` : ""}`
+      )
+    }
+    return report.mismatches.length === 0 ? undefined : new Errors.Described({
+      line: `${
+        report.checked - report.matching
+      } conversations differ from their plan; the differences are in ${reportPath}`,
+      exitCode: MISMATCH_EXIT
+    })
+  })
+
+const verifyCommand = Command.make(
+  "verify",
+  {
+    ...common,
+    report: Flag.String("report").pipe(
+      Flag.withDescription("Where the mismatches go, one JSON line each (default parley-migrate.verify.ndjson)"),
+      Flag.optional
+    )
+  },
+  Effect.fn("parley.migrate.verify")(function*(args) {
+    const env = yield* environment(args)
+    const report = yield* Migration.verify({ concurrency: args.concurrency }).pipe(Effect.provide(env.layer))
+    if (args.json) {
+      yield* print(
+        true,
+        { checked: report.checked, matching: report.matching, mismatches: report.mismatches.length },
+        ""
+      )
+    }
+    const mismatch = yield* reportVerify(report, args.report, args.json)
+    if (mismatch !== undefined) return yield* mismatch
+  }, Effect.scoped)
+).pipe(Command.withDescription("Read every migrated conversation back from Intercom and compare it with its plan"))
+
+/**
+ * `parley migrate`.
+ *
+ * @since 0.1.0
+ */
+export const command = Command.make("migrate").pipe(
+  Command.withDescription("Land a Drift workspace in Intercom through Intercom's API, exactly once"),
+  Command.withSubcommands([planCommand, runCommand, statusCommand, verifyCommand])
+)

@@ -1,0 +1,44 @@
+/**
+ * What the `parley` binary runs (loaded by `bin.ts`): {@link Cli.main} on the command line, exiting with its code.
+ *
+ * Only the modules used are imported (`@effect/platform-node/NodeRuntime`, not the package index, which loads every
+ * Node adapter including a redis client).
+ *
+ * @internal
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import { Effect, Exit, identity, Runtime } from "effect"
+import { resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Cli from "./Cli.ts"
+
+/** Runs the command line in `process.argv` and exits the process with its code. */
+export const run = (): void => {
+  // `pnpm start -- --flag` passes the `--` through: drop a leading one.
+  const argv = process.argv.slice(2)
+  const args = argv[0] === "--" ? argv.slice(1) : argv
+
+  // `pnpm --filter @parley/cli parley -- export --out x.ndjson` runs this in apps/cli/ and passes the folder the
+  // user was in as INIT_CWD: relative paths mean that folder, as they would for any other command.
+  const initCwd = process.env["INIT_CWD"]
+  const packageRoot = fileURLToPath(new URL("..", import.meta.url))
+  if (initCwd !== undefined && initCwd !== "" && resolve(process.cwd()) === resolve(packageRoot)) process.chdir(initCwd)
+
+  // A closed stdout (`parley convert x | head`) ends the run quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0)
+  })
+
+  Cli.main(args).pipe(
+    Effect.provide(NodeServices.layer),
+    // The command line exports no traces, so spans only cost time (a fifth of an export's CPU);
+    // `PARLEY_DEBUG=1` keeps them, for the span frames of the causes it prints.
+    process.env["PARLEY_DEBUG"] === "1" ? identity : Effect.withTracerEnabled(false),
+    NodeRuntime.runMain({
+      disableErrorReporting: true,
+      teardown: (exit, onExit) =>
+        Exit.isSuccess(exit) ? onExit(exit.value as number) : Runtime.defaultTeardown(exit, onExit)
+    })
+  )
+}

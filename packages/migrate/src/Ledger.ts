@@ -1,0 +1,222 @@
+/**
+ * The migration's own records, in the same SQL database as the workflow engine's: what each Drift conversation
+ * became in Intercom, which writes are done, and which writes were started but not seen to finish (intents).
+ *
+ * The workflow engine makes each activity run to a recorded result once; the ledger is what makes a single write
+ * inside an activity exactly once. Every write to Intercom is bracketed:
+ *
+ * 1. `done(key)` already recorded: return its result; nothing is sent.
+ * 2. `intent(key)` recorded but not `done`: the write may have happened (the process died, or the answer was
+ *    lost). Read Intercom back and look for it; if found, record `done` with what was found; if not, write.
+ * 3. Otherwise record the intent, write, record `done`.
+ *
+ * The SQL is portable between SQLite and PostgreSQL (`CREATE TABLE IF NOT EXISTS`, `ON CONFLICT DO NOTHING`).
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { SqlClient, type SqlError } from "effect/sql"
+
+/**
+ * What a migration knows about one Drift conversation.
+ *
+ * @since 0.1.0
+ */
+export const ConversationStatus = Schema.Literals(["pending", "migrated", "rejected", "mismatch"])
+/** @since 0.1.0 */
+export type ConversationStatus = typeof ConversationStatus.Type
+
+/**
+ * A row of the conversation ledger.
+ *
+ * @since 0.1.0
+ */
+export interface ConversationRow {
+  readonly driftId: string
+  readonly status: ConversationStatus
+  readonly intercomId: string | null
+  readonly driftStatus: string | null
+  readonly reason: string | null
+  readonly updatedAt: number
+}
+
+/**
+ * Counts by status.
+ *
+ * @since 0.1.0
+ */
+export interface Counts {
+  readonly pending: number
+  readonly migrated: number
+  readonly rejected: number
+  readonly mismatch: number
+}
+
+/**
+ * The ledger service.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** The recorded result of a write, if it is done. */
+  readonly done: (key: string) => Effect.Effect<Option.Option<string>, SqlError.SqlError>
+  /** Whether a write was started (and may have happened) without being recorded done. */
+  readonly hasIntent: (key: string) => Effect.Effect<boolean, SqlError.SqlError>
+  /** Records that a write is about to be sent. */
+  readonly intend: (key: string) => Effect.Effect<void, SqlError.SqlError>
+  /** Records a write's result (and clears its intent). */
+  readonly complete: (key: string, result: string) => Effect.Effect<void, SqlError.SqlError>
+  /** Every done write whose key starts with `prefix` (e.g. the parts of one conversation). */
+  readonly doneWithPrefix: (
+    prefix: string
+  ) => Effect.Effect<ReadonlyArray<{ readonly key: string; readonly result: string }>, SqlError.SqlError>
+  /** Sets a conversation's status. */
+  readonly setConversation: (
+    row: Omit<ConversationRow, "updatedAt">,
+    plan?: string | undefined
+  ) => Effect.Effect<void, SqlError.SqlError>
+  /** The plan (JSON) a conversation was last migrated with. */
+  readonly plan: (driftId: string) => Effect.Effect<Option.Option<string>, SqlError.SqlError>
+  readonly getConversation: (driftId: string) => Effect.Effect<Option.Option<ConversationRow>, SqlError.SqlError>
+  /** Conversations with a status, oldest update first. */
+  readonly conversations: (
+    status?: ConversationStatus | undefined
+  ) => Effect.Effect<ReadonlyArray<ConversationRow>, SqlError.SqlError>
+  readonly counts: Effect.Effect<Counts, SqlError.SqlError>
+  /** A run-wide setting (e.g. the workspace identity a database belongs to). */
+  readonly getSetting: (name: string) => Effect.Effect<Option.Option<string>, SqlError.SqlError>
+  readonly setSetting: (name: string, value: string) => Effect.Effect<void, SqlError.SqlError>
+}
+
+/**
+ * The ledger service tag.
+ *
+ * @since 0.1.0
+ */
+export class Ledger extends Context.Service<Ledger, Service>()("@parley/migrate/Ledger") {
+  /**
+   * The ledger on the `SqlClient` in context; creates its tables when missing.
+   *
+   * @since 0.1.0
+   */
+  static readonly layer: Layer.Layer<Ledger, SqlError.SqlError, SqlClient.SqlClient> = Layer.effect(
+    Ledger,
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      return yield* make(sql)
+    })
+  )
+}
+
+interface RawConversationRow {
+  readonly drift_id: string
+  readonly status: ConversationStatus
+  readonly intercom_id: string | null
+  readonly drift_status: string | null
+  readonly reason: string | null
+  readonly updated_at: number | string
+}
+
+const toRow = (r: RawConversationRow): ConversationRow => ({
+  driftId: r.drift_id,
+  status: r.status,
+  intercomId: r.intercom_id,
+  driftStatus: r.drift_status,
+  reason: r.reason,
+  updatedAt: Number(r.updated_at)
+})
+
+/**
+ * Builds the ledger over a SQL client, creating its tables when missing.
+ *
+ * @since 0.1.0
+ */
+export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
+  yield* sql`CREATE TABLE IF NOT EXISTS parley_writes (
+    key TEXT PRIMARY KEY,
+    result TEXT,
+    intended_at BIGINT NOT NULL,
+    done_at BIGINT
+  )`
+  yield* sql`CREATE TABLE IF NOT EXISTS parley_conversations (
+    drift_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    intercom_id TEXT,
+    drift_status TEXT,
+    reason TEXT,
+    plan TEXT,
+    updated_at BIGINT NOT NULL
+  )`
+  yield* sql`CREATE TABLE IF NOT EXISTS parley_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`
+
+  const now = () => Date.now()
+  const service: Service = {
+    done: (key) =>
+      sql<
+        { readonly result: string | null }
+      >`SELECT result FROM parley_writes WHERE key = ${key} AND done_at IS NOT NULL`
+        .pipe(Effect.map((rows) => Option.fromNullishOr(rows[0]?.result)), Effect.map(Option.map(String))),
+    hasIntent: (key) =>
+      sql`SELECT 1 AS x FROM parley_writes WHERE key = ${key} AND done_at IS NULL`.pipe(
+        Effect.map((rows) => rows.length > 0)
+      ),
+    intend: (key) =>
+      sql`INSERT INTO parley_writes (key, intended_at) VALUES (${key}, ${now()}) ON CONFLICT (key) DO NOTHING`.pipe(
+        Effect.asVoid
+      ),
+    complete: (key, result) =>
+      sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${key}, ${result}, ${now()}, ${now()})
+        ON CONFLICT (key) DO UPDATE SET result = ${result}, done_at = ${now()}`.pipe(Effect.asVoid),
+    doneWithPrefix: (prefix) =>
+      sql<{ readonly key: string; readonly result: string }>`SELECT key, result FROM parley_writes
+        WHERE key LIKE ${prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"} ESCAPE '\\' AND done_at IS NOT NULL`,
+    setConversation: (row, plan) =>
+      (plan === undefined
+        ? sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, updated_at)
+          VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${now()})
+          ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
+            drift_status = ${row.driftStatus}, reason = ${row.reason}, updated_at = ${now()}`
+        : sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, plan, updated_at)
+          VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${plan}, ${now()})
+          ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
+            drift_status = ${row.driftStatus}, reason = ${row.reason}, plan = ${plan}, updated_at = ${now()}`).pipe(
+          Effect.asVoid
+        ),
+    plan: (driftId) =>
+      sql<{ readonly plan: string | null }>`SELECT plan FROM parley_conversations WHERE drift_id = ${driftId}`.pipe(
+        Effect.map((rows) => Option.fromNullishOr(rows[0]?.plan))
+      ),
+    getConversation: (driftId) =>
+      sql<
+        RawConversationRow
+      >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE drift_id = ${driftId}`
+        .pipe(
+          Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), toRow))
+        ),
+    conversations: (status) =>
+      (status === undefined
+        ? sql<
+          RawConversationRow
+        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations ORDER BY updated_at, drift_id`
+        : sql<
+          RawConversationRow
+        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE status = ${status}
+            ORDER BY updated_at, drift_id`).pipe(Effect.map((rows) => rows.map(toRow))),
+    counts: sql<{ readonly status: ConversationStatus; readonly n: number | string }>`SELECT status, COUNT(*) AS n
+      FROM parley_conversations GROUP BY status`.pipe(
+      Effect.map((rows) => {
+        const counts = { pending: 0, migrated: 0, rejected: 0, mismatch: 0 }
+        for (const r of rows) counts[r.status] = Number(r.n)
+        return counts
+      })
+    ),
+    getSetting: (name) =>
+      sql<{ readonly value: string }>`SELECT value FROM parley_settings WHERE name = ${name}`.pipe(
+        Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), (r) => r.value))
+      ),
+    setSetting: (name, value) =>
+      sql`INSERT INTO parley_settings (name, value) VALUES (${name}, ${value})
+        ON CONFLICT (name) DO UPDATE SET value = ${value}`.pipe(Effect.asVoid)
+  }
+  return service
+})

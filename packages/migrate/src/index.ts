@@ -1,0 +1,45 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * `effect/sql`'s `SqlClient` over Node's built-in `node:sqlite`.
+ *
+ * @since 0.1.0
+ */
+export * as NodeSqlite from "./NodeSqlite.ts"
+
+/**
+ * The plan of one conversation (the workflow's payload).
+ *
+ * @since 0.1.0
+ */
+export * as Plan from "./Plan.ts"
+
+/**
+ * The migration's own records: conversations, writes done, writes intended.
+ *
+ * @since 0.1.0
+ */
+export * as Ledger from "./Ledger.ts"
+
+/**
+ * The per-conversation workflow and its activities.
+ *
+ * @since 0.1.0
+ */
+export * as MigrateWorkflow from "./MigrateWorkflow.ts"
+
+/**
+ * plan, run, verify, status.
+ *
+ * @since 0.1.0
+ */
+export * as Migration from "./Migration.ts"
+
+/**
+ * The workflow engine and database layers.
+ *
+ * @since 0.1.0
+ */
+export * as Engine from "./Engine.ts"

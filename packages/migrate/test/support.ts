@@ -1,0 +1,134 @@
+/**
+ * Both sandboxes in this process on loopback ports, the clients over undici, and readers of what the Intercom
+ * sandbox holds (its admin view), for the migration tests.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { DriftClient } from "@parley/drift-client"
+import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
+import { DriftStream } from "@parley/drift-stream"
+import { IntercomClient } from "@parley/intercom-client"
+import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
+import { Effect, Layer, Redacted } from "effect"
+import { Engine } from "../src/index.ts"
+
+export interface Sandboxes {
+  readonly drift: DriftSandbox.Running
+  readonly intercom: IntercomSandbox.Running
+}
+
+/** The Drift users' emails as Intercom admins (plus the token's own admin first), as in a real migration. */
+const adminsFor = (drift: DriftSandbox.Running) =>
+  Effect.promise(() =>
+    fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } }).then((r) =>
+      r.json() as Promise<
+        {
+          readonly data: ReadonlyArray<
+            { readonly email?: string | null; readonly name?: string; readonly bot?: boolean }
+          >
+        }
+      >
+    )
+  ).pipe(
+    Effect.map((users) => [
+      { name: "Parley Migration", email: "migration@parley.invalid" },
+      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
+        name: u.name ?? "",
+        email: String(u.email)
+      }))
+    ])
+  )
+
+export const startSandboxes = (options: {
+  readonly conversations: number
+  readonly seed?: number
+  readonly intercom?: Omit<IntercomSandbox.Options, "port" | "admins">
+}) =>
+  Effect.gen(function*() {
+    const drift = yield* DriftSandbox.start({ port: 0, conversations: options.conversations, seed: options.seed ?? 1 })
+    const intercom = yield* IntercomSandbox.start({ ...options.intercom, port: 0, admins: yield* adminsFor(drift) })
+    return { drift, intercom } satisfies Sandboxes
+  })
+
+/** Clients for both sandboxes, the Drift stream, and the engine on `database`. */
+export const migrationLayer = (sandboxes: Sandboxes, database = ":memory:") =>
+  Engine.layer({ database }).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        DriftStream.DriftStream.layer.pipe(
+          Layer.provideMerge(DriftClient.DriftClient.layer({
+            token: Redacted.make(sandboxes.drift.token),
+            baseUrl: sandboxes.drift.url,
+            rateLimit: false
+          }))
+        ),
+        IntercomClient.IntercomClient.layer({
+          token: Redacted.make(sandboxes.intercom.token),
+          baseUrl: sandboxes.intercom.url,
+          retry: { times: 5, baseDelay: "20 millis", maxDelay: "2 seconds" }
+        })
+      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+    )
+  )
+
+export interface StoredPart {
+  readonly id: string
+  readonly part_type: string
+  readonly body: string | null
+  readonly created_at: number
+  readonly author: { readonly type: string; readonly id: string }
+}
+
+export interface StoredConversation {
+  readonly id: string
+  readonly created_at: number
+  readonly state: string
+  readonly source: { readonly body: string; readonly author: { readonly type: string; readonly id: string } }
+  readonly custom_attributes?: Record<string, unknown>
+  readonly contacts: { readonly contacts: ReadonlyArray<{ readonly id: string }> }
+  readonly conversation_parts: { readonly conversation_parts: ReadonlyArray<StoredPart> }
+}
+
+const admin = <A>(sandboxes: Sandboxes, path: string) =>
+  Effect.promise(() => fetch(`${sandboxes.intercom.url}/_sandbox/${path}`).then((r) => r.json() as Promise<A>))
+
+/** Every conversation the Intercom sandbox holds, with its parts. */
+export const storedConversations = (sandboxes: Sandboxes) =>
+  admin<{ readonly conversations: ReadonlyArray<StoredConversation> }>(sandboxes, "conversations").pipe(
+    Effect.map((r) => r.conversations)
+  )
+
+/** Every contact the Intercom sandbox holds. */
+export const storedContacts = (sandboxes: Sandboxes) =>
+  admin<{ readonly contacts: ReadonlyArray<{ readonly id: string; readonly external_id?: string | null }> }>(
+    sandboxes,
+    "contacts"
+  ).pipe(Effect.map((r) => r.contacts))
+
+/**
+ * The duplicates in what Intercom holds: Drift conversations landed more than once, contacts with the same
+ * external id. (Parts posted twice are found by `Migration.verify`, which checks that a conversation holds exactly
+ * its planned parts: Drift threads can hold two equal messages in one second, so equal parts are not duplicates.)
+ */
+export const duplicates = (sandboxes: Sandboxes) =>
+  Effect.gen(function*() {
+    const conversations = yield* storedConversations(sandboxes)
+    const contacts = yield* storedContacts(sandboxes)
+    const byDrift = new Map<string, number>()
+    // A conversation not yet tagged with its Drift id (killed between create and attributes) is keyed by its
+    // contact and opening second, which a duplicate would share.
+    for (const c of conversations) {
+      const key = String(
+        c.custom_attributes?.["drift_conversation_id"] ?? `${c.contacts.contacts[0]?.id}@${c.created_at}`
+      )
+      byDrift.set(key, (byDrift.get(key) ?? 0) + 1)
+    }
+    const byExternal = new Map<string, number>()
+    for (const c of contacts) {
+      if (c.external_id) byExternal.set(c.external_id, (byExternal.get(c.external_id) ?? 0) + 1)
+    }
+    return {
+      conversations: [...byDrift.values()].filter((n) => n > 1).length,
+      contacts: [...byExternal.values()].filter((n) => n > 1).length,
+      total: conversations.length
+    }
+  })
