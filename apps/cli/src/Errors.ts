@@ -327,10 +327,23 @@ export const describe = (
   }
   if (
     error instanceof DriftStreamError.CursorUnrecognized || error instanceof DriftStreamError.RecordRejected ||
-    error instanceof DriftStreamError.Incomplete || error instanceof RecordSink.SinkError
+    error instanceof DriftStreamError.Incomplete
   ) {
     return { line: oneLine(error.message), exitCode: ExitCode.failure }
   }
+  if (error instanceof RecordSink.SinkError) {
+    const code = /^([A-Za-z]+)[:\s]/.exec(error.reason)?.[1] ?? /\b(E[A-Z]+)\b/.exec(error.reason)?.[1]
+    const operation = error.operation === "truncate"
+      ? "truncate"
+      : error.operation === "sync"
+      ? "sync"
+      : error.operation === "open"
+      ? "open"
+      : "write"
+    const reason = error.reason.includes("checkpoint") ? error.reason : fileReason(error.path, operation, { code })
+    return { line: oneLine(`cannot ${error.operation} ${error.path}: ${reason}`), exitCode: ExitCode.failure }
+  }
+
   if (error instanceof DriftError.InvalidOptions) {
     return { line: `${oneLine(error.message)} (check the DRIFT_* variables)`, exitCode: ExitCode.usage }
   }

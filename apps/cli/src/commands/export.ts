@@ -616,7 +616,9 @@ const run = Effect.fnUntraced(function*(args: Args) {
     yield* Shared.note(
       `exported ${s.conversations.toLocaleString("en-US")} conversations (${
         s.messages.toLocaleString("en-US")
-      } messages) as ${s.to} ${s.format} to ${toStdout ? "stdout" : out} in ${Progress.formatDuration(s.durationMs)} (${
+      } messages) as ${s.to} ${s.format} to ${toStdout ? "stdout" : where.out} in ${
+        Progress.formatDuration(s.durationMs)
+      } (${
         Math.round(s.threadsPerSecond)
       } threads/s)${resumed}; ${s.rejects} rejects; ${s.requests} requests, ${s.retries} retries${checked}${
         s.watermark === null ? "" : `; watermark ${s.watermark}`
