@@ -532,13 +532,10 @@ export const nextCursor = (pagination: Pagination | undefined): Option.Option<st
  *
  * @since 0.1.0
  */
-export const Links = Schema.StructWithRest(
-  Schema.Struct({
-    self: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    next: Schema.optionalKey(Schema.NullOr(Schema.String))
-  }),
-  [Schema.Record(Schema.String, Schema.Json)]
-)
+export const Links = Schema.Struct({
+  self: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  next: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
 /** @since 0.1.0 */
 export interface Links extends Schema.Schema.Type<typeof Links> {}
 
