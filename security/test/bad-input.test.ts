@@ -90,7 +90,7 @@ const schemaOutcome = (row: BadInput): string => {
 }
 
 /** What the client makes of a row: a typed DecodeError (one line, path, short excerpt), or a decoded value. */
-const clientOutcome = (exit: Exit.Exit<unknown, DriftError.DriftError>): string => {
+const clientOutcome = (exit: Exit.Exit<unknown, DriftError.DriftError | DriftError.InvalidOptions>): string => {
   if (Exit.isSuccess(exit)) {
     const unsafe = unsafeBodies(exit.value)
     return unsafe.length === 0 ? "accepted, bodies safe" : `accepted with unsafe bodies: ${unsafe.join(", ")}`

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { DriftClient } from "@parley/drift-client"
+import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { MissingToken, UsageError } from "./Errors.ts"
 
@@ -98,5 +98,7 @@ export const forSandbox = (url: string, token: string, overrides: Overrides): Dr
  *
  * @since 0.1.0
  */
-export const layer = (options: DriftClient.Options): Layer.Layer<DriftClient.DriftClient> =>
+export const layer = (
+  options: DriftClient.Options
+): Layer.Layer<DriftClient.DriftClient, DriftError.InvalidOptions> =>
   DriftClient.DriftClient.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))

@@ -21,7 +21,7 @@
  */
 import { DriftApiError, DriftError, Secret } from "@parley/drift-client"
 import { SandboxError } from "@parley/drift-sandbox"
-import { Checkpoint, DriftStreamError, OutputGuard } from "@parley/drift-stream"
+import { Checkpoint, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
 import { ThreadSource } from "@parley/inbox"
 import { Cause, Config, PlatformError, Schema } from "effect"
 import { CliError } from "effect/cli"
@@ -323,8 +323,29 @@ export const describe = (
     return { line: oneLine(error.message), exitCode: ExitCode.failure }
   }
   if (error instanceof DriftStreamError.PageFailed || error instanceof DriftStreamError.ThreadFailed) {
-    if (isDriftError(error.cause)) return describeDrift(error.cause, context, context.resumable ?? true)
-    return { line: `${oneLine(error.message)}`, exitCode: ExitCode.failure }
+    return describeDrift(error.reason, context, context.resumable ?? true)
+  }
+  if (
+    error instanceof DriftStreamError.CursorUnrecognized || error instanceof DriftStreamError.RecordRejected ||
+    error instanceof DriftStreamError.Incomplete
+  ) {
+    return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  }
+  if (error instanceof RecordSink.SinkError) {
+    const code = /^([A-Za-z]+)[:\s]/.exec(error.reason)?.[1] ?? /\b(E[A-Z]+)\b/.exec(error.reason)?.[1]
+    const operation = error.operation === "truncate"
+      ? "truncate"
+      : error.operation === "sync"
+      ? "sync"
+      : error.operation === "open"
+      ? "open"
+      : "write"
+    const reason = error.reason.includes("checkpoint") ? error.reason : fileReason(error.path, operation, { code })
+    return { line: oneLine(`cannot ${error.operation} ${error.path}: ${reason}`), exitCode: ExitCode.failure }
+  }
+
+  if (error instanceof DriftError.InvalidOptions) {
+    return { line: `${oneLine(error.message)} (check the DRIFT_* variables)`, exitCode: ExitCode.usage }
   }
   if (error instanceof DriftStreamError.CheckpointMismatch) {
     return {

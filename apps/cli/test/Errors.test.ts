@@ -70,7 +70,8 @@ describe("errors a person can act on: one line, an exit code, never the token", 
 
   // One test per case: each CLI start costs seconds on a busy machine, and eight in one test outgrew its budget.
   const usageErrors: ReadonlyArray<readonly [ReadonlyArray<string>, RegExp]> = [
-    [["export", "--sandbox", "--page-size", "80"], /--page-size must be 1 to 50, got 80/],
+    [["export", "--sandbox", "--page-size", "101"], /--page-size must be 1 to 100 .*, got 101/],
+    [["export", "--sandbox", "--page-size", "80"], /--page-size 80: this Drift answers with the legacy list API/],
     [["export", "--sandbox", "--status", "archived"], /--status must be open, closed or pending/],
     [["export", "--sandbox", "--since", "last tuesday"], /--since must be an ISO date/],
     [["export", "--sandbox", "--resume"], /--resume needs --out FILE/],

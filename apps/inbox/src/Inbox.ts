@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import { DriftClient } from "@parley/drift-client"
+import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
@@ -128,7 +128,7 @@ const originOf = (url: string | URL | undefined): string => {
  */
 export const sourceLayer = (
   source: Source
-): Layer.Layer<ThreadSource, FileUnreadable | HttpServerError.ServeError> => {
+): Layer.Layer<ThreadSource, FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError> => {
   switch (source._tag) {
     case "File":
       return ThreadSource.fromFile(source.path).pipe(Layer.provide(NodeFileSystem.layer))
@@ -172,7 +172,10 @@ export const layer = (
   options: Options,
   files: ReadonlyMap<string, Bundle.File>,
   csrfToken: string = Guard.makeCsrfToken()
-): Layer.Layer<HttpServer.HttpServer | ThreadSource, FileUnreadable | HttpServerError.ServeError> =>
+): Layer.Layer<
+  HttpServer.HttpServer | ThreadSource,
+  FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError
+> =>
   HttpRouter.serve(
     Layer.merge(
       Server.routes(files, { csrfToken }),
@@ -208,7 +211,7 @@ export const start = Effect.fn("Inbox.start")(function*(
   options: Options = {}
 ): Effect.fn.Return<
   Running,
-  Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError | Guard.InsecureListen,
+  Bundle.BundleMissing | FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError | Guard.InsecureListen,
   Scope.Scope
 > {
   const listen = options.host ?? defaults.host
@@ -237,7 +240,10 @@ export const start = Effect.fn("Inbox.start")(function*(
  */
 export const run = (
   options: Options = {}
-): Effect.Effect<never, Bundle.BundleMissing | FileUnreadable | HttpServerError.ServeError | Guard.InsecureListen> =>
+): Effect.Effect<
+  never,
+  Bundle.BundleMissing | FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError | Guard.InsecureListen
+> =>
   Effect.scoped(Effect.gen(function*() {
     const inbox = yield* start(options)
     yield* Console.log(`Parley Inbox on ${inbox.url} — ${inbox.source.info.label}. API: ${inbox.url}/docs`)

@@ -28,7 +28,7 @@
  * @since 0.1.0
  */
 import { DriftClient } from "@parley/drift-client"
-import { DriftStream } from "@parley/drift-stream"
+import { DriftStream, DriftStreamError } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
 import {
   Context,
@@ -160,21 +160,15 @@ const describe = (cause: unknown): string =>
     : String(cause)
 
 /** The one-line message of a stream or client error: the client's own message, without export advice. */
-const driftMessage = (error: unknown): string => {
-  if (typeof error === "object" && error !== null && "_tag" in error && "cause" in error) {
-    if (error._tag === "PageFailed") return `Listing conversations failed: ${describe(error.cause)}`
-    if (error._tag === "ThreadFailed") return describe(error.cause)
-  }
-  return describe(error)
+const driftMessage = (error: { readonly message: string }): string => {
+  if (error instanceof DriftStreamError.PageFailed) return `Listing conversations failed: ${error.reason.message}`
+  if (error instanceof DriftStreamError.ThreadFailed) return error.reason.message
+  return error.message
 }
 
-const isNotFound = (error: unknown): boolean => {
-  const inner = typeof error === "object" && error !== null && "_tag" in error && error._tag === "ThreadFailed" &&
-      "cause" in error
-    ? error.cause
-    : error
-  return typeof inner === "object" && inner !== null && "_tag" in inner && inner._tag === "NotFound"
-}
+const isNotFound = (error: unknown): boolean =>
+  (error instanceof DriftStreamError.ThreadFailed && error.reason._tag === "NotFound") ||
+  (typeof error === "object" && error !== null && "_tag" in error && error._tag === "NotFound")
 
 /**
  * The machinery both layers share: the current {@link Load} and its build fiber, and the service built over them.

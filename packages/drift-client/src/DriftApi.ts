@@ -26,7 +26,7 @@ import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSecur
 import * as DriftApiError from "./DriftApiError.ts"
 
 /**
- * The largest `limit` `GET /conversations/list` accepts.
+ * The largest `limit` the legacy `GET /conversations/list` (the `next` cursor API) accepts.
  *
  * @example
  * ```ts
@@ -38,6 +38,22 @@ import * as DriftApiError from "./DriftApiError.ts"
  * @since 0.1.0
  */
 export const MAX_PAGE_SIZE = 50
+
+/**
+ * The largest `limit` Drift's newer list API (the `page_token` / `links.next` API) accepts. The client sends
+ * what it is asked; a server on the legacy API answers a `limit` above {@link MAX_PAGE_SIZE} with a 400 naming
+ * `limit`.
+ *
+ * @example
+ * ```ts
+ * import { DriftApi } from "@parley/drift-client"
+ *
+ * DriftApi.MAX_PAGE_SIZE_NEW // 100
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const MAX_PAGE_SIZE_NEW = 100
 
 /**
  * The page size Drift uses when no `limit` is given.
@@ -54,20 +70,20 @@ export const MAX_PAGE_SIZE = 50
 export const DEFAULT_PAGE_SIZE = 25
 
 /**
- * `limit` of `GET /conversations/list`: an integer from 1 to {@link MAX_PAGE_SIZE}. In the query string it is
- * the decimal string (`limit=50`).
+ * `limit` of `GET /conversations/list`: an integer from 1 to {@link MAX_PAGE_SIZE_NEW} (the legacy API takes at
+ * most {@link MAX_PAGE_SIZE}). In the query string it is the decimal string (`limit=50`).
  *
  * @example
  * ```ts
  * import { DriftApi } from "@parley/drift-client"
  * import { Schema } from "effect"
  *
- * Schema.decodeUnknownExit(DriftApi.Limit)(51) // Failure: Expected a value between 1 and 50
+ * Schema.decodeUnknownExit(DriftApi.Limit)(101) // Failure: Expected a value between 1 and 100
  * ```
  *
  * @since 0.1.0
  */
-export const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: MAX_PAGE_SIZE }))
+export const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: MAX_PAGE_SIZE_NEW }))
 
 /**
  * The query of `GET /conversations/list`. `statusId` is repeatable: `[1, 2]` is sent as
@@ -85,10 +101,14 @@ export const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: MA
  */
 export const ListConversationsQuery = Schema.Struct({
   limit: Schema.optionalKey(Limit).annotateKey({
-    description: `Page size: an integer from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`
+    description:
+      `Page size: an integer from 1 to ${MAX_PAGE_SIZE} on the legacy API, to ${MAX_PAGE_SIZE_NEW} on the newer one (default ${DEFAULT_PAGE_SIZE}).`
   }),
   next: Schema.optionalKey(Schema.String).annotateKey({
-    description: "The cursor of the page to read: `pagination.next` of the previous page."
+    description: "Legacy API: the cursor of the page to read, `pagination.next` of the previous page."
+  }),
+  page_token: Schema.optionalKey(Schema.String).annotateKey({
+    description: "Newer API: the page token of the page to read, from `links.next` of the previous page."
   }),
   statusId: Schema.optionalKey(Schema.Array(Drift.StatusId)).annotateKey({
     description: "Repeatable status filter (`statusId=1&statusId=2`): 1 open, 2 closed, 3 pending."
@@ -203,7 +223,7 @@ export class Conversations extends HttpApiGroup.make("conversations")
       error: commonErrors
     }).annotateMerge(OpenApi.annotations({
       description:
-        "One page of conversations, most recently updated first. `pagination` is absent on the last page. `statusId` is repeatable: 1 open, 2 closed, 3 pending."
+        "One page of conversations, most recently updated first. Legacy API: `pagination { more, next }`, absent on the last page, next page with `?next=`. Newer API: `links { self, next }`, next page with `?page_token=`. `statusId` is repeatable: 1 open, 2 closed, 3 pending."
     })),
     HttpApiEndpoint.get("stats", "/conversations/stats", {
       success: Drift.ConversationStats,
@@ -248,7 +268,24 @@ export class Conversations extends HttpApiGroup.make("conversations")
 {}
 
 /**
- * `/contacts/{id}`: `get`.
+ * The query of `GET /contacts`: `email` (Drift's "Retrieving Contacts").
+ *
+ * @example
+ * ```ts
+ * import { DriftApi } from "@parley/drift-client"
+ * import { Schema } from "effect"
+ *
+ * Schema.decodeUnknownSync(DriftApi.FindContactsQuery)({ email: "ada@example.com" })
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const FindContactsQuery = Schema.Struct({
+  email: Schema.String.annotate({ description: "The email to look up (case-insensitive)." })
+})
+
+/**
+ * `/contacts/{id}` and `/contacts?email=`: `get`, `find`.
  *
  * @example
  * ```ts
@@ -267,6 +304,13 @@ export class Contacts extends HttpApiGroup.make("contacts")
       error: commonErrors
     }).annotateMerge(OpenApi.annotations({
       description: "One contact. Needs `contact_read`."
+    })),
+    HttpApiEndpoint.get("find", "/contacts", {
+      query: FindContactsQuery,
+      success: Drift.ContactsResponse,
+      error: commonErrors
+    }).annotateMerge(OpenApi.annotations({
+      description: "The contacts with an email (`data` is empty when there are none). Needs `contact_read`."
     }))
   )
   .middleware(Authorization)

@@ -174,9 +174,14 @@ export interface Options {
  * @since 0.1.0
  */
 export interface ListConversationsOptions {
-  /** Page size, 1 to 50 (Drift's default is 25). */
+  /** Page size, 1 to 50 on the legacy API, 1 to 100 on the newer one (Drift's default is 25). */
   readonly limit?: number | undefined
-  /** The cursor of the page to read (`Drift.nextCursor(page.pagination)`); absent: the first page. */
+  /**
+   * The page to read, as `Drift.listNext(page)` gave it: a legacy `next` cursor or a newer-API page token;
+   * absent: the first page.
+   */
+  readonly cursor?: Drift.ListCursor | undefined
+  /** A legacy `next` cursor (`Drift.nextCursor(page.pagination)`); `cursor` wins when both are given. */
   readonly next?: string | undefined
   /** Keep only these statuses (sent as repeated `statusId`). */
   readonly statuses?: ReadonlyArray<Drift.FilterableStatus> | undefined
@@ -222,7 +227,10 @@ export interface ListMessagesOptions {
  * @since 0.1.0
  */
 export interface Service {
-  /** `GET /conversations/list`: one page, most recently updated first. */
+  /**
+   * `GET /conversations/list`: one page, most recently updated first, in whichever list API the server speaks
+   * (read the next page's cursor with `Drift.listNext(page)`).
+   */
   readonly listConversations: (
     options?: ListConversationsOptions
   ) => Effect.Effect<Drift.ConversationsPage, DriftError.DriftError>
@@ -246,6 +254,8 @@ export interface Service {
   readonly conversationStats: () => Effect.Effect<Drift.ConversationStats, DriftError.DriftError>
   /** `GET /contacts/{id}`. */
   readonly getContact: (id: Drift.ContactId) => Effect.Effect<Drift.Contact, DriftError.DriftError>
+  /** `GET /contacts?email=`: the contacts with this email (an empty list when there are none). */
+  readonly findContacts: (email: string) => Effect.Effect<ReadonlyArray<Drift.Contact>, DriftError.DriftError>
   /** `GET /users/{id}`. */
   readonly getUser: (id: Drift.UserId) => Effect.Effect<Drift.User, DriftError.DriftError>
   /** `GET /users/list`: every user of the organization. */
@@ -280,7 +290,15 @@ interface Resolved {
   readonly maxResponseBytes: number
 }
 
-const invalid = (message: string) => Effect.die(new Error(`DriftClient: ${message}`))
+const invalid = (option: string, reason: string) => Effect.fail(new DriftError.InvalidOptions({ option, reason }))
+
+const duration = (option: string, input: Duration.Input) =>
+  Option.match(Duration.fromInput(input), {
+    onNone: () =>
+      invalid(option, `must be a duration such as "30 seconds" or a number of milliseconds, got ${String(input)}`),
+    onSome: (d) =>
+      Duration.isNegative(d) ? invalid(option, `must not be negative, got ${String(input)}`) : Effect.succeed(d)
+  })
 
 /**
  * Whether `baseUrl` is on this machine (`127.0.0.0/8`, `localhost`, `[::1]`): a sandbox, which gets no
@@ -308,30 +326,33 @@ export const isLoopback = (baseUrl: string | URL): boolean => {
 }
 
 const resolve = Effect.fnUntraced(function*(options: Options) {
+  if (options.token === undefined || !Redacted.isRedacted(options.token)) {
+    return yield* invalid("token", "must be a Redacted string (Redacted.make(token))")
+  }
   const baseUrl = String(options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
   if (!/^https?:\/\/[^/]/.test(baseUrl)) {
-    return yield* invalid(`baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`)
+    return yield* invalid("baseUrl", `must be an http(s) URL, got ${JSON.stringify(baseUrl)}`)
   }
-
-  const timeout = Duration.fromInputUnsafe(options.timeout ?? defaults.timeout)
+  const timeout = yield* duration("timeout", options.timeout ?? defaults.timeout)
+  if (Duration.isZero(timeout)) return yield* invalid("timeout", "must be positive, got 0")
   const times = options.retry?.times ?? defaults.retry.times
   if (!Number.isSafeInteger(times) || times < 0) {
-    return yield* invalid(`retry.times must be a non-negative integer, got ${times}`)
+    return yield* invalid("retry.times", `must be a non-negative integer, got ${times}`)
   }
   const requestsPerMinute = options.rateLimit === false || (options.rateLimit === undefined && isLoopback(baseUrl))
     ? Number.POSITIVE_INFINITY
     : options.rateLimit?.requestsPerMinute ?? defaults.rateLimit.requestsPerMinute
   if (!(requestsPerMinute > 0)) {
-    return yield* invalid(`rateLimit.requestsPerMinute must be positive, got ${requestsPerMinute}`)
+    return yield* invalid("rateLimit.requestsPerMinute", `must be positive, got ${requestsPerMinute}`)
   }
   const burst = (options.rateLimit === false ? undefined : options.rateLimit?.burst) ??
     Math.ceil(requestsPerMinute / 60)
   if (Number.isFinite(requestsPerMinute) && (!Number.isSafeInteger(burst) || burst < 1)) {
-    return yield* invalid(`rateLimit.burst must be a positive integer, got ${burst}`)
+    return yield* invalid("rateLimit.burst", `must be a positive integer, got ${burst}`)
   }
   const maxResponseBytes = options.maxResponseBytes ?? defaults.maxResponseBytes
   if (!(maxResponseBytes > 0)) {
-    return yield* invalid(`maxResponseBytes must be positive, got ${maxResponseBytes}`)
+    return yield* invalid("maxResponseBytes", `must be positive, got ${maxResponseBytes}`)
   }
   const resolved: Resolved = {
     token: options.token,
@@ -339,8 +360,8 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
     timeout,
     retry: {
       times,
-      baseDelay: Duration.fromInputUnsafe(options.retry?.baseDelay ?? defaults.retry.baseDelay),
-      maxDelay: Duration.fromInputUnsafe(options.retry?.maxDelay ?? defaults.retry.maxDelay),
+      baseDelay: yield* duration("retry.baseDelay", options.retry?.baseDelay ?? defaults.retry.baseDelay),
+      maxDelay: yield* duration("retry.maxDelay", options.retry?.maxDelay ?? defaults.retry.maxDelay),
       jitter: options.retry?.jitter ?? defaults.retry.jitter
     },
     rateLimit: Number.isFinite(requestsPerMinute) ? { requestsPerMinute, burst } : undefined,
@@ -465,6 +486,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     create: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "create" }),
     createMessage: HttpApiClient.decodeResponse(DriftApi, { group: "conversations", endpoint: "createMessage" }),
     contact: HttpApiClient.decodeResponse(DriftApi, { group: "contacts", endpoint: "get" }),
+    contacts: HttpApiClient.decodeResponse(DriftApi, { group: "contacts", endpoint: "find" }),
     user: HttpApiClient.decodeResponse(DriftApi, { group: "users", endpoint: "get" }),
     users: HttpApiClient.decodeResponse(DriftApi, { group: "users", endpoint: "list" })
   }
@@ -510,9 +532,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const listConversations = Effect.fn("DriftClient.listConversations")(function*(
     options: ListConversationsOptions = {}
   ) {
+    const cursor: Drift.ListCursor | undefined = options.cursor ??
+      (options.next === undefined ? undefined : { _tag: "next", value: options.next })
     const query = {
       ...(options.limit === undefined ? {} : { limit: options.limit }),
-      ...(options.next === undefined ? {} : { next: options.next }),
+      ...(cursor === undefined ? {} : cursor._tag === "next" ? { next: cursor.value } : { page_token: cursor.value }),
       ...(options.statuses === undefined || options.statuses.length === 0
         ? {}
         : { statusId: options.statuses.map(Drift.statusIdOf) })
@@ -567,7 +591,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       decoders.createMessage,
       { write: true }
     )
-    return response.data
+    return Drift.createdMessage(response)
   })
 
   const conversationStats = Effect.fn("DriftClient.conversationStats")(function*() {
@@ -582,6 +606,14 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     const response = yield* call(
       api.contacts.get({ params: { id }, responseMode: "response-only" }),
       decoders.contact
+    )
+    return response.data
+  })
+
+  const findContacts = Effect.fn("DriftClient.findContacts")(function*(email: string) {
+    const response = yield* call(
+      api.contacts.find({ query: { email }, responseMode: "response-only" }),
+      decoders.contacts
     )
     return response.data
   })
@@ -612,6 +644,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     createMessage,
     conversationStats,
     getContact,
+    findContacts,
     getUser,
     listUsers
   })
@@ -683,7 +716,8 @@ export const config: Config.Config<Options> = Config.all({
  */
 export class DriftClient extends Context.Service<DriftClient, Service>()("@parley/drift-client/DriftClient") {
   /**
-   * A layer from explicit options; requires an `HttpClient`.
+   * A layer from explicit options; requires an `HttpClient`. Invalid options fail the layer with
+   * {@link DriftError.InvalidOptions}.
    *
    * @example
    * ```ts
@@ -699,7 +733,9 @@ export class DriftClient extends Context.Service<DriftClient, Service>()("@parle
    *
    * @since 0.1.0
    */
-  static readonly layer = (options: Options): Layer.Layer<DriftClient, never, HttpClient.HttpClient> =>
+  static readonly layer = (
+    options: Options
+  ): Layer.Layer<DriftClient, DriftError.InvalidOptions, HttpClient.HttpClient> =>
     Layer.effect(DriftClient, make(options))
 
   /**
@@ -717,7 +753,11 @@ export class DriftClient extends Context.Service<DriftClient, Service>()("@parle
    *
    * @since 0.1.0
    */
-  static readonly layerConfig: Layer.Layer<DriftClient, Config.ConfigError, HttpClient.HttpClient> = Layer.effect(
+  static readonly layerConfig: Layer.Layer<
+    DriftClient,
+    Config.ConfigError | DriftError.InvalidOptions,
+    HttpClient.HttpClient
+  > = Layer.effect(
     DriftClient,
     Effect.gen(function*() {
       return yield* make(yield* config)

@@ -119,7 +119,9 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
   path: Schema.String,
   description: Schema.String,
   /** At most 200 characters of the body, around the problem when its position is known. */
-  excerpt: Schema.String
+  excerpt: Schema.String,
+  /** The whole body as received (the token scrubbed), for quarantining the answer; absent when unread. */
+  body: Schema.optionalKey(Schema.String)
 }) {
   override get message(): string {
     const { path } = splitUrl(this.url)
@@ -152,6 +154,30 @@ export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>()("Re
 }
 
 /**
+ * An option given to `DriftClient.layer` / `DriftClient.make` (or read by `DriftClient.layerConfig`) is
+ * invalid: `option` names it (`baseUrl`, `retry.times`, ...), `reason` says what is wrong. Building the client
+ * fails with it; no request is sent.
+ *
+ * @example
+ * ```ts
+ * import { DriftError } from "@parley/drift-client"
+ *
+ * new DriftError.InvalidOptions({ option: "retry.times", reason: "must be a non-negative integer, got -1" }).message
+ * // "Invalid DriftClient option retry.times: must be a non-negative integer, got -1"
+ * ```
+ *
+ * @since 0.2.0
+ */
+export class InvalidOptions extends Schema.TaggedError<InvalidOptions>()("InvalidOptions", {
+  option: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid DriftClient option ${this.option}: ${this.reason}`
+  }
+}
+
+/**
  * Every error a `DriftClient` method can fail with.
  *
  * @example
@@ -164,6 +190,33 @@ export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>()("Re
  * @since 0.1.0
  */
 export type DriftError = DriftApiError.DriftApiError | TransportError | Timeout | DecodeError | ResponseTooLarge
+
+/**
+ * The {@link DriftError} union as a schema, for errors that carry one as their typed `reason` (such as
+ * `@parley/drift-stream`'s `PageFailed`).
+ *
+ * @example
+ * ```ts
+ * import { DriftError } from "@parley/drift-client"
+ * import { Schema } from "effect"
+ *
+ * class Failed extends Schema.TaggedError<Failed>()("Failed", { reason: DriftError.DriftError }) {}
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const DriftError = Schema.Union([
+  DriftApiError.Unauthorized,
+  DriftApiError.Forbidden,
+  DriftApiError.NotFound,
+  DriftApiError.ValidationError,
+  DriftApiError.RateLimited,
+  DriftApiError.ServerError,
+  TransportError,
+  Timeout,
+  DecodeError,
+  ResponseTooLarge
+])
 
 /**
  * Whether an error is worth retrying: 429, 5xx, transport errors and timeouts. The other 4xx and decode

@@ -10,6 +10,7 @@ describe("DriftApi", () => {
   it("declares every endpoint once, with bearer auth, in the OpenAPI document", () => {
     const spec = OpenApi.fromApi(DriftApi.DriftApi)
     assert.deepStrictEqual(Object.keys(spec.paths).toSorted(), [
+      "/contacts",
       "/contacts/{id}",
       "/conversations/list",
       "/conversations/new",
@@ -23,7 +24,7 @@ describe("DriftApi", () => {
     assert.includeMembers(Object.keys(list.responses), ["200", "400", "401", "403", "404", "422", "429", "500"])
     assert.deepStrictEqual(
       list.parameters?.map((p) => "name" in p ? p.name : "").toSorted(),
-      ["limit", "next", "statusId"]
+      ["limit", "next", "page_token", "statusId"]
     )
     assert.includeMembers(Object.keys(spec.components.securitySchemes ?? {}), ["bearer"])
     assert.deepStrictEqual(Object.keys(spec.paths["/conversations/{id}/messages"]!).toSorted(), ["get", "post"])
@@ -41,11 +42,12 @@ describe("DriftApi", () => {
     )
   })
 
-  it("Limit accepts 1 to 50", () => {
+  it("Limit accepts 1 to 100 (the legacy list API's servers refuse more than 50 themselves)", () => {
     const decode = Schema.decodeUnknownExit(DriftApi.Limit)
     assert.isTrue(Exit.isSuccess(decode(1)))
     assert.isTrue(Exit.isSuccess(decode(DriftApi.MAX_PAGE_SIZE)))
-    assert.isTrue(Exit.isFailure(decode(51)))
+    assert.isTrue(Exit.isSuccess(decode(DriftApi.MAX_PAGE_SIZE_NEW)))
+    assert.isTrue(Exit.isFailure(decode(101)))
     assert.isTrue(Exit.isFailure(decode(0)))
     assert.isTrue(Exit.isFailure(decode(2.5)))
     assert.strictEqual(DriftApi.DEFAULT_PAGE_SIZE, 25)
@@ -85,6 +87,22 @@ describe("DriftApiError.Wire", () => {
   it("decodes the older { error: { message } } envelope", () => {
     const decoded = Schema.decodeUnknownSync(DriftApiError.Wire.ServerError)({ error: { message: "unavailable" } })
     assert.deepStrictEqual(decoded.errors, [{ type: "error", message: "unavailable" }])
+  })
+
+  it("decodes every error body Drift sends: { errors: [...] }, { error: { message } }, { error: \"text\" }", () => {
+    for (
+      const [body, expected] of [
+        [{ errors: [{ type: "not_found", message: "no such conversation" }] }, [{
+          type: "not_found",
+          message: "no such conversation"
+        }]],
+        [{ error: { type: "auth", message: "bad token" } }, [{ type: "auth", message: "bad token" }]],
+        [{ error: "Unauthorized" }, [{ type: "error", message: "Unauthorized" }]]
+      ] as const
+    ) {
+      const decoded = Schema.decodeUnknownSync(DriftApiError.Wire.Unauthorized)(body)
+      assert.deepStrictEqual(decoded.errors, expected)
+    }
   })
 
   it("writes one-line messages that say what to do", () => {

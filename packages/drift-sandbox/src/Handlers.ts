@@ -12,6 +12,7 @@ import { Cause, Effect, Layer, SchemaIssue } from "effect"
 import { HttpServerError, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiError } from "effect/http-api"
 import type * as SandboxError from "./SandboxError.ts"
+import type * as Store from "./Store.ts"
 import { SandboxStore } from "./Store.ts"
 
 const json = (body: unknown): HttpServerResponse.HttpServerResponse => HttpServerResponse.jsonUnsafe(body)
@@ -31,6 +32,38 @@ const invalid = (error: SandboxError.InvalidParam) =>
     })
   )
 
+type ListQuery = typeof DriftApi.ListConversationsQuery.Type
+
+/** The URL of a list page with another page token, keeping the request's other parameters. */
+const listUrl = (query: ListQuery, pageToken: string | undefined, host: string | undefined): string => {
+  const params = new URLSearchParams()
+  if (query.limit !== undefined) params.set("limit", String(query.limit))
+  for (const status of query.statusId ?? []) params.append("statusId", String(status))
+  if (pageToken !== undefined) params.set("page_token", pageToken)
+  const search = params.toString()
+  return `${host === undefined ? "" : `http://${host}`}/conversations/list${search === "" ? "" : `?${search}`}`
+}
+
+/**
+ * A list page in the store's list API: the legacy answer as the store builds it, or the newer answer with
+ * `links: { self, next }` (absolute URLs on the request's host; `next` absent on the last page).
+ */
+const listAnswer = (
+  api: Store.ListApi,
+  page: Store.ConversationsPageWire,
+  query: ListQuery,
+  host: string | undefined
+): unknown => {
+  if (api === "legacy") return page
+  return {
+    data: page.data,
+    links: {
+      self: listUrl(query, query.page_token, host),
+      ...(page.nextPageToken === undefined ? {} : { next: listUrl(query, page.nextPageToken, host) })
+    }
+  }
+}
+
 /**
  * `GET /conversations/list`, `/stats`, `/{id}`, `/{id}/messages`, `POST /conversations/new` and
  * `/{id}/messages`.
@@ -43,12 +76,16 @@ export const conversations = HttpApiBuilder.group(
   Effect.fn(function*(handlers) {
     const store = yield* SandboxStore
     return handlers.handleAll({
-      list: ({ query }) =>
+      list: ({ query, request }) =>
         store.listConversations({
           limit: query.limit ?? DriftApi.DEFAULT_PAGE_SIZE,
           next: query.next,
+          pageToken: query.page_token,
           statusIds: query.statusId
-        }).pipe(Effect.map(json), Effect.catchTag("InvalidParam", invalid)),
+        }).pipe(
+          Effect.map((page) => json(listAnswer(store.listApi, page, query, request.headers["host"]))),
+          Effect.catchTag("InvalidParam", invalid)
+        ),
       stats: () => Effect.map(store.stats, json),
       get: ({ params }) =>
         store.getConversation(params.id).pipe(
@@ -95,7 +132,8 @@ export const contacts = HttpApiBuilder.group(
         store.getContact(params.id).pipe(
           Effect.map((data) => json({ data })),
           Effect.catchTag("NotFound", notFound)
-        )
+        ),
+      find: ({ query }) => Effect.map(store.findContacts(query.email), (data) => json({ data }))
     })
   })
 )

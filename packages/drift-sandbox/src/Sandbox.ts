@@ -36,7 +36,7 @@ import * as Auth from "./Auth.ts"
 import { Faults } from "./Faults.ts"
 import type { FaultSettings } from "./Faults.ts"
 import * as Handlers from "./Handlers.ts"
-import { type CursorMode, SandboxStore } from "./Store.ts"
+import { type CursorMode, type ListApi, SandboxStore } from "./Store.ts"
 
 /**
  * The defaults: 2,000 conversations from seed 1 on 127.0.0.1:4010, token `sandbox-token` (every scope) and
@@ -68,6 +68,10 @@ export interface Options {
   readonly conversations?: number | undefined
   /** How list cursors behave (default `snapshot`; `offset` imitates Drift's shifting pages). */
   readonly cursorMode?: CursorMode | undefined
+  /** Which list API `GET /conversations/list` speaks (default `legacy`; `new`: `page_token` / `links.next`). */
+  readonly listApi?: ListApi | undefined
+  /** Seed the message types and contact fields Drift sends beyond its documents (see `Seed.messages`). */
+  readonly oddities?: boolean | undefined
   /** The token with every scope. */
   readonly token?: string | undefined
   /** A token with every scope but `conversation_write`. */
@@ -155,7 +159,9 @@ export const layer = (
       SandboxStore.layer({
         seed,
         conversations: options.conversations ?? defaults.conversations,
-        cursorMode: options.cursorMode
+        cursorMode: options.cursorMode,
+        listApi: options.listApi,
+        oddities: options.oddities
       }),
       Faults.layer({ settings: options.faults, seed })
     )),

@@ -8,6 +8,7 @@ import { Command, Flag } from "effect/cli"
 import { type FaultSettings, ScheduledFault } from "./Faults.ts"
 import * as Sandbox from "./Sandbox.ts"
 import { ListenFailed } from "./SandboxError.ts"
+import * as Store from "./Store.ts"
 
 /**
  * The most conversations a sandbox seeds (it holds them all in memory).
@@ -84,6 +85,18 @@ export const flags = {
       "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift) (default snapshot)"
     ),
     Flag.withDefault("snapshot")
+  ),
+  listApi: Flag.Literals("list-api", ["legacy", "new"]).pipe(
+    Flag.withDescription(
+      "GET /conversations/list: legacy (next cursor, pagination, limit <= 50; Drift's documented API) or new (page_token, links.next, limit <= 100)"
+    ),
+    Flag.withDefault("legacy")
+  ),
+  oddities: Flag.Boolean("oddities").pipe(
+    Flag.withDescription(
+      "Seed what Drift sends beyond its documents: edits, prompts, suggestions, an undocumented message type, numeric external ids"
+    ),
+    Flag.withDefault(Store.DEFAULT_ODDITIES)
   ),
   token: Flag.String("token").pipe(
     Flag.withDescription(`Bearer token with every scope (default ${Sandbox.defaults.token})`),
@@ -224,6 +237,8 @@ export const make = (name: string) =>
         seed: args.seed,
         conversations: args.conversations,
         cursorMode: args.cursor,
+        listApi: args.listApi,
+        oddities: args.oddities,
         token: args.token,
         readonlyToken: args.readonlyToken,
         faults: faultSettings(args),

@@ -227,6 +227,7 @@ const S_CONV_DETAILS = 4
 const S_MESSAGES = 5
 const S_CONTACT_ID = 6
 const S_CONTACT = 7
+const S_ODDITIES = 8
 
 /**
  * The fixed parts of a seeded workspace: the organization, its users (some bots), inboxes and playbooks, and
@@ -250,6 +251,8 @@ export interface World {
   readonly idStride: number
   /** The latest timestamp in the seeded data. */
   readonly dataEnd: number
+  /** Whether the data holds what Drift sends beyond its documents (see {@link messages} and {@link contact}). */
+  readonly oddities: boolean
 }
 
 const FIRST_NAMES = [
@@ -521,7 +524,9 @@ const EXTRA_ATTRIBUTES: ReadonlyArray<Record<string, unknown>> = [
  *
  * @since 0.1.0
  */
-export const makeWorld = (options: { readonly seed: number; readonly conversations: number }): World => {
+export const makeWorld = (
+  options: { readonly seed: number; readonly conversations: number; readonly oddities?: boolean | undefined }
+): World => {
   const seed = options.seed
   const size = Math.max(0, Math.floor(options.conversations))
   const rng = new Prng(hash(seed, S_WORLD))
@@ -593,7 +598,8 @@ export const makeWorld = (options: { readonly seed: number; readonly conversatio
     playbookIds,
     contactCount: Math.max(1, Math.ceil(size * 0.8)),
     idStride: Math.max(2, Math.floor(CONVERSATION_ID_RANGE / Math.max(1, size))),
-    dataEnd: DATA_END
+    dataEnd: DATA_END,
+    oddities: options.oddities === true
   }
 }
 
@@ -813,6 +819,79 @@ export const messages = (
       })
     }
   }
+  return world.oddities ? withOddities(world, index, out) : out
+}
+
+/**
+ * The message types Drift sends beyond `chat` and `private_note`, as the sandbox seeds them with `oddities`:
+ * `edit` (a correction of an earlier message, with `editedMessageId` and `editType`), `private_prompt` (a
+ * prompt shown to users only), `suggestion` (a reply suggested to the agent), and one type nobody documents.
+ *
+ * @since 0.2.0
+ */
+export const ODD_MESSAGE_TYPES = ["edit", "private_prompt", "suggestion", "conversation_summary"] as const
+
+const EDIT_TEXTS = ["Sorry, I meant Thursday, not Tuesday.", "Corrected the link above.", "Typo fixed."] as const
+const PROMPT_TEXTS = ["Ask for the order number before escalating.", "This contact has an open invoice."] as const
+const SUGGESTION_TEXTS = ["Thanks for reaching out! Could you share your account email?", "Happy to help."] as const
+
+/**
+ * Inserts the odd messages into a seeded conversation (from a PRNG stream of their own, so the documented
+ * messages stay the same with or without oddities). Their ids use the slots above the 40 documented ones.
+ */
+const withOddities = (world: World, index: number, seeded: Array<MessageWire>): Array<MessageWire> => {
+  const rng = new Prng(hash(world.seed, S_ODDITIES, index))
+  if (!rng.chance(0.25)) return seeded
+  const out: Array<MessageWire> = []
+  let slot = 40
+  const odd = (after: MessageWire, fields: Record<string, unknown>): MessageWire =>
+    ({
+      id: messageId(index, slot++),
+      orgId: after.orgId,
+      conversationId: after.conversationId,
+      createdAt: after.createdAt,
+      ...fields
+    }) as unknown as MessageWire
+  for (const message of seeded) {
+    out.push(message)
+    if (slot >= MESSAGE_ID_STRIDE - 1) continue
+    const r = rng.next()
+    if (message.author.type === "user" && message.type === "chat" && !message.author.bot && r < 0.12) {
+      out.push(odd(message, {
+        type: "edit",
+        author: message.author,
+        body: rng.pick(EDIT_TEXTS),
+        editedMessageId: message.id,
+        editType: rng.chance(0.8) ? "edit" : "delete"
+      }))
+    } else if (message.author.type === "contact" && r < 0.06) {
+      out.push(odd(message, {
+        type: "suggestion",
+        author: {
+          type: "user",
+          id: rng.pick(world.botUserIds.length > 0 ? world.botUserIds : world.humanUserIds),
+          bot: true
+        },
+        body: rng.pick(SUGGESTION_TEXTS)
+      }))
+    } else if (message.author.type === "contact" && r < 0.1) {
+      out.push(odd(message, {
+        type: "private_prompt",
+        author: {
+          type: "user",
+          id: rng.pick(world.botUserIds.length > 0 ? world.botUserIds : world.humanUserIds),
+          bot: true
+        },
+        body: rng.pick(PROMPT_TEXTS)
+      }))
+    } else if (r > 0.985) {
+      out.push(odd(message, {
+        type: "conversation_summary",
+        author: { type: "user", id: rng.pick(world.humanUserIds), bot: false },
+        body: "Summary: the contact asked about billing; resolved."
+      }))
+    }
+  }
   return out
 }
 
@@ -895,6 +974,11 @@ export const contact = (world: World, index: number): ContactWire => {
   if (rng.chance(0.5)) attributes.lead_stage = rng.pick(["Lead", "MQL", "SQL", "Customer"])
   if (rng.chance(0.4)) attributes.start_date = createdAt
   if (rng.chance(0.1)) attributes.socialProfiles = { twitter: `@${slug(first)}${index}` }
+  if (world.oddities) {
+    // Drift documents `externalId` as a string or a number, and both are seen.
+    const odd = new Prng(hash(world.seed, S_ODDITIES, S_CONTACT, index))
+    if (odd.chance(0.1)) attributes.externalId = 100_000 + odd.int(0, 899_999)
+  }
   return { id: contactIdOf(world, index), createdAt, attributes }
 }
 

@@ -32,11 +32,6 @@ import * as Seed from "./Seed.ts"
  */
 export const MESSAGES_PAGE_SIZE = 20
 
-/**
- * Options of a list request (already validated: `limit` is 1 to 50).
- *
- * @since 0.1.0
- */
 /** Which status codes a list keeps (indexed by status code), or `undefined` for all. */
 const wantedStatuses = (options: ListOptions): Array<boolean> | undefined => {
   if (options.statusIds === undefined || options.statusIds.length === 0) return undefined
@@ -60,6 +55,33 @@ const wantedStatuses = (options: ListOptions): Array<boolean> | undefined => {
 export type CursorMode = "snapshot" | "offset"
 
 /**
+ * Which of Drift's list APIs `GET /conversations/list` speaks.
+ *
+ * - `legacy` (default, Drift's documented one): `limit` up to 50, the next page with `?next=`, the answer's
+ *   `pagination: { more, next }` absent on the last page.
+ * - `new`: `limit` up to 100, the next page with `?page_token=`, the answer's `links: { self, next }` (`next`
+ *   absent on the last page).
+ *
+ * @since 0.2.0
+ */
+export type ListApi = "legacy" | "new"
+
+/**
+ * The largest `limit` of each list API.
+ *
+ * @since 0.2.0
+ */
+export const MAX_LIMIT: Record<ListApi, number> = { legacy: 50, new: 100 }
+
+/**
+ * Whether a workspace seeds Drift's undocumented message types and contact fields unless told otherwise: on, so
+ * that every export and test exercises them (`--oddities=false` or `oddities: false` for documented data only).
+ *
+ * @since 0.2.0
+ */
+export const DEFAULT_ODDITIES = true
+
+/**
  * What a workspace is built from.
  *
  * @since 0.1.0
@@ -68,11 +90,23 @@ export interface WorkspaceOptions {
   readonly seed: number
   readonly conversations: number
   readonly cursorMode?: CursorMode | undefined
+  /** Which list API `GET /conversations/list` speaks (default `legacy`). */
+  readonly listApi?: ListApi | undefined
+  /** Seed the messages and contacts Drift sends beyond its documents (see {@link Seed.messages}). */
+  readonly oddities?: boolean | undefined
 }
 
+/**
+ * Options of a list request (`limit` is an integer from 1 to 100; the store checks it against its API).
+ *
+ * @since 0.1.0
+ */
 export interface ListOptions {
   readonly limit: number
+  /** The legacy API's cursor. */
   readonly next?: string | undefined
+  /** The newer API's page token. */
+  readonly pageToken?: string | undefined
   /** Keep only these statuses: 1 open, 2 closed, 3 pending. Empty or absent: all (including `bulk_sent`). */
   readonly statusIds?: ReadonlyArray<1 | 2 | 3> | undefined
 }
@@ -84,7 +118,10 @@ export interface ListOptions {
  */
 export interface ConversationsPageWire {
   readonly data: ReadonlyArray<Seed.ConversationWire>
+  /** Legacy API: present when more pages follow. */
   readonly pagination?: { readonly more: true; readonly next: string }
+  /** Newer API: the page token of the next page (the handler writes it as `links.next`). */
+  readonly nextPageToken?: string
 }
 
 /**
@@ -94,7 +131,8 @@ export interface ConversationsPageWire {
  */
 export interface MessagesPageWire {
   readonly data: { readonly messages: ReadonlyArray<Seed.MessageWire> }
-  readonly pagination?: { readonly more: true; readonly next: string }
+  /** Always present, as Drift sends it: `{ more: false }` on the last page. */
+  readonly pagination: { readonly more: true; readonly next: string } | { readonly more: false }
 }
 
 /**
@@ -193,10 +231,13 @@ export class Workspace {
 
   /** How list cursors work: see {@link CursorMode}. */
   readonly cursorMode: CursorMode
+  /** Which list API the list speaks: see {@link ListApi}. */
+  readonly listApi: ListApi
 
   constructor(options: WorkspaceOptions) {
     this.cursorMode = options.cursorMode ?? "snapshot"
-    const world = Seed.makeWorld(options)
+    this.listApi = options.listApi ?? "legacy"
+    const world = Seed.makeWorld({ ...options, oddities: options.oddities ?? DEFAULT_ODDITIES })
     this.world = world
     const n = world.size
     this.count = n
@@ -351,8 +392,24 @@ export class Workspace {
     }
   }
 
-  /** One page of the list. */
+  /** One page of the list, in the store's list API. */
   list(options: ListOptions): ConversationsPageWire | InvalidParam {
+    const max = MAX_LIMIT[this.listApi]
+    if (!(Number.isSafeInteger(options.limit) && options.limit >= 1 && options.limit <= max)) {
+      return new InvalidParam({ param: "limit", reason: `must be an integer from 1 to ${max}, got ${options.limit}` })
+    }
+    if (this.listApi === "legacy") return this.listPage({ ...options, pageToken: undefined })
+    // The newer API reads its own cursor only; a legacy `next` is not a parameter it knows.
+    const page = this.listPage({ ...options, next: options.pageToken })
+    if (page instanceof InvalidParam) {
+      return page.param === "next" ? new InvalidParam({ param: "page_token", reason: page.reason }) : page
+    }
+    return page.pagination === undefined
+      ? { data: page.data }
+      : { data: page.data, nextPageToken: page.pagination.next }
+  }
+
+  private listPage(options: ListOptions): ConversationsPageWire | InvalidParam {
     if (this.cursorMode === "offset") return this.listByOffset(options)
     let snapshot = this.version
     let start = 0
@@ -457,7 +514,7 @@ export class Workspace {
     const messages = all.slice(offset, end)
     return end < all.length
       ? { data: { messages }, pagination: { more: true, next: String(end) } }
-      : { data: { messages } }
+      : { data: { messages }, pagination: { more: false } }
   }
 
   /** The contact with this id, or `undefined`. */
@@ -466,6 +523,19 @@ export class Workspace {
     if (index === undefined) return undefined
     if (index < this.world.contactCount) return Seed.contact(this.world, index)
     return this.contacts.get(index)
+  }
+
+  /** The contacts with this email (case-insensitive): the seeded one and those created at run time. */
+  contactsByEmailOf(email: string): Array<Seed.ContactWire> {
+    const out: Array<Seed.ContactWire> = []
+    const seeded = Seed.contactIndexByEmail(this.world, email)
+    if (seeded !== undefined) out.push(Seed.contact(this.world, seeded))
+    const created = this.contactsByEmail.get(email.toLowerCase())
+    if (created !== undefined) {
+      const contact = this.contacts.get(created)
+      if (contact !== undefined) out.push(contact)
+    }
+    return out
   }
 
   /** The user with this id, or `undefined`. */
@@ -596,6 +666,8 @@ export class Workspace {
 export class SandboxStore extends Context.Service<SandboxStore, {
   /** The fixed parts of the seeded workspace. */
   readonly world: Seed.World
+  /** Which list API `listConversations` answers in (see {@link ListApi}). */
+  readonly listApi: ListApi
   /** The synchronous core, for direct inspection in tests and benchmarks. */
   readonly workspace: Workspace
   readonly listConversations: (options: ListOptions) => Effect.Effect<ConversationsPageWire, InvalidParam>
@@ -610,6 +682,8 @@ export class SandboxStore extends Context.Service<SandboxStore, {
   readonly touch: (id: number) => Effect.Effect<Seed.ConversationWire, NotFound>
   readonly stats: Effect.Effect<StatsWire>
   readonly getContact: (id: number) => Effect.Effect<Seed.ContactWire, NotFound>
+  /** `GET /contacts?email=`: the contacts with this email (none is an empty list, not an error). */
+  readonly findContacts: (email: string) => Effect.Effect<ReadonlyArray<Seed.ContactWire>>
   readonly getUser: (id: number) => Effect.Effect<Seed.UserWire, NotFound>
   readonly listUsers: Effect.Effect<ReadonlyArray<Seed.UserWire>>
   /** Every conversation id, most recently updated first. */
@@ -641,6 +715,7 @@ export const make = Effect.fn("SandboxStore.make")(function*(options: WorkspaceO
 
   return SandboxStore.of({
     world: workspace.world,
+    listApi: workspace.listApi,
     workspace,
     listConversations: (options) => Effect.suspend(() => orFail(workspace.list(options))),
     getConversation: (id) => Effect.map(indexOf(id), (index) => workspace.conversation(index)),
@@ -660,6 +735,7 @@ export const make = Effect.fn("SandboxStore.make")(function*(options: WorkspaceO
         const contact = workspace.contact(id)
         return contact === undefined ? Effect.fail(new NotFound({ entity: "contact", id })) : Effect.succeed(contact)
       }),
+    findContacts: (email) => Effect.sync(() => workspace.contactsByEmailOf(email)),
     getUser: (id) =>
       Effect.suspend(() => {
         const user = workspace.user(id)

@@ -149,7 +149,7 @@ describe("Sandbox (in-process, over loopback HTTP)", () => {
       })
       assert.strictEqual(posted.status, 200, posted.text)
       const message = Schema.decodeUnknownSync(Drift.CreateMessageResponse)(JSON.parse(posted.text))
-      assert.strictEqual(message.data.conversationId, old.id)
+      assert.strictEqual(Drift.createdMessage(message).conversationId, old.id)
       const front = (yield* getJson(`${url}/conversations/list?limit=3`, token)) as ListPage
       assert.strictEqual(front.data[0]!.id, old.id)
       assert.isAbove(front.data[0]!.updatedAt, old.updatedAt)

@@ -84,6 +84,8 @@ describe("Seed", () => {
     let playbooks = 0
     let messages = 0
     const counts: Array<number> = []
+    const odd = new Map<string, number>()
+    let edits = 0
     for (let i = 0; i < 2000; i++) {
       const conversation = workspace.conversation(i)
       Schema.decodeUnknownSync(Drift.Conversation)(conversation)
@@ -91,9 +93,16 @@ describe("Seed", () => {
       if (conversation.conversationTags !== undefined) tags++
       if (conversation.relatedPlaybookId !== undefined) playbooks++
       const all = workspace.messagesOf(i)
-      counts.push(all.length)
+      const documented = all.filter((m) => m.type === "chat" || m.type === "private_note")
+      counts.push(documented.length)
       messages += all.length
       for (const m of all) {
+        if (m.type !== "chat" && m.type !== "private_note") odd.set(m.type, (odd.get(m.type) ?? 0) + 1)
+        if (m.type === "edit") {
+          const edit = m as unknown as { editedMessageId: number; editType: string }
+          assert.isTrue(all.some((e) => e.id === edit.editedMessageId), "an edit names a message of its conversation")
+          edits++
+        }
         if (m.author.bot === true) bots++
         if (m.buttons !== undefined) buttons++
         if (m.type === "private_note") notes++
@@ -122,6 +131,28 @@ describe("Seed", () => {
       })
     ) {
       assert.isAbove(n, 0, name)
+    }
+    // Drift's undocumented types (the sandbox's oddities, on by default), each seen and decoded.
+    assert.deepStrictEqual([...odd.keys()].toSorted(), ["conversation_summary", "edit", "private_prompt", "suggestion"])
+    assert.isAbove(edits, 0)
+    let numericExternalIds = 0
+    let nameless = 0
+    for (let c = 0; c < 1000; c++) {
+      const contact = workspace.contact(Seed.contactIdOf(workspace.world, c))!
+      Schema.decodeUnknownSync(Drift.Contact)(contact)
+      if (typeof contact.attributes.externalId === "number") numericExternalIds++
+      if (contact.attributes.name === null) nameless++
+    }
+    assert.isAbove(numericExternalIds, 0)
+    assert.isAbove(nameless, 0)
+    const plainWorkspace = new Workspace({ seed: 11, conversations: 2000, oddities: false })
+    for (let i = 0; i < 50; i++) {
+      assert.isTrue(plainWorkspace.messagesOf(i).every((m) => m.type === "chat" || m.type === "private_note"))
+      assert.deepStrictEqual(
+        plainWorkspace.messagesOf(i),
+        workspace.messagesOf(i).filter((m) => m.type === "chat" || m.type === "private_note"),
+        "the documented messages are the same with or without oddities"
+      )
     }
     assert.isAbove(plain, markup + hostile, "mostly plain text")
     assert.isAbove(hostile, 0)
@@ -219,7 +250,7 @@ describe("Workspace", () => {
       if (result instanceof InvalidParam) throw result
       Schema.decodeUnknownSync(Drift.MessagesPage)(result)
       seen.push(...result.data.messages.map((m) => m.id))
-      next = result.pagination?.next
+      next = result.pagination.more ? result.pagination.next : undefined
     } while (next !== undefined)
     assert.deepStrictEqual(seen, all.map((m) => m.id))
     const times = all.map((m) => m.createdAt)

@@ -196,6 +196,9 @@ export const verifyOutput = Effect.fnUntraced(function*(options: {
  * - `cursor`: the cursor of the next page to fetch in this phase (`null`: the front of the list).
  * - `startedAt`: epoch ms of the newest `updatedAt` when the export began (server time, so no clock skew).
  * - `watermark`: the newest `updatedAt` emitted: the `--since` of the next incremental export.
+ * - `cursorApi`: which list API `cursor` belongs to: `next` (legacy, the default) or `page_token` (newer).
+ * - `counts.rejected`: conversations quarantined (emitted as rejects instead of threads).
+ * - `startStats`: Drift's `/conversations/stats` counts when the export began, for the completeness check.
  *
  * @since 0.1.0
  */
@@ -203,6 +206,7 @@ export const State = Schema.Struct({
   version: Schema.Literal(1),
   phase: Schema.Literals(["main", "catchup", "done"]),
   cursor: Schema.NullOr(Schema.String),
+  cursorApi: Schema.optionalKey(Schema.Literals(["next", "page_token"])),
   startedAt: Schema.NullOr(Schema.Number),
   catchUpPass: Schema.Number,
   catchUpFound: Schema.Number,
@@ -211,8 +215,10 @@ export const State = Schema.Struct({
   counts: Schema.Struct({
     pages: Schema.Number,
     conversations: Schema.Number,
-    messages: Schema.Number
+    messages: Schema.Number,
+    rejected: Schema.optionalKey(Schema.Number)
   }),
+  startStats: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Number))),
   options: Schema.Struct({
     statuses: Schema.Array(Schema.String),
     pageSize: Schema.Number,

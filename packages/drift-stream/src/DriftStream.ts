@@ -38,12 +38,22 @@
  *
  * @since 0.1.0
  */
-import { DriftClient } from "@parley/drift-client"
+import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Drift } from "@parley/schema"
-import { Context, DateTime, Effect, Layer, Option, Stream } from "effect"
+import { Context, DateTime, Effect, Layer, Option, Result, Stream } from "effect"
 import { EmittedIds, type Saved, type State } from "./Checkpoint.ts"
 import * as Checkpoint from "./Checkpoint.ts"
-import { CheckpointMismatch, CursorLoop, type DriftStreamError, PageFailed, ThreadFailed } from "./DriftStreamError.ts"
+import {
+  CheckpointMismatch,
+  CursorLoop,
+  CursorUnrecognized,
+  type DriftStreamError,
+  Incomplete,
+  PageFailed,
+  RecordRejected,
+  ThreadFailed
+} from "./DriftStreamError.ts"
+import type * as RecordSink from "./RecordSink.ts"
 
 /**
  * How many catch-up passes run at most after the main pass (each finds conversations updated during the
@@ -76,6 +86,57 @@ export type ProgressEvent =
     /** The client's traffic so far (requests, retries, 429s). */
     readonly client: DriftClient.Stats
   }
+  | { readonly _tag: "Rejected"; readonly reject: RejectedThread; readonly client: DriftClient.Stats }
+
+/**
+ * A conversation whose messages or contact Drift answered with something that does not decode: quarantined
+ * instead of ending the export. It carries what is needed to look at it and retry it by hand: the request
+ * (`GET /conversations/7/messages?next=20`), the HTTP status, the JSON path of the first problem and the raw
+ * answer (the token scrubbed).
+ *
+ * @since 0.2.0
+ */
+export interface RejectedThread {
+  readonly conversation: Drift.Conversation
+  readonly what: "messages" | "contact"
+  readonly request: string
+  readonly status: number
+  readonly path: string
+  readonly error: string
+  readonly answer: string
+}
+
+/**
+ * A {@link RejectedThread} as one JSON record of a rejects file: `conversationId`, `request`, `status`, `path`,
+ * `error`, and `answer` (the raw answer, parsed when it is JSON, else the text).
+ *
+ * @example
+ * ```ts
+ * import { DriftStream } from "@parley/drift-stream"
+ *
+ * declare const reject: DriftStream.RejectedThread
+ * JSON.stringify(DriftStream.rejectRecord(reject))
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const rejectRecord = (reject: RejectedThread): Record<string, unknown> => {
+  let answer: unknown = reject.answer
+  try {
+    answer = JSON.parse(reject.answer)
+  } catch {
+    // not JSON: kept as text
+  }
+  return {
+    conversationId: reject.conversation.id,
+    what: reject.what,
+    request: reject.request,
+    status: reject.status,
+    path: reject.path,
+    error: reject.error,
+    answer
+  }
+}
 
 /**
  * Which conversations to read.
@@ -85,7 +146,7 @@ export type ProgressEvent =
 export interface ConversationsOptions {
   /** Only these statuses (Drift's `statusId` filter). Default: all. */
   readonly statuses?: ReadonlyArray<Drift.FilterableStatus> | undefined
-  /** Conversations per list request, 1 to 50. Default 50. */
+  /** Conversations per list request: 1 to 50 on Drift's legacy list API, to 100 on the newer one. Default 50. */
   readonly pageSize?: number | undefined
   /** Incremental: only conversations updated after this instant. */
   readonly since?: DateTime.Utc | undefined
@@ -103,6 +164,12 @@ export interface ThreadsOptions extends ConversationsOptions {
   readonly concurrency?: number | undefined
   /** Also read each conversation's contact. Default false. */
   readonly withContact?: boolean | undefined
+  /**
+   * Stop at the first conversation whose messages or contact do not decode (a `ThreadFailed` with a
+   * `DecodeError` reason). Default false: such a conversation is quarantined as a {@link RejectedThread} and the
+   * stream goes on.
+   */
+  readonly strict?: boolean | undefined
 }
 
 /**
@@ -123,6 +190,8 @@ export interface ConversationPage {
  */
 export interface ThreadPage {
   readonly threads: ReadonlyArray<Drift.Thread>
+  /** The page's quarantined conversations (see {@link ThreadsOptions.strict}). */
+  readonly rejects: ReadonlyArray<RejectedThread>
   readonly state: State
   readonly emitted: EmittedIds
 }
@@ -136,16 +205,6 @@ export interface ThreadPage {
 export interface ChangedSince {
   readonly watermark: DateTime.Utc
   readonly conversations: Stream.Stream<Drift.Conversation, DriftStreamError>
-}
-
-/**
- * What an export run ended with.
- *
- * @since 0.1.0
- */
-export interface ExportSummary {
-  readonly state: State
-  readonly resumed: boolean
 }
 
 /**
@@ -167,12 +226,17 @@ export class DriftStream extends Context.Service<DriftStream, {
     conversation: Drift.Conversation,
     options?: { readonly withContact?: boolean | undefined }
   ) => Effect.Effect<Drift.Thread, ThreadFailed | CursorLoop>
-  /** Every thread, in list order, messages read with bounded concurrency. */
+  /**
+   * Every thread, in list order, messages read with bounded concurrency. A quarantined conversation is not
+   * emitted: it is reported as a `Rejected` progress event (use {@link threadPages} to receive it as data).
+   */
   readonly threads: (options?: ThreadsOptions) => Stream.Stream<Drift.Thread, DriftStreamError>
   /** Thread pages with their checkpoint states; `from` resumes a saved checkpoint. */
   readonly threadPages: (
     options?: ThreadsOptions & { readonly from?: Saved | undefined }
   ) => Stream.Stream<ThreadPage, DriftStreamError>
+  /** Drift's conversation counts by status now (`None` when the stats endpoint cannot be read). */
+  readonly conversationCounts: Effect.Effect<Option.Option<Record<string, number>>>
   /** Conversations updated after `watermark`, and the new watermark. */
   readonly changedSince: (
     watermark: DateTime.Utc,
@@ -200,7 +264,7 @@ const optionsKey = (options: State["options"]): string =>
 
 const normalizeOptions = (options: ConversationsOptions): State["options"] => ({
   statuses: [...new Set(options.statuses ?? [])].sort(),
-  pageSize: Math.max(1, Math.min(50, Math.trunc(options.pageSize ?? 50))),
+  pageSize: Math.max(1, Math.min(100, Math.trunc(options.pageSize ?? 50))),
   since: options.since === undefined ? null : millis(options.since)
 })
 
@@ -213,11 +277,38 @@ const initialState = (options: State["options"]): State => ({
   catchUpFound: 0,
   emittedCount: 0,
   watermark: options.since,
-  counts: { pages: 0, conversations: 0, messages: 0 },
+  counts: { pages: 0, conversations: 0, messages: 0, rejected: 0 },
   options
 })
 
 const noProgress = (_: ProgressEvent) => Effect.void
+
+/** The conversations Drift counts for `statuses` (all statuses when empty). */
+const wantedCount = (counts: Record<string, number>, statuses: ReadonlyArray<string>): number =>
+  statuses.length === 0
+    ? Object.values(counts).reduce((a, b) => a + b, 0)
+    : statuses.reduce((a, s) => a + (counts[s.toUpperCase()] ?? 0), 0)
+
+const pathOf = (url: string): string => {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url)
+  return match === null || match[1] === "" ? url : match[1]!
+}
+
+const rejectOf = (
+  conversation: Drift.Conversation,
+  error: ThreadFailed,
+  reason: DriftError.DecodeError
+): RejectedThread => ({
+  conversation,
+  what: error.what,
+  request: `${reason.method} ${pathOf(reason.url)}${
+    error.cursor === null ? "" : `?next=${encodeURIComponent(error.cursor)}`
+  }`,
+  status: reason.status,
+  path: reason.path,
+  error: reason.description,
+  answer: reason.body ?? reason.excerpt
+})
 
 type Event =
   | { readonly _tag: "Conversation"; readonly conversation: Drift.Conversation }
@@ -227,13 +318,15 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
   const listPage = (state: State) =>
     client.listConversations({
       limit: state.options.pageSize,
-      ...(state.cursor === null ? {} : { next: state.cursor }),
+      ...(state.cursor === null
+        ? {}
+        : { cursor: { _tag: state.cursorApi ?? "next", value: state.cursor } as Drift.ListCursor }),
       ...(state.options.statuses.length === 0
         ? {}
         : { statuses: state.options.statuses as ReadonlyArray<Drift.FilterableStatus> })
     }).pipe(
-      Effect.mapError((cause) =>
-        new PageFailed({ phase: state.phase === "catchup" ? "catchup" : "main", cursor: state.cursor, cause })
+      Effect.mapError((reason) =>
+        new PageFailed({ phase: state.phase === "catchup" ? "catchup" : "main", cursor: state.cursor, reason })
       )
     )
 
@@ -250,7 +343,11 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         walk.seen.add(state.cursor)
       }
       const page = yield* listPage(state)
-      const next = Drift.nextCursor(page.pagination)
+      const listed = Drift.listNext(page)
+      if (listed._tag === "Unrecognized") {
+        return yield* new CursorUnrecognized({ where: listed.where, value: listed.value, cursor: state.cursor })
+      }
+      const next = listed._tag === "More" ? Option.some(listed.cursor.value) : Option.none<string>()
       if (Option.isSome(next) && next.value === state.cursor) {
         return yield* new CursorLoop({ what: "conversations", cursor: next.value })
       }
@@ -285,8 +382,14 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
       }
       const catchUpFound = state.phase === "catchup" ? state.catchUpFound + out.length : 0
       const more = Option.isSome(next) && !reachedKnown
-      const position: Pick<State, "phase" | "cursor" | "catchUpPass" | "catchUpFound"> = more
-        ? { phase: state.phase, cursor: next.value, catchUpPass: state.catchUpPass, catchUpFound }
+      const position: Pick<State, "phase" | "cursor" | "cursorApi" | "catchUpPass" | "catchUpFound"> = more
+        ? {
+          phase: state.phase,
+          cursor: next.value,
+          cursorApi: listed._tag === "More" ? listed.cursor._tag : "next",
+          catchUpPass: state.catchUpPass,
+          catchUpFound
+        }
         : state.phase === "main" || (catchUpFound > 0 && state.catchUpPass < MAX_CATCHUP_PASSES)
         ? { phase: "catchup", cursor: null, catchUpPass: state.catchUpPass + 1, catchUpFound: 0 }
         : { phase: "done", cursor: null, catchUpPass: state.catchUpPass, catchUpFound }
@@ -328,26 +431,29 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
           requested: optionsKey(normalized)
         })
       }
-      if (from === undefined) yield* reportTotals(normalized, onProgress)
-      const state = from?.state ?? initialState(normalized)
+      const state = from?.state ?? { ...initialState(normalized), startStats: yield* startStats(normalized) }
+      if (from === undefined && state.startStats !== null && state.startStats !== undefined) {
+        yield* onProgress({ _tag: "Totals", conversations: wantedCount(state.startStats, normalized.statuses) })
+      }
       const emitted = from?.emitted ?? new EmittedIds()
       if (state.phase === "done") return Stream.empty
       return Stream.paginate(state, step(emitted, onProgress))
     }))
 
-  const reportTotals = (options: State["options"], onProgress: (e: ProgressEvent) => Effect.Effect<void>) =>
-    client.conversationStats().pipe(
-      Effect.flatMap((stats) => {
-        if (options.since !== null) return Effect.void
-        const counts = stats.conversationCount
-        const wanted = options.statuses.length === 0
-          ? Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0)
-          : options.statuses.reduce((a, s) => a + (counts[s.toUpperCase() as "OPEN"] ?? 0), 0)
-        return onProgress({ _tag: "Totals", conversations: wanted })
-      }),
-      // Totals are a nicety: a workspace without the stats endpoint still exports.
-      Effect.catch(() => Effect.void)
-    )
+  /** Drift's counts when the export starts (`null` for an incremental export or without the stats endpoint). */
+  const startStats = (options: State["options"]) => options.since !== null ? Effect.succeed(null) : currentStats
+
+  const currentStats = client.conversationStats().pipe(
+    Effect.map((stats): Record<string, number> | null => {
+      const out: Record<string, number> = {}
+      for (const [key, value] of Object.entries(stats.conversationCount)) {
+        if (typeof value === "number") out[key] = value
+      }
+      return out
+    }),
+    // The counts are for progress and the completeness check: a workspace without the endpoint still exports.
+    Effect.catch(() => Effect.succeed(null))
+  )
 
   const messages = (conversationId: Drift.ConversationId): Stream.Stream<Drift.Message, ThreadFailed | CursorLoop> =>
     Stream.suspend(() => {
@@ -357,7 +463,7 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         null as string | null,
         Effect.fnUntraced(function*(cursor) {
           const page = yield* client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
-            Effect.mapError((cause) => new ThreadFailed({ conversationId, cursor, cause }))
+            Effect.mapError((reason) => new ThreadFailed({ conversationId, what: "messages", cursor, reason }))
           )
           if (cursor !== null) seen.add(cursor)
           const next = Drift.nextCursor(Drift.messagesPagination(page))
@@ -380,7 +486,9 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         Effect.map(Option.some),
         // A contact deleted since the conversation: the thread is still worth exporting.
         Effect.catchTag("NotFound", () => Effect.succeed(Option.none())),
-        Effect.mapError((cause) => new ThreadFailed({ conversationId: conversation.id, cursor: null, cause }))
+        Effect.mapError((reason) =>
+          new ThreadFailed({ conversationId: conversation.id, what: "contact", cursor: null, reason })
+        )
       )
       return Option.match(contact, {
         onNone: () => ({ conversation, messages: all }),
@@ -388,12 +496,39 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
       })
     }).pipe(Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }))
 
+  /** A thread, or its quarantine record when Drift's answer for it does not decode (unless `strict`). */
+  const threadOrReject = (
+    conversation: Drift.Conversation,
+    options: ThreadsOptions
+  ): Effect.Effect<Result.Result<Drift.Thread, RejectedThread>, ThreadFailed | CursorLoop> => {
+    const read = Effect.map(thread(conversation, { withContact: options.withContact }), Result.succeed)
+    if (options.strict === true) return read
+    return read.pipe(
+      Effect.catchReason(
+        "ThreadFailed",
+        "DecodeError",
+        (reason, error) => Effect.succeed(Result.fail(rejectOf(conversation, error, reason))),
+        (_, error) => Effect.fail(error)
+      )
+    )
+  }
+
   const threadPages = (
     options: ThreadsOptions & { readonly from?: Saved | undefined } = {}
   ): Stream.Stream<ThreadPage, DriftStreamError> => {
     const onProgress = options.onProgress ?? noProgress
     const concurrency = Math.max(1, Math.trunc(options.concurrency ?? 4))
     const startMessages = options.from?.state.counts.messages ?? 0
+    const startRejected = options.from?.state.counts.rejected ?? 0
+    type Item =
+      | { readonly _tag: "Read"; readonly result: Result.Result<Drift.Thread, RejectedThread> }
+      | Extract<Event, { _tag: "PageEnd" }>
+    interface Acc {
+      readonly threads: Array<Drift.Thread>
+      readonly rejects: Array<RejectedThread>
+      messages: number
+      rejected: number
+    }
     return conversationPages(options).pipe(
       Stream.flatMap((page) =>
         Stream.fromArray<Event>([
@@ -402,33 +537,46 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         ])
       ),
       Stream.mapEffect(
-        (event): Effect.Effect<Drift.Thread | Event, ThreadFailed | CursorLoop> =>
+        (event): Effect.Effect<Item, ThreadFailed | CursorLoop> =>
           event._tag === "PageEnd"
             ? Effect.succeed(event)
-            : thread(event.conversation, { withContact: options.withContact }).pipe(
-              Effect.tap((t) =>
+            : threadOrReject(event.conversation, options).pipe(
+              Effect.tap((result) =>
                 Effect.flatMap(client.stats, (stats) =>
-                  onProgress({
-                    _tag: "Thread",
-                    conversationId: t.conversation.id,
-                    messages: t.messages.length,
-                    client: stats
-                  }))
-              )
+                  Result.isSuccess(result)
+                    ? onProgress({
+                      _tag: "Thread",
+                      conversationId: result.success.conversation.id,
+                      messages: result.success.messages.length,
+                      client: stats
+                    })
+                    : onProgress({ _tag: "Rejected", reject: result.failure, client: stats }))
+              ),
+              Effect.map((result): Item => ({ _tag: "Read", result }))
             ),
         { concurrency }
       ),
       Stream.mapAccum(
-        () => ({ threads: [] as Array<Drift.Thread>, messages: startMessages }),
-        (acc, item): readonly [{ threads: Array<Drift.Thread>; messages: number }, ReadonlyArray<ThreadPage>] => {
-          if (!("_tag" in item)) {
-            acc.threads.push(item)
-            acc.messages += item.messages.length
+        (): Acc => ({ threads: [], rejects: [], messages: startMessages, rejected: startRejected }),
+        (acc, item): readonly [Acc, ReadonlyArray<ThreadPage>] => {
+          if (item._tag === "Read") {
+            if (Result.isSuccess(item.result)) {
+              acc.threads.push(item.result.success)
+              acc.messages += item.result.success.messages.length
+            } else {
+              acc.rejects.push(item.result.failure)
+              acc.rejected++
+            }
             return [acc, []]
           }
-          if (item._tag !== "PageEnd") return [acc, []]
-          const state: State = { ...item.state, counts: { ...item.state.counts, messages: acc.messages } }
-          return [{ threads: [], messages: acc.messages }, [{ threads: acc.threads, state, emitted: item.emitted }]]
+          const state: State = {
+            ...item.state,
+            counts: { ...item.state.counts, messages: acc.messages, rejected: acc.rejected }
+          }
+          return [
+            { threads: [], rejects: [], messages: acc.messages, rejected: acc.rejected },
+            [{ threads: acc.threads, rejects: acc.rejects, state, emitted: item.emitted }]
+          ]
         }
       )
     )
@@ -442,6 +590,7 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     thread,
     threads: (options) => threadPages(options).pipe(Stream.flatMap((page) => Stream.fromArray(page.threads))),
     threadPages,
+    conversationCounts: Effect.map(currentStats, Option.fromNullishOr),
     changedSince: (watermark, options = {}) =>
       Effect.gen(function*() {
         const first = yield* listPage(initialState(normalizeOptions({ ...options, pageSize: 1 })))
@@ -460,43 +609,127 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
 }
 
 /**
- * Runs an export of thread pages through `write`, saving the {@link Checkpoint.Checkpoint} after each page is
- * written. With `resume`, continues from the saved checkpoint: `onResume` first receives the `sink` record
- * the previous run saved (for example the byte length of its output, to cut a half-written tail), and
- * `write` returns the new `sink` record after writing a page.
+ * What the end-of-export completeness check found: Drift's counts for the statuses asked for at the start and
+ * at the end of the run, the smaller of the two (`required`: a conversation that left the status filter during
+ * the run is not required), and what the export read (`read`: exported plus rejected, every run of it).
+ *
+ * @since 0.2.0
+ */
+export interface Completeness {
+  readonly atStart: number
+  readonly atEnd: number
+  readonly required: number
+  readonly read: number
+  readonly rejected: number
+}
+
+/**
+ * What an export run ended with.
+ *
+ * @since 0.1.0
+ */
+export interface ExportSummary {
+  readonly state: State
+  readonly resumed: boolean
+  /** What the output holds (bytes, records), this run and the runs it resumed. */
+  readonly output: RecordSink.Position
+  /** What the rejects sink holds. */
+  readonly rejects: RecordSink.Position
+  /** Threads written and conversations rejected by this run. */
+  readonly written: { readonly threads: number; readonly rejected: number }
+  /** `null` when not checked: an incremental export, the stats endpoint unavailable, or `completeness: false`. */
+  readonly completeness: Completeness | null
+}
+
+/**
+ * Why one thread could not be encoded into the output format (a mapping or encoding failure).
+ *
+ * @since 0.2.0
+ */
+export interface EncodeRejection {
+  /** The JSON path of the problem in the thread or in the output record. */
+  readonly path: string
+  readonly error: string
+}
+
+/**
+ * Options of {@link runExport}.
+ *
+ * @since 0.2.0
+ */
+export interface ExportOptions<E, R> extends ThreadsOptions {
+  /** Continue from the saved checkpoint (the sinks are cut back to the positions it vouches for). */
+  readonly resume?: boolean | undefined
+  /** The output sink (open it with `mode: "keep"` for a resume, `"truncate"` otherwise). */
+  readonly output: RecordSink.RecordSink
+  /** Where quarantined conversations go, one JSON record per line (see {@link rejectRecord}). */
+  readonly rejects: RecordSink.RecordSink
+  /** One thread as record texts (each with its newline), or why it cannot be written. */
+  readonly encode: (thread: Drift.Thread) => Effect.Effect<ReadonlyArray<string>, EncodeRejection>
+  /** Records written first when the output is empty (a CSV header). */
+  readonly header?: ReadonlyArray<string> | undefined
+  /** Extra keys saved with the checkpoint's sink record (the output's shape and format). */
+  readonly meta?: { readonly [key: string]: string | number | boolean } | undefined
+  /** Called on resume with the sink record the checkpoint saved, before the sinks are cut back. */
+  readonly onResume?: ((sink: NonNullable<State["sink"]>) => Effect.Effect<void, E, R>) | undefined
+  /** Compare what was read with `/conversations/stats` at the end. Default true. */
+  readonly completeness?: boolean | undefined
+  /** The workspace read: saved in the checkpoint; a resume against another is refused. */
+  readonly workspace?: Checkpoint.Workspace | undefined
+  /**
+   * The sink record of an empty output: a fresh export saves a checkpoint with it before the first page, so a run
+   * killed before its first page's checkpoint still leaves one (vouching for nothing) to resume from.
+   */
+  readonly initialSink?: State["sink"] | undefined
+}
+
+const numberIn = (record: State["sink"], key: string): number =>
+  typeof record?.[key] === "number" ? record[key] as number : 0
+
+/**
+ * Runs an export: the thread pages of {@link DriftStream.threadPages} are encoded, their rejects (conversations
+ * quarantined by the stream, threads `encode` refuses) appended to `rejects` and their records to `output`
+ * (each append whole and fsync'd), then the {@link Checkpoint.Checkpoint} is saved with both positions. A run
+ * killed at any instant leaves a checkpoint that vouches for a prefix of both sinks; with `resume`, both are cut
+ * back to it and the export continues from the saved position, so no conversation is lost or written twice
+ * (a rejected one included: its id is in the checkpoint like any other).
+ *
+ * At the end (unless `completeness: false`), what was read is compared with Drift's counts: a shortfall fails
+ * with {@link DriftStreamError.Incomplete} naming the numbers, after everything read was written.
+ *
+ * With `strict`, the first conversation that cannot be decoded or encoded ends the export instead
+ * (`ThreadFailed`, {@link DriftStreamError.RecordRejected}).
  *
  * @example
  * ```ts
- * import { DriftStream } from "@parley/drift-stream"
- * import { Effect } from "effect"
+ * import { DriftStream, RecordSink } from "@parley/drift-stream"
+ * import { Drift } from "@parley/schema"
+ * import { Effect, Schema } from "effect"
  *
- * const program = DriftStream.runExport({
- *   resume: true,
- *   write: (threads) => Effect.sync(() => { for (const t of threads) console.log(t.conversation.id) })
+ * const program = Effect.gen(function*() {
+ *   const output = yield* RecordSink.stdout
+ *   const rejects = yield* RecordSink.stderr
+ *   return yield* DriftStream.runExport({
+ *     output,
+ *     rejects,
+ *     encode: (thread) => Effect.succeed([JSON.stringify(Schema.encodeSync(Drift.Thread)(thread)) + "\n"])
+ *   })
  * })
  * ```
  *
  * @since 0.1.0
  */
 export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never, R = never>(
-  options: ThreadsOptions & {
-    readonly resume?: boolean | undefined
-    /** The workspace read: saved in the checkpoint; a resume against another is refused. */
-    readonly workspace?: Checkpoint.Workspace | undefined
-    /**
-     * The sink record of an empty output: a fresh export saves a checkpoint with it before the first page, so a run
-     * killed before its first page's checkpoint still leaves one (vouching for nothing) to resume from.
-     */
-    readonly initialSink?: State["sink"] | undefined
-    readonly onResume?: ((sink: State["sink"]) => Effect.Effect<void, E, R>) | undefined
-    readonly write: (
-      threads: ReadonlyArray<Drift.Thread>,
-      state: State
-    ) => Effect.Effect<State["sink"] | void, E, R>
-  }
+  options: ExportOptions<E, R>
 ): Effect.fn.Return<
   ExportSummary,
-  E | DriftStreamError | Checkpoint.CheckpointError | Checkpoint.ResumeRefused,
+  | E
+  | DriftStreamError
+  | Incomplete
+  | RecordRejected
+  | RecordSink.SinkError
+  | Checkpoint.CheckpointError
+  | Checkpoint.ResumeRefused,
   R | DriftStream | Checkpoint.Checkpoint
 > {
   const stream = yield* DriftStream
@@ -516,8 +749,22 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
     yield* Checkpoint.verifyWorkspace(saved.value.state, workspace)
     workspace = { ...workspace, orgId: saved.value.state.workspace?.orgId ?? null }
   }
-  if (Option.isSome(saved) && options.onResume !== undefined) yield* options.onResume(saved.value.state.sink)
+  if (Option.isSome(saved)) {
+    const record = saved.value.state.sink ?? {}
+    if (options.onResume !== undefined) yield* options.onResume(record)
+    yield* options.output.truncate({ bytes: numberIn(record, "bytes"), records: numberIn(record, "lines") })
+    yield* options.rejects.truncate({
+      bytes: numberIn(record, "rejectBytes"),
+      records: numberIn(record, "rejectLines")
+    })
+  }
+  const empty = (yield* options.output.position).bytes === 0
+  if (empty && options.header !== undefined && options.header.length > 0) {
+    yield* options.output.append(options.header)
+  }
   let last: State | undefined = Option.isSome(saved) ? saved.value.state : undefined
+  let threads = 0
+  let rejected = 0
   yield* stream.threadPages({ ...options, from: Option.getOrUndefined(saved) }).pipe(
     Stream.runForEach(Effect.fnUntraced(function*(page) {
       if (workspace !== undefined) {
@@ -529,16 +776,88 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
           yield* Checkpoint.verifyOrg({ ...page.state, workspace }, conversation.orgId)
         }
       }
-      const written = yield* options.write(page.threads, page.state)
-      const withSink: State = written === undefined ? page.state : { ...page.state, sink: written }
-      const state: State = workspace === undefined ? withSink : { ...withSink, workspace }
+      const records: Array<string> = []
+      const rejectLines = page.rejects.map((reject) => JSON.stringify(rejectRecord(reject)) + "\n")
+      let encodeRejects = 0
+      for (const thread of page.threads) {
+        const encoded = yield* Effect.result(options.encode(thread))
+        if (Result.isSuccess(encoded)) {
+          for (const record of encoded.success) records.push(record)
+          continue
+        }
+        if (options.strict === true) {
+          return yield* new RecordRejected({
+            conversationId: thread.conversation.id,
+            path: encoded.failure.path,
+            error: encoded.failure.error
+          })
+        }
+        encodeRejects++
+        rejectLines.push(
+          JSON.stringify({
+            conversationId: thread.conversation.id,
+            what: "encode",
+            path: encoded.failure.path,
+            error: encoded.failure.error
+          }) + "\n"
+        )
+      }
+      const rejectsAt = yield* options.rejects.append(rejectLines)
+      const outputAt = yield* options.output.append(records)
+      threads += page.threads.length - encodeRejects
+      rejected += rejectLines.length
+      const state: State = {
+        ...page.state,
+        counts: { ...page.state.counts, rejected: (page.state.counts.rejected ?? 0) + encodeRejects },
+        sink: {
+          ...options.meta,
+          bytes: outputAt.bytes,
+          lines: outputAt.records,
+          rejectBytes: rejectsAt.bytes,
+          rejectLines: rejectsAt.records
+        },
+        ...(workspace === undefined ? {} : { workspace })
+      }
       yield* checkpoint.save(state, page.emitted)
       last = state
     }))
   )
+  const state = last ?? initialState(normalizeOptions(options))
+  const completeness = options.completeness === false || state.phase !== "done" ? null : yield* check(stream, state)
   const summary: ExportSummary = {
-    state: last ?? initialState(normalizeOptions(options)),
-    resumed: Option.isSome(saved)
+    state,
+    resumed: Option.isSome(saved),
+    output: yield* options.output.position,
+    rejects: yield* options.rejects.position,
+    written: { threads, rejected },
+    completeness
+  }
+  if (completeness !== null && completeness.read < completeness.required) {
+    return yield* new Incomplete({
+      required: completeness.required,
+      atStart: completeness.atStart,
+      atEnd: completeness.atEnd,
+      exported: completeness.read - completeness.rejected,
+      rejected: completeness.rejected,
+      statuses: state.options.statuses
+    })
   }
   return summary
 })
+
+const check = (stream: DriftStream["Service"], state: State): Effect.Effect<Completeness | null> =>
+  Effect.gen(function*() {
+    const start = state.startStats
+    if (start === undefined || start === null || state.options.since !== null) return null
+    const end = yield* stream.conversationCounts
+    if (Option.isNone(end)) return null
+    const atStart = wantedCount(start, state.options.statuses)
+    const atEnd = wantedCount(end.value, state.options.statuses)
+    return {
+      atStart,
+      atEnd,
+      required: Math.min(atStart, atEnd),
+      read: state.emittedCount,
+      rejected: state.counts.rejected ?? 0
+    }
+  })

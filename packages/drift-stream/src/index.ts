@@ -32,3 +32,10 @@ export * as DriftStreamError from "./DriftStreamError.ts"
  * @since 0.2.0
  */
 export * as OutputGuard from "./OutputGuard.ts"
+
+/**
+ * Where an export's records go: files written with the exactly-once protocol, stdout, stderr, memory.
+ *
+ * @since 0.2.0
+ */
+export * as RecordSink from "./RecordSink.ts"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DriftClient } from "@parley/drift-client"
-import { Checkpoint, DriftStream } from "@parley/drift-stream"
+import { Checkpoint, DriftStream, RecordSink } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
 import { DateTime, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
@@ -21,6 +21,35 @@ const streamLayer = (sandbox: Sandbox) =>
   Layer.mergeAll(DriftStream.DriftStream.layer, Checkpoint.Checkpoint.layerMemory).pipe(
     Layer.provideMerge(clientLayer(sandbox))
   )
+
+/** Encodes a thread as its id. */
+const encodeId = (t: Drift.Thread) => Effect.succeed([`${t.conversation.id}\n`])
+
+/**
+ * An output sink that records the ids it receives in `written` and fails (as a full disk would) on the append
+ * after `limit` appends; `truncate` is a no-op since a failed append wrote nothing.
+ */
+const idSink = (written: Array<number>, limit: number): RecordSink.RecordSink => {
+  let appends = 0
+  let bytes = 0
+  return {
+    target: "ids",
+    seekable: true,
+    append: (records) =>
+      Effect.suspend(() => {
+        if (appends++ >= limit) {
+          return Effect.fail(new RecordSink.SinkError({ path: "ids", operation: "write", reason: "stopped" }))
+        }
+        for (const r of records) {
+          written.push(Number(r))
+          bytes += r.length
+        }
+        return Effect.succeed({ bytes, records: written.length })
+      }),
+    truncate: () => Effect.void,
+    position: Effect.sync(() => ({ bytes, records: written.length }))
+  }
+}
 
 const ids = (conversations: ReadonlyArray<Drift.Conversation>) => conversations.map((c) => c.id as number)
 
@@ -194,17 +223,13 @@ describe("DriftStream against the sandbox", () => {
         const layer = streamLayer(sandbox)
         const run = (limit: number) =>
           Effect.gen(function*() {
-            let pages = 0
             return yield* DriftStream.runExport({
               pageSize: 20,
               concurrency: 3,
               resume: true,
-              write: (threads) =>
-                Effect.gen(function*() {
-                  if (pages++ >= limit) return yield* Effect.fail("stopped" as const)
-                  for (const t of threads) written.push(t.conversation.id)
-                  return { lines: written.length }
-                })
+              output: idSink(written, limit),
+              rejects: yield* RecordSink.memory,
+              encode: encodeId
             })
           })
         yield* Effect.gen(function*() {
@@ -239,11 +264,11 @@ describe("DriftStream when a page keeps failing", () => {
         )
       )
       const written: Array<number> = []
-      const run = DriftStream.runExport({
-        pageSize: 20,
-        resume: true,
-        write: (threads) => Effect.sync(() => void written.push(...threads.map((t) => t.conversation.id)))
-      })
+      const output = idSink(written, Number.POSITIVE_INFINITY)
+      const run = Effect.flatMap(
+        RecordSink.memory,
+        (rejects) => DriftStream.runExport({ pageSize: 20, resume: true, output, rejects, encode: encodeId })
+      )
       yield* Effect.gen(function*() {
         const failed = yield* Effect.flip(run)
         if (failed._tag !== "PageFailed") throw new Error(`expected PageFailed, got ${failed._tag}`)

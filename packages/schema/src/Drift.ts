@@ -502,13 +502,14 @@ export const Cursor = Schema.Union([
 export type Cursor = typeof Cursor.Type
 
 /**
- * The `pagination` object of a page: present when more items follow, with the cursor of the next page.
+ * The `pagination` object of a page: present when more items follow, with the cursor of the next page. Drift's
+ * last page has no `pagination`, or `{ "more": false }` (messages pages); `next: null` is read as no cursor.
  *
  * @since 0.1.0
  */
 export const Pagination = Schema.Struct({
   more: Schema.optionalKey(Schema.Boolean),
-  next: Schema.optionalKey(Cursor)
+  next: Schema.optionalKey(Schema.NullOr(Cursor))
 })
 /** @since 0.1.0 */
 export interface Pagination extends Schema.Schema.Type<typeof Pagination> {}
@@ -519,18 +520,103 @@ export interface Pagination extends Schema.Schema.Type<typeof Pagination> {}
  * @since 0.1.0
  */
 export const nextCursor = (pagination: Pagination | undefined): Option.Option<string> =>
-  pagination === undefined || pagination.more === false || pagination.next === undefined || pagination.next === ""
+  pagination === undefined || pagination.more === false || pagination.next === undefined ||
+    pagination.next === null || pagination.next === ""
     ? Option.none()
     : Option.some(pagination.next)
 
 /**
- * One page of `GET /conversations/list`. `pagination` is absent on the last page.
+ * The `links` object of Drift's newer list API: `self` (this page) and `next` (the next page, absent or `null`
+ * on the last one). `next` is a URL (absolute or relative) whose `page_token` query parameter is the cursor;
+ * a bare token is accepted too.
+ *
+ * @since 0.1.0
+ */
+export const Links = Schema.Struct({
+  self: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  next: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+/** @since 0.1.0 */
+export interface Links extends Schema.Schema.Type<typeof Links> {}
+
+/**
+ * Where the next page of `GET /conversations/list` is, in the API the server answered with: the legacy API's
+ * `next` cursor (`pagination.next`, sent back as `?next=`), or the newer API's page token (`links.next`, sent
+ * back as `?page_token=`).
+ *
+ * @since 0.1.0
+ */
+export type ListCursor =
+  | { readonly _tag: "next"; readonly value: string }
+  | { readonly _tag: "page_token"; readonly value: string }
+
+/**
+ * The page token in a `links.next` value: the `page_token` (or `pageToken`) query parameter of a URL, or the
+ * value itself when it is a bare token. A URL that carries a legacy `next` parameter instead gives that cursor.
+ * `undefined` when the link carries no cursor Parley can read (the caller must fail, never stop early).
+ *
+ * @since 0.1.0
+ */
+export const cursorOfLink = (link: string): ListCursor | undefined => {
+  const trimmed = link.trim()
+  if (trimmed === "") return undefined
+  if (!/[/?=&]/.test(trimmed)) return { _tag: "page_token", value: trimmed }
+  let url: URL
+  try {
+    url = new URL(trimmed, "http://link.invalid/")
+  } catch {
+    return undefined
+  }
+  const token = url.searchParams.get("page_token") ?? url.searchParams.get("pageToken")
+  if (token !== null && token !== "") return { _tag: "page_token", value: token }
+  const next = url.searchParams.get("next")
+  if (next !== null && next !== "") return { _tag: "next", value: next }
+  return undefined
+}
+
+/**
+ * What a list page says about the next one: `Some(cursor)` when there is one, `None` on the last page, or
+ * `Unrecognized` with the raw value when the page announces a next page in a form Parley cannot follow.
+ *
+ * @since 0.1.0
+ */
+export type ListNext =
+  | { readonly _tag: "More"; readonly cursor: ListCursor }
+  | { readonly _tag: "Last" }
+  | { readonly _tag: "Unrecognized"; readonly where: string; readonly value: string }
+
+/**
+ * The next page of a conversations page, whichever list API answered: the legacy `pagination` first, then the
+ * newer `links.next`.
+ *
+ * @since 0.1.0
+ */
+export const listNext = (page: ConversationsPage): ListNext => {
+  const legacy = nextCursor(page.pagination)
+  if (Option.isSome(legacy)) return { _tag: "More", cursor: { _tag: "next", value: legacy.value } }
+  const link = page.links?.next
+  if (link === undefined || link === null || link === "") {
+    // `more: true` without a cursor is a page that claims a successor and does not say where it is.
+    return page.pagination?.more === true
+      ? { _tag: "Unrecognized", where: "pagination", value: JSON.stringify(page.pagination) }
+      : { _tag: "Last" }
+  }
+  const cursor = cursorOfLink(link)
+  return cursor === undefined
+    ? { _tag: "Unrecognized", where: "links.next", value: link }
+    : { _tag: "More", cursor }
+}
+
+/**
+ * One page of `GET /conversations/list`. The legacy API puts `pagination` on every page but the last; the newer
+ * API answers `links: { self, next }` instead. Read the next page with {@link listNext}.
  *
  * @since 0.1.0
  */
 export const ConversationsPage = Schema.Struct({
   data: Schema.Array(Conversation),
-  pagination: Schema.optionalKey(Pagination)
+  pagination: Schema.optionalKey(Pagination),
+  links: Schema.optionalKey(Links)
 })
 /** @since 0.1.0 */
 export interface ConversationsPage extends Schema.Schema.Type<typeof ConversationsPage> {}
@@ -583,6 +669,15 @@ export const ContactResponse = Schema.Struct({ data: Contact })
 export interface ContactResponse extends Schema.Schema.Type<typeof ContactResponse> {}
 
 /**
+ * `GET /contacts?email=` (Drift's "Retrieving Contacts"): the contacts with that email, possibly none.
+ *
+ * @since 0.2.0
+ */
+export const ContactsResponse = Schema.Struct({ data: Schema.Array(Contact) })
+/** @since 0.2.0 */
+export interface ContactsResponse extends Schema.Schema.Type<typeof ContactsResponse> {}
+
+/**
  * `GET /users/{id}`.
  *
  * @since 0.1.0
@@ -633,8 +728,8 @@ export const ApiError = Schema.Struct({
 export interface ApiError extends Schema.Schema.Type<typeof ApiError> {}
 
 /**
- * Drift's error envelopes: `{ errors: [{ type, message, param? }, ...] }` (at least one), and the older
- * `{ error: { message } }`.
+ * Drift's error envelopes: `{ errors: [{ type, message, param? }, ...] }` (at least one), the older
+ * `{ error: { message } }`, and `{ error: "text" }` (seen from Drift's gateway and auth layer).
  *
  * @since 0.1.0
  */
@@ -645,7 +740,8 @@ export const ApiErrors = Schema.Union([
       type: Schema.optionalKey(Schema.String),
       message: Schema.String
     })
-  })
+  }),
+  Schema.Struct({ error: Schema.String })
 ])
 /** @since 0.1.0 */
 export type ApiErrors = typeof ApiErrors.Type
@@ -658,6 +754,8 @@ export type ApiErrors = typeof ApiErrors.Type
 export const apiErrorList = (errors: ApiErrors): ReadonlyArray<ApiError> =>
   "errors" in errors
     ? errors.errors
+    : typeof errors.error === "string"
+    ? [{ type: "error", message: errors.error }]
     : [{ type: errors.error.type ?? "error", message: errors.error.message }]
 
 /**
@@ -709,13 +807,25 @@ export const CreateMessageRequest = Schema.Struct({
 export interface CreateMessageRequest extends Schema.Schema.Type<typeof CreateMessageRequest> {}
 
 /**
- * The answer to `POST /conversations/{id}/messages`: the created message.
+ * The answer to `POST /conversations/{id}/messages`: the created message, as `{ data: Message }` or (as Drift
+ * also answers) `{ data: { messages: [Message] } }`. Read it with {@link createdMessage}.
  *
  * @since 0.1.0
  */
-export const CreateMessageResponse = Schema.Struct({ data: Message })
+export const CreateMessageResponse = Schema.Union([
+  Schema.Struct({ data: Message }),
+  Schema.Struct({ data: Schema.Struct({ messages: Schema.NonEmptyArray(Message) }) })
+])
 /** @since 0.1.0 */
-export interface CreateMessageResponse extends Schema.Schema.Type<typeof CreateMessageResponse> {}
+export type CreateMessageResponse = typeof CreateMessageResponse.Type
+
+/**
+ * The message a {@link CreateMessageResponse} carries (the last one when Drift answers a list).
+ *
+ * @since 0.1.0
+ */
+export const createdMessage = (response: CreateMessageResponse): Message =>
+  "messages" in response.data ? response.data.messages[response.data.messages.length - 1]! : response.data
 
 // -----------------------------------------------------------------------------
 // Thread

@@ -1,28 +1,31 @@
 /**
- * `parley export`: every Drift conversation, with its messages, as NDJSON (one conversation per line) in Drift's
- * or Intercom's shape, checkpointed so that a killed export resumes with `--resume` and writes every
- * conversation exactly once.
+ * `parley export`: every Drift conversation, with its messages, in Drift's or Intercom's shape (`--to`) and an
+ * encoding (`--format`: NDJSON, a JSON array or CSV), checkpointed so that a killed export resumes with
+ * `--resume` and writes every conversation exactly once.
  *
- * How exactly-once works: a page of threads is encoded, appended to the output as whole lines in one write,
- * and flushed with fsync; only then is the checkpoint saved (atomically) with the output's byte length and the
- * stream's position. A run killed at any instant leaves a checkpoint that vouches for a prefix of the output.
- * `--resume` cuts the output back to that length and continues from the saved position; the conversation ids
- * the checkpoint records keep a conversation that moved in the list from being written twice.
+ * The command parses flags and composes the stages; the stages live in the packages: the source is
+ * `DriftStream` (its thread pages, a quarantine for conversations Drift answers undecodably), the mapper the
+ * `@parley/intercom` mapping (or the identity for Drift's shape), the encoder {@link Encoding}, and the sinks
+ * `RecordSink` files written with the exactly-once protocol of `DriftStream.runExport` (whole records, fsync,
+ * then the checkpoint with both files' byte lengths; cut back on resume), for the output and the rejects file.
+ *
+ * Exit codes: 0 done; 3 done, with rejects (see the rejects file); 1 failure, including an export that came up
+ * short of Drift's `/conversations/stats`; 2 usage; 130 interrupted.
  *
  * @since 0.1.0
  */
 import { DriftApiError, DriftClient } from "@parley/drift-client"
 import { Sandbox, SandboxCommand } from "@parley/drift-sandbox"
-import { Checkpoint, DriftStream, OutputGuard } from "@parley/drift-stream"
+import { Checkpoint, DriftStream, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
 import { Cause, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
 import { resolve } from "node:path"
 import * as Connection from "../Connection.ts"
+import * as Encoding from "../Encoding.ts"
 import * as Errors from "../Errors.ts"
 import * as Formats from "../Formats.ts"
-import * as Output from "../Output.ts"
 import * as Progress from "../Progress.ts"
 import * as Users from "../Users.ts"
 import * as Shared from "./shared.ts"
@@ -38,6 +41,22 @@ export const flags = {
   to: Flag.Literals("to", Formats.shapes).pipe(
     Flag.withDescription("Output shape: drift (default), intercom (classic) or intercom-2.11"),
     Flag.optional
+  ),
+  format: Flag.Literals("format", Encoding.formats).pipe(
+    Flag.withDescription(
+      "Output encoding: ndjson (default), json (one array) or csv (one row per message; --to drift)"
+    ),
+    Flag.optional
+  ),
+  rejects: Flag.String("rejects").pipe(
+    Flag.withDescription(
+      "Where conversations that cannot be read or written go, one JSON record per line (default <out>.rejects.ndjson; stderr when writing to stdout)"
+    ),
+    Flag.optional
+  ),
+  strict: Flag.Boolean("strict").pipe(
+    Flag.withDescription("Stop at the first conversation that cannot be read or written instead of quarantining it"),
+    Flag.withDefault(false)
   ),
   status: Flag.String("status").pipe(
     Flag.withDescription(
@@ -56,7 +75,7 @@ export const flags = {
     Flag.withDefault(8)
   ),
   pageSize: Flag.Int("page-size").pipe(
-    Flag.withDescription("Conversations per list request, 1 to 50 (default 50)"),
+    Flag.withDescription("Conversations per list request, 1 to 50 (1 to 100 on Drift's newer list API; default 50)"),
     Flag.optional
   ),
   out: Flag.String("out").pipe(
@@ -116,23 +135,23 @@ export const flags = {
  */
 export type Args = Command.Command.Config.Infer<typeof flags>
 
-/** What the sink record of the checkpoint holds. */
-interface SinkRecord {
-  readonly bytes: number
-  readonly lines: number
-  readonly rejects: number
-  readonly to: Formats.Shape
-  readonly withContacts: boolean
+/** What the export saves beside the positions in the checkpoint's sink record. */
+interface SinkMeta {
+  readonly to?: Formats.Shape
+  readonly format?: Encoding.Format
+  readonly withContacts?: boolean
 }
 
-const readSink = (sink: Checkpoint.State["sink"]): Partial<SinkRecord> => {
+const readSink = (sink: Checkpoint.State["sink"]): SinkMeta => {
   if (sink === undefined) return {}
   const to = sink["to"]
+  const format = sink["format"]
   return {
-    ...(typeof sink["bytes"] === "number" ? { bytes: sink["bytes"] } : {}),
-    ...(typeof sink["lines"] === "number" ? { lines: sink["lines"] } : {}),
     ...(typeof to === "string" && (Formats.shapes as ReadonlyArray<string>).includes(to)
       ? { to: to as Formats.Shape }
+      : {}),
+    ...(typeof format === "string" && (Encoding.formats as ReadonlyArray<string>).includes(format)
+      ? { format: format as Encoding.Format }
       : {}),
     ...(typeof sink["withContacts"] === "boolean" ? { withContacts: sink["withContacts"] } : {})
   }
@@ -179,6 +198,7 @@ const parseStatuses = (values: ReadonlyArray<string>) =>
 interface Plan {
   readonly resume: boolean
   readonly to: Formats.Shape
+  readonly format: Encoding.Format
   readonly statuses: ReadonlyArray<Drift.FilterableStatus>
   readonly pageSize: number
   readonly since: number | null
@@ -194,9 +214,10 @@ const plan = Effect.fnUntraced(function*(
   const notes: Array<string> = []
   const flagStatuses = yield* parseStatuses(args.status)
   const flagTo = Option.getOrUndefined(args.to)
+  const flagFormat = Option.getOrUndefined(args.format)
   const flagPageSize = Option.getOrUndefined(args.pageSize)
-  if (flagPageSize !== undefined && (flagPageSize < 1 || flagPageSize > 50)) {
-    return yield* usage(`--page-size must be 1 to 50, got ${flagPageSize}`)
+  if (flagPageSize !== undefined && (flagPageSize < 1 || flagPageSize > 100)) {
+    return yield* usage(`--page-size must be 1 to 100 (Drift's legacy list API takes 50 at most), got ${flagPageSize}`)
   }
   const sinceFlag = Option.getOrUndefined(args.since)
   let resume = args.resume && Option.isSome(saved)
@@ -252,9 +273,17 @@ const plan = Effect.fnUntraced(function*(
         "--with-contacts: the output being resumed was written without contacts; resume without --with-contacts or start over without --resume"
       )
     }
+    if (flagFormat !== undefined && flagFormat !== (sink.format ?? "ndjson")) {
+      return yield* usage(
+        `--format ${flagFormat}: the output being resumed was written with --format ${
+          sink.format ?? "ndjson"
+        }; resume with that format or start over without --resume`
+      )
+    }
     return {
       resume: true,
       to: flagTo ?? sink.to ?? "drift",
+      format: sink.format ?? "ndjson",
       statuses: flagStatuses.length > 0
         ? flagStatuses
         : state.options.statuses as ReadonlyArray<Drift.FilterableStatus>,
@@ -264,9 +293,14 @@ const plan = Effect.fnUntraced(function*(
       notes
     } satisfies Plan
   }
+  const format = flagFormat ?? "ndjson"
+  if (!Encoding.supports(format, flagTo ?? "drift")) {
+    return yield* usage(`--format ${format} writes Drift's shape only: use --to drift (or leave --to out)`)
+  }
   return {
     resume: false,
     to: flagTo ?? "drift",
+    format,
     statuses: flagStatuses,
     pageSize: flagPageSize ?? 50,
     since: since ?? null,
@@ -312,27 +346,37 @@ const reportTotals = (statuses: ReadonlyArray<Drift.FilterableStatus>, tracker: 
   )
 
 /**
- * The export summary (`--json`).
+ * The export summary (`--json`). `status`: `done`, `rejects` (done, but some conversations are in the rejects
+ * file: exit code 3), `incomplete` (fewer conversations than Drift counts: exit code 1), `failed`,
+ * `interrupted`.
  *
  * @since 0.1.0
  */
 export interface Summary {
   readonly command: "export"
   readonly ok: boolean
-  readonly status: "done" | "failed" | "interrupted"
+  readonly status: "done" | "rejects" | "incomplete" | "failed" | "interrupted"
+  readonly exitCode: number
   readonly to: Formats.Shape
+  readonly format: Encoding.Format
   readonly out: string
+  readonly rejectsFile: string
   readonly checkpoint: string | null
   readonly sandbox: boolean
   readonly resumed: boolean
   /** Conversations written by this run. */
   readonly conversations: number
-  /** Messages in them. */
+  /** Messages read by this run. */
   readonly messages: number
   /** Conversations in the output, this run and the runs it resumed. */
   readonly totalConversations: number
   readonly bytes: number
+  /** Conversations quarantined by this run. */
   readonly rejects: number
+  /** Conversations in the rejects file, this run and the runs it resumed. */
+  readonly totalRejects: number
+  /** Drift's count and what was read (null: not checked: `--since`, or no stats endpoint). */
+  readonly completeness: DriftStream.Completeness | null
   readonly requests: number
   readonly retries: number
   readonly durationMs: number
@@ -345,13 +389,79 @@ export interface Summary {
 const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString()
 
+/** The run's result as the summary, the closing line and the exit code. */
+const summarize = (
+  args: Args,
+  where: { readonly out: string; readonly rejects: string; readonly checkpoint: string | undefined },
+  plan: Plan | undefined,
+  tracker: Progress.Tracker,
+  result: DriftStream.ExportSummary | undefined,
+  status: Summary["status"],
+  error?: string
+): Summary => {
+  const snapshot = tracker.snapshot()
+  const state = result?.state
+  const rejected = state?.counts.rejected ?? 0
+  const exitCode = status === "done"
+    ? Errors.ExitCode.ok
+    : status === "rejects"
+    ? Errors.ExitCode.rejects
+    : status === "interrupted"
+    ? Errors.ExitCode.interrupted
+    : Errors.ExitCode.failure
+  return {
+    command: "export",
+    ok: status === "done",
+    status,
+    exitCode,
+    to: plan?.to ?? Option.getOrElse(args.to, () => "drift" as const),
+    format: plan?.format ?? Option.getOrElse(args.format, () => "ndjson" as const),
+    out: where.out,
+    rejectsFile: where.rejects,
+    checkpoint: where.checkpoint ?? null,
+    sandbox: args.sandbox,
+    resumed: plan?.resume ?? false,
+    conversations: result?.written.threads ?? Math.max(0, snapshot.done - snapshot.rejects),
+    messages: snapshot.messages,
+    totalConversations: state === undefined ? 0 : Math.max(0, state.emittedCount - rejected),
+    bytes: result?.output.bytes ?? 0,
+    rejects: result?.written.rejected ?? snapshot.rejects,
+    totalRejects: rejected,
+    completeness: result?.completeness ?? null,
+    requests: snapshot.requests,
+    retries: snapshot.retried,
+    durationMs: snapshot.elapsedMs,
+    threadsPerSecond: Math.round(snapshot.rate * 10) / 10,
+    since: iso(plan?.since),
+    watermark: iso(state?.watermark ?? plan?.since),
+    ...(error === undefined ? {} : { error })
+  }
+}
+
+/** Where the records come from: the embedded sandbox or Drift (the token from the environment). */
+const source = (args: Args, overrides: Connection.Overrides) =>
+  args.sandbox
+    ? Sandbox.start({
+      port: 0,
+      host: "127.0.0.1",
+      conversations: args.sandboxConversations,
+      seed: args.sandboxSeed
+    }).pipe(
+      Effect.map((sandbox) => Connection.forSandbox(sandbox.url, sandbox.token, overrides)),
+      Effect.mapError((e) => new Errors.UsageError({ reason: `cannot start the embedded sandbox: ${e.message}` }))
+    )
+    : Connection.fromEnv(overrides)
+
 const run = Effect.fnUntraced(function*(args: Args) {
   const out = Option.getOrUndefined(args.out)
   const toStdout = Shared.isStd(out)
-  const checkpointPath = Option.getOrElse(
-    args.checkpoint,
-    () => toStdout ? undefined : `${out}.checkpoint.json`
-  )
+  const checkpointPath = Option.getOrElse(args.checkpoint, () => toStdout ? undefined : `${out}.checkpoint.json`)
+  const rejectsPath = Option.getOrElse(args.rejects, () => toStdout ? "-" : `${out}.rejects.ndjson`)
+  const where = {
+    out: toStdout ? "-" : resolve(out!),
+    rejects: rejectsPath === "-" ? "stderr" : resolve(rejectsPath),
+    checkpoint: checkpointPath === undefined ? undefined : resolve(checkpointPath)
+  }
   if (args.resume && toStdout) {
     return yield* usage("--resume needs --out FILE: stdout cannot be cut back to the checkpoint")
   }
@@ -365,87 +475,30 @@ const run = Effect.fnUntraced(function*(args: Args) {
   if (requestsPerMinute !== undefined && !(requestsPerMinute >= 0)) {
     return yield* usage(`--requests-per-minute must be 0 (no limit) or more, got ${requestsPerMinute}`)
   }
-  const overrides = requestsPerMinute === undefined ? {} : { requestsPerMinute }
-  const mode = Progress.modeFor({ quiet: args.quiet })
   const tracker = new Progress.Tracker("threads")
   const context: { baseUrl?: string; sandbox: boolean; resumable?: boolean } = { sandbox: args.sandbox }
   let planned: Plan | undefined
-  let sink: Output.Sink | undefined
-  let last: Checkpoint.State | undefined
-  let resumedCount = 0
-  let rejects = 0
-  let rejectedBefore = 0
-
-  const summary = (status: Summary["status"], error?: string): Summary => {
-    const snapshot = tracker.snapshot()
-    const written = sink?.position()
-    const lines = written?.lines ?? 0
-    return {
-      command: "export",
-      ok: status === "done",
-      status,
-      to: planned?.to ?? Option.getOrElse(args.to, () => "drift" as const),
-      out: toStdout ? "-" : resolve(out!),
-      checkpoint: checkpointPath === undefined ? null : resolve(checkpointPath),
-      sandbox: args.sandbox,
-      resumed: planned?.resume ?? false,
-      conversations: Math.max(0, lines - resumedCount),
-      messages: snapshot.messages,
-      totalConversations: lines,
-      bytes: written?.bytes ?? 0,
-      rejects,
-      requests: snapshot.requests,
-      retries: snapshot.retried,
-      durationMs: snapshot.elapsedMs,
-      threadsPerSecond: Math.round(snapshot.rate * 10) / 10,
-      since: iso(planned?.since),
-      watermark: iso(last?.watermark ?? planned?.since),
-      ...(error === undefined ? {} : { error })
-    }
-  }
+  let summarized = false
 
   const program = Effect.gen(function*() {
-    const checkpoint = yield* Checkpoint.Checkpoint
-    const saved = yield* checkpoint.load
+    const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
     const thePlan = yield* plan(args, saved, checkpointPath)
     planned = thePlan
     // Nothing is replaced unasked and one export writes an output at a time (before anything is cleared).
     yield* OutputGuard.acquire({
       outputs: [
         { name: "--out", path: out, lock: true },
-        {
-          name: "--checkpoint",
-          path: checkpointPath,
-          existing: "allow"
-        },
+        { name: "--checkpoint", path: checkpointPath, existing: "allow" },
         { name: "checkpoint ids file", path: checkpointPath && `${checkpointPath}.ids`, existing: "allow" },
-        {
-          name: "rejects file",
-          path: toStdout ? undefined : `${out}.rejects.ndjson`
-        }
+        { name: "rejects file", path: rejectsPath === "-" ? undefined : rejectsPath },
+        ...(args.withUsers ? [{ name: "users file", path: out && `${out}.users.json` }] : [])
       ],
       overwrite: args.overwrite,
       resume: thePlan.resume
     })
     if (!args.quiet) { for (const line of thePlan.notes) yield* Shared.note(line) }
-
-    // Where from: the embedded sandbox, or Drift with the token from the environment.
-    const clientOptions = args.sandbox
-      ? yield* Sandbox.start({
-        port: 0,
-        host: "127.0.0.1",
-        conversations: args.sandboxConversations,
-        seed: args.sandboxSeed
-      }).pipe(
-        Effect.map((sandbox) => Connection.forSandbox(sandbox.url, sandbox.token, overrides)),
-        Effect.mapError((e) => new Errors.UsageError({ reason: `cannot start the embedded sandbox: ${e.message}` }))
-      )
-      : yield* Connection.fromEnv(overrides)
+    const clientOptions = yield* source(args, requestsPerMinute === undefined ? {} : { requestsPerMinute })
     context.baseUrl = String(clientOptions.baseUrl)
-    const clientLayer = DriftStream.DriftStream.layer.pipe(
-      Layer.provideMerge(Connection.layer(clientOptions))
-    )
-
     return yield* Effect.gen(function*() {
       if (args.withUsers) {
         const users = yield* DriftClient.DriftClient.use((client) => client.listUsers())
@@ -458,31 +511,39 @@ const run = Effect.fnUntraced(function*(args: Args) {
           )
         }
       }
-      const mapper = yield* makeMapper(thePlan.to, args.quiet)
-      const encode = Formats.fromThread(thePlan.to, mapper)
-
+      const encoding = yield* Encoding.make({
+        format: thePlan.format,
+        to: thePlan.to,
+        mapper: yield* makeMapper(thePlan.to, args.quiet)
+      })
+      const mode = thePlan.resume ? "keep" : "truncate"
       // A fresh export forgets the old checkpoint before it empties the output, so a crash in between never
       // leaves a checkpoint vouching for bytes that are gone.
-      if (!thePlan.resume) yield* checkpoint.clear
-      const theSink = toStdout
-        ? yield* Output.stdout
-        : yield* Output.file(out!, { mode: thePlan.resume ? "keep" : "truncate", fsync: true, resumable: true })
-      sink = theSink
-      const rejectsSink = yield* Output.lazyFile(toStdout ? "-" : `${out}.rejects.ndjson`, {
-        existing: thePlan.resume ? "append" : args.overwrite ? "remove" : "keep"
+      if (!thePlan.resume) yield* Checkpoint.Checkpoint.use((c) => c.clear)
+      const output = toStdout ? yield* RecordSink.stdout : yield* RecordSink.file(out!, { mode })
+      const rejects = rejectsPath === "-"
+        ? yield* RecordSink.stderr
+        : yield* RecordSink.file(rejectsPath, { mode, lazy: true })
+      yield* Progress.start(tracker, {
+        mode: Progress.modeFor({ quiet: args.quiet }),
+        intervalMs: args.progressInterval * 1000
       })
-      yield* Progress.start(tracker, { mode, intervalMs: args.progressInterval * 1000 })
       // runExport reports the totals of a fresh export only; a resumed one asks for them here (for the ETA).
       if (thePlan.resume && thePlan.since === null) yield* reportTotals(thePlan.statuses, tracker)
-
       const result = yield* DriftStream.runExport({
         statuses: thePlan.statuses,
         pageSize: thePlan.pageSize,
         ...(thePlan.since === null ? {} : { since: DateTime.makeUnsafe(thePlan.since) }),
         concurrency: args.concurrency,
         withContact: thePlan.withContacts,
+        strict: args.strict,
         resume: thePlan.resume,
-        initialSink: { bytes: 0, lines: 0, rejects: 0, to: thePlan.to, withContacts: thePlan.withContacts },
+        output,
+        rejects,
+        encode: encoding.encode,
+        header: encoding.header,
+        meta: { to: thePlan.to, format: thePlan.format, withContacts: thePlan.withContacts },
+        initialSink: { bytes: 0, lines: 0, to: thePlan.to, format: thePlan.format, withContacts: thePlan.withContacts },
         workspace: {
           baseUrl: args.sandbox ? "sandbox" : String(clientOptions.baseUrl),
           orgId: null,
@@ -491,60 +552,55 @@ const run = Effect.fnUntraced(function*(args: Args) {
         },
         onResume: (record) =>
           Effect.gen(function*() {
-            // The sink record is checked against the file before the file is cut back to it.
-            const position = yield* Checkpoint.verifyOutput({
-              path: out!,
-              state: { ...Option.getOrThrow(saved).state, ...(record === undefined ? {} : { sink: record }) }
-            })
-            yield* theSink.truncate(position)
-            rejectedBefore = typeof record?.["rejects"] === "number" ? record["rejects"] : 0
-            resumedCount = position.lines
-            tracker.before = position.lines
+            // The sink record is checked against the file before the file is cut back to it (NDJSON: one record
+            // a line, so the line count must match the bytes).
+            if (!toStdout && thePlan.format === "ndjson" && Option.isSome(saved)) {
+              yield* Checkpoint.verifyOutput({ path: out!, state: { ...saved.value.state, sink: record } })
+            }
+            const lines = typeof record["lines"] === "number" ? record["lines"] : 0
+            encoding.resumeAt(lines)
+            tracker.before = Math.max(0, lines - encoding.header.length)
           }),
         onProgress: (event) =>
           Effect.sync(() => {
             if (event._tag === "Totals") {
-              tracker.setTotal(event.conversations, { lowerBound: thePlan.statuses.length === 0 })
-            } else {
-              tracker.client = event.client
-              if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
+              return tracker.setTotal(event.conversations, { lowerBound: thePlan.statuses.length === 0 })
             }
-          }),
-        write: (threads) =>
-          Effect.gen(function*() {
-            const lines: Array<string> = []
-            const rejected: Array<string> = []
-            for (const thread of threads) {
-              const encoded = encode(thread)
-              if (encoded._tag === "Ok") lines.push(JSON.stringify(encoded.value))
-              else {
-                rejected.push(JSON.stringify({
-                  conversationId: thread.conversation.id,
-                  path: Formats.formatPath(encoded.path),
-                  error: encoded.message
-                }))
-              }
-            }
-            if (rejected.length > 0) {
-              rejects += rejected.length
-              tracker.rejects += rejected.length
-              yield* rejectsSink.append(rejected)
-            }
-            const position = yield* theSink.append(lines)
-            const record: SinkRecord = {
-              bytes: position.bytes,
-              lines: position.lines,
-              rejects: rejectedBefore + rejects,
-              to: thePlan.to,
-              withContacts: thePlan.withContacts
-            }
-            return { ...record }
+            tracker.client = event.client
+            if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
+            if (event._tag === "Rejected") tracker.add(1, { rejects: 1 })
           })
-      })
-      last = result.state
+      }).pipe(
+        // A page size only the newer list API takes, sent to a server on the legacy one, is a usage error.
+        Effect.catchReason(
+          "PageFailed",
+          "ValidationError",
+          (reason, error): Effect.Effect<never, Errors.UsageError | DriftStreamError.PageFailed> =>
+            reason.param === "limit" && thePlan.pageSize > 50
+              ? Effect.fail(
+                usage(
+                  `--page-size ${thePlan.pageSize}: this Drift answers with the legacy list API, which takes 50 at most; use --page-size 50 or less`
+                )
+              )
+              : Effect.fail(error)
+        ),
+        // An export that comes up short wrote everything it read: its summary says so, then it fails.
+        Effect.catchTag("Incomplete", (incomplete) =>
+          Effect.gen(function*() {
+            if (args.json) {
+              yield* Shared.printJson(
+                summarize(args, where, planned, tracker, undefined, "incomplete", incomplete.message),
+                toStdout
+              )
+            }
+            summarized = true
+            return yield* new Errors.Described({ line: incomplete.message, exitCode: Errors.ExitCode.failure })
+          }))
+      )
+      if (result.state.phase === "done" && encoding.footer.length > 0) yield* output.append(encoding.footer)
       tracker.client = yield* DriftClient.DriftClient.use((c) => c.stats)
       return result
-    }).pipe(Effect.provide(clientLayer))
+    }).pipe(Effect.provide(DriftStream.DriftStream.layer.pipe(Layer.provideMerge(Connection.layer(clientOptions)))))
   })
 
   const checkpointLayer = checkpointPath === undefined
@@ -555,8 +611,8 @@ const run = Effect.fnUntraced(function*(args: Args) {
     Effect.provide(Layer.fresh(checkpointLayer)),
     Effect.onInterrupt(() =>
       Effect.suspend(() => {
-        const s = summary("interrupted")
-        const line = `interrupted after ${Progress.count(s.totalConversations)} conversations${
+        const s = summarize(args, where, planned, tracker, undefined, "interrupted")
+        const line = `interrupted after ${Progress.count(tracker.snapshot().done)} conversations${
           checkpointPath === undefined || toStdout ? "" : `; run the same command with --resume to continue`
         }`
         return Effect.andThen(
@@ -569,35 +625,42 @@ const run = Effect.fnUntraced(function*(args: Args) {
   )
 
   if (exit._tag === "Failure") {
-    context.resumable = !toStdout && checkpointPath !== undefined && (sink?.position().lines ?? 0) > 0
+    if (Cause.hasInterruptsOnly(exit.cause) || summarized) return yield* Effect.failCause(exit.cause)
+    context.resumable = !toStdout && checkpointPath !== undefined && tracker.snapshot().done > 0
     const described = Errors.describeCause(exit.cause, context)
-    if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.failCause(exit.cause)
-    if (args.json) yield* Shared.printJson(summary("failed", described.line), toStdout)
+    if (args.json) {
+      yield* Shared.printJson(summarize(args, where, planned, tracker, undefined, "failed", described.line), toStdout)
+    }
     return yield* new Errors.Described(described)
   }
 
-  const s = summary("done")
-  const phaseDone = exit.value.state.phase === "done"
+  const result = exit.value
+  const rejected = result.state.counts.rejected ?? 0
+  const s = summarize(args, where, planned, tracker, result, rejected > 0 ? "rejects" : "done")
   if (args.json) yield* Shared.printJson(s, toStdout)
   if (!args.quiet) {
-    const where = toStdout ? "stdout" : resolve(out!)
-    const resumed = s.resumed ? ` (resumed: ${Progress.count(s.totalConversations)} in the output)` : ""
+    const resumed = s.resumed ? ` (resumed: ${s.totalConversations} in the output)` : ""
+    const checked = s.completeness === null
+      ? ""
+      : `; complete: ${s.completeness.read} of ${s.completeness.required} counted by Drift`
     yield* Shared.note(
       `exported ${s.conversations.toLocaleString("en-US")} conversations (${
         s.messages.toLocaleString("en-US")
-      } messages) as ${s.to} to ${where} in ${Progress.formatDuration(s.durationMs)} (${
+      } messages) as ${s.to} ${s.format} to ${toStdout ? "stdout" : where.out} in ${
+        Progress.formatDuration(s.durationMs)
+      } (${
         Math.round(s.threadsPerSecond)
-      } threads/s)${resumed}; ${Progress.count(s.rejects)} rejects; ${Progress.count(s.requests)} requests, ${
-        Progress.count(s.retries)
-      } retries${s.watermark === null ? "" : `; watermark ${s.watermark}`}${
-        !phaseDone ? "" : checkpointPath === undefined ? "" : `; checkpoint ${resolve(checkpointPath)}`
-      }`
+      } threads/s)${resumed}; ${s.rejects} rejects; ${s.requests} requests, ${s.retries} retries${checked}${
+        s.watermark === null ? "" : `; watermark ${s.watermark}`
+      }${result.state.phase !== "done" || checkpointPath === undefined ? "" : `; checkpoint ${checkpointPath}`}`
     )
-    if (rejects > 0) {
-      yield* Shared.note(
-        `${Progress.count(rejects)} conversations could not be encoded; see ${resolve(`${out}.rejects.ndjson`)}`
-      )
-    }
+  }
+  if (rejected > 0) {
+    return yield* new Errors.Described({
+      line:
+        `finished with rejects: ${rejected} conversations could not be read or written; they are in ${where.rejects} (raw answer, request and JSON path of each); the others were exported`,
+      exitCode: Errors.ExitCode.rejects
+    })
   }
 })
 
@@ -608,7 +671,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
  */
 export const command = Command.make("export", flags, (args) => run(args).pipe(Effect.withSpan("parley.export"))).pipe(
   Command.withDescription(
-    "Export every Drift conversation with its messages as NDJSON, in Drift's or Intercom's shape, checkpointed and resumable"
+    "Export every Drift conversation with its messages as NDJSON, a JSON array or CSV, in Drift's or Intercom's shape, checkpointed and resumable; conversations that cannot be read go to a rejects file (exit code 3)"
   ),
   Command.withExamples([
     {

@@ -295,14 +295,16 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
         ...common,
         path: `position ${syntax.value.position} of ${text.length}`,
         description: oneLine(ctx.scrub(syntax.value.reason)),
-        excerpt: excerptAt(ctx.scrub(text), syntax.value.position)
+        excerpt: excerptAt(ctx.scrub(text), syntax.value.position),
+        body: ctx.scrub(text)
       })
     }
     return yield* new DriftError.DecodeError({
       ...common,
       path: formatPath(path),
       description: oneLine(ctx.scrub(issue?.message ?? error.message)),
-      excerpt: excerptAt(ctx.scrub(text), 0)
+      excerpt: excerptAt(ctx.scrub(text), 0),
+      body: ctx.scrub(text)
     })
   }
   if (HttpClientError.isHttpClientError(error)) {
