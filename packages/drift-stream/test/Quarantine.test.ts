@@ -32,9 +32,10 @@ const layerWith = (sandbox: Sandbox, rewrite: Rewrite, checkpoint?: string) => {
             const url = new URL(response.request.url)
             const body = text === "" ? undefined : JSON.parse(text) as unknown
             const rewritten = rewrite(url, body)
-            return rewritten === body ? response : HttpClientResponse.fromWeb(
+            // A fresh response either way: this proxy consumed the body, and the client reads it again.
+            return HttpClientResponse.fromWeb(
               response.request,
-              new Response(JSON.stringify(rewritten), {
+              new Response(rewritten === body ? text : JSON.stringify(rewritten), {
                 status: response.status,
                 headers: { "content-type": "application/json" }
               })
