@@ -332,16 +332,8 @@ export const describe = (
     return { line: oneLine(error.message), exitCode: ExitCode.failure }
   }
   if (error instanceof RecordSink.SinkError) {
-    const code = /^([A-Za-z]+)[:\s]/.exec(error.reason)?.[1] ?? /\b(E[A-Z]+)\b/.exec(error.reason)?.[1]
-    const operation = error.operation === "truncate"
-      ? "truncate"
-      : error.operation === "sync"
-      ? "sync"
-      : error.operation === "open"
-      ? "open"
-      : "write"
-    const reason = error.reason.includes("checkpoint") ? error.reason : fileReason(error.path, operation, { code })
-    return { line: oneLine(`cannot ${error.operation} ${error.path}: ${reason}`), exitCode: ExitCode.failure }
+    // The sink already says it in plain words (from the system error code), with what to do.
+    return { line: oneLine(error.message), exitCode: ExitCode.failure }
   }
 
   if (error instanceof DriftError.InvalidOptions) {

@@ -149,7 +149,7 @@ export const verifyOutput = Effect.fnUntraced(function*(options: {
     })
   const bytes = sink["bytes"]
   const lines = sink["lines"]
-  const rejects = sink["rejects"]
+  const rejects = sink["rejects"] ?? sink["rejectLines"]
   if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) {
     return yield* refuse(`its byte length is ${JSON.stringify(bytes ?? null)}`)
   }

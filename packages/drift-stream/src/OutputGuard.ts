@@ -115,14 +115,14 @@ const errorCode = (cause: unknown): string | undefined => {
 /**
  * One plain reason for a failed read or write, from its system error code (`ENOSPC`, `EPIPE`, `EROFS`, ...):
  * what happened and what to do, never `Unknown: FileSystem.writeAll (23)`. Callers prefix the file
- * (`cannot write x.ndjson: disk full; free space and run again with --resume`).
+ * (`cannot write x.ndjson: the disk is full; free space and run again with --resume`).
  *
  * @example
  * ```ts
  * import { OutputGuard } from "@parley/drift-stream"
  *
  * OutputGuard.ioReason({ code: "ENOSPC" }, { resumable: true })
- * // "disk full; free space and run again with --resume"
+ * // "the disk is full; free space and run again with --resume"
  * ```
  *
  * @since 0.2.0
@@ -131,7 +131,7 @@ export const ioReason = (cause: unknown, options: { readonly resumable?: boolean
   const again = options.resumable === true ? "run again with --resume" : "run again"
   switch (errorCode(cause)) {
     case "ENOSPC":
-      return `disk full; free space and ${again}`
+      return `the disk is full; free space and ${again}`
     case "EDQUOT":
       return `disk quota exceeded; free space and ${again}`
     case "EROFS":

@@ -23,6 +23,7 @@
  * @since 0.2.0
  */
 import { Effect, FileSystem, Schema, Scope } from "effect"
+import * as OutputGuard from "./OutputGuard.ts"
 
 /**
  * How much a sink holds: bytes and records.
@@ -70,16 +71,6 @@ export interface RecordSink {
 
 const encoder = new TextEncoder()
 
-const reasonOf = (cause: unknown): string => {
-  if (typeof cause === "object" && cause !== null) {
-    const description = (cause as { readonly description?: unknown }).description
-    if (typeof description === "string" && description.length > 0) return description
-    const message = (cause as { readonly message?: unknown }).message
-    if (typeof message === "string" && message.length > 0) return message
-  }
-  return String(cause)
-}
-
 /**
  * A file sink at `path`, open for the scope. `mode: "truncate"` starts an empty file; `"keep"` keeps what is
  * there (a resume then calls `truncate`). Every append is flushed with fsync unless `fsync: false`. With
@@ -96,7 +87,7 @@ export const file = Effect.fn("RecordSink.file")(function*(
   const scope = yield* Scope.Scope
   const fsync = options.fsync ?? true
   const fail = (operation: SinkError["operation"]) => (cause: unknown) =>
-    new SinkError({ path, operation, reason: reasonOf(cause) })
+    new SinkError({ path, operation, reason: OutputGuard.ioReason(cause, { resumable: operation !== "open" }) })
   const open = (flag: "w" | "a") =>
     Effect.gen(function*() {
       const handle = yield* fs.open(path, { flag }).pipe(Effect.mapError(fail("open")), Scope.provide(scope))
@@ -171,8 +162,9 @@ export const file = Effect.fn("RecordSink.file")(function*(
 const writeTo = (stream: NodeJS.WriteStream, target: string, text: string) =>
   Effect.callback<void, SinkError>((resume) => {
     stream.write(text, (error) => {
-      if (error) resume(Effect.fail(new SinkError({ path: target, operation: "write", reason: reasonOf(error) })))
-      else resume(Effect.void)
+      if (error) {
+        resume(Effect.fail(new SinkError({ path: target, operation: "write", reason: OutputGuard.ioReason(error) })))
+      } else resume(Effect.void)
     })
   })
 
