@@ -58,11 +58,11 @@ export const layer = HttpRouter.use(Effect.fnUntraced(function*(router) {
   yield* router.add(
     "GET",
     "/_sandbox/stats",
-    Effect.map(faults.stats, (stats) => {
+    Effect.map(Effect.all([faults.stats, store.count]), ([stats, conversations]) => {
       const memory = process.memoryUsage()
       return json({
         ...stats,
-        conversations: store.workspace.count,
+        conversations,
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed }
       })
     })

@@ -244,7 +244,7 @@ export const make = (name: string) =>
         faults: faultSettings(args),
         logRequests: args.log
       }).pipe(Effect.catchTag("ServeError", (error) => Effect.fail(ListenFailed.fromCause(error.cause, where))))
-      const conversations = sandbox.store.world.size
+      const conversations = yield* sandbox.store.count
       if (args.json) {
         yield* Console.log(JSON.stringify({ url: sandbox.url, token: sandbox.token, conversations }))
       } else {

@@ -664,12 +664,10 @@ export class Workspace {
  * @since 0.1.0
  */
 export class SandboxStore extends Context.Service<SandboxStore, {
-  /** The fixed parts of the seeded workspace. */
-  readonly world: Seed.World
   /** Which list API `listConversations` answers in (see {@link ListApi}). */
   readonly listApi: ListApi
-  /** The synchronous core, for direct inspection in tests and benchmarks. */
-  readonly workspace: Workspace
+  /** How many conversations the store holds now (the seeded ones plus those created since). */
+  readonly count: Effect.Effect<number>
   readonly listConversations: (options: ListOptions) => Effect.Effect<ConversationsPageWire, InvalidParam>
   readonly getConversation: (id: number) => Effect.Effect<Seed.ConversationWire, NotFound>
   readonly listMessages: (
@@ -714,9 +712,8 @@ export const make = Effect.fn("SandboxStore.make")(function*(options: WorkspaceO
   }
 
   return SandboxStore.of({
-    world: workspace.world,
     listApi: workspace.listApi,
-    workspace,
+    count: Effect.sync(() => workspace.count),
     listConversations: (options) => Effect.suspend(() => orFail(workspace.list(options))),
     getConversation: (id) => Effect.map(indexOf(id), (index) => workspace.conversation(index)),
     listMessages: (id, next) => Effect.flatMap(indexOf(id), (index) => orFail(workspace.messagesPage(index, next))),
