@@ -56,6 +56,8 @@ export interface Options {
   /** More tokens, each acting as an admin (by id: the seeded admins are `991267001`, `991267002`, ...). */
   readonly tokens?: ReadonlyArray<Auth.TokenGrant> | undefined
   readonly admins?: ReadonlyArray<AdminSeed> | undefined
+  /** How long created contacts and conversations stay invisible to search, as Intercom's index trails writes. */
+  readonly searchLagMillis?: number | undefined
   readonly faults?: FaultSettings | undefined
   readonly limits?: LimitSettings | undefined
   /** Seed of the fault PRNG (unless the fault settings carry their own). */
@@ -108,7 +110,7 @@ export const layer = (
 ): Layer.Layer<HttpServer.HttpServer | SandboxStore | Faults, HttpServerError.ServeError> =>
   HttpRouter.serve(routes(options), { disableLogger: options.logRequests !== true, disableListenLog: true }).pipe(
     Layer.provideMerge(Layer.mergeAll(
-      SandboxStore.layer({ admins: options.admins }),
+      SandboxStore.layer({ admins: options.admins, searchLagMillis: options.searchLagMillis }),
       Faults.layer({ faults: options.faults, limits: options.limits, seed: options.seed ?? defaults.seed })
     )),
     Layer.provideMerge(

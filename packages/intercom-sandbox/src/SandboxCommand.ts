@@ -55,6 +55,13 @@ export const flags = {
     Flag.withDescription("504: a gateway's HTML page; reset: the connection is cut"),
     Flag.optional
   ),
+  searchLag: Flag.Int("search-lag").pipe(
+    Flag.withDescription(
+      "Milliseconds a created contact or conversation stays invisible to search, as Intercom's index trails writes (default 0)"
+    ),
+    Flag.filter((n) => n >= 0, (n) => `--search-lag must be at least 0, got ${n}`),
+    Flag.optional
+  ),
   json: Flag.Boolean("json").pipe(
     Flag.withDescription("Print one JSON line {url, token, adminId} on start"),
     Flag.withDefault(false)
@@ -136,6 +143,7 @@ export const make = (name: string) =>
         seed: args.seed,
         faults: faultSettings(args),
         limits: { perMinute: args.noLimit ? null : Option.getOrElse(args.perMinute, () => 10_000) },
+        searchLagMillis: Option.getOrUndefined(args.searchLag),
         logRequests: args.log
       })
       if (args.json) {

@@ -325,6 +325,12 @@ export interface Options {
   readonly admins?: ReadonlyArray<AdminSeed> | undefined
   /** The workspace name. */
   readonly appName?: string | undefined
+  /**
+   * How long a created contact or conversation stays invisible to search (milliseconds; default 0). Intercom's
+   * search reads an index that trails writes (a record created a moment ago may not be found for seconds), while
+   * `GET` by id and the duplicate checks of `POST /contacts` see it at once; this imitates that.
+   */
+  readonly searchLagMillis?: number | undefined
 }
 
 /**
@@ -434,6 +440,16 @@ const makeStore = (options: Options) =>
     reset()
 
     const nowSeconds = Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000))
+    // When each created record becomes visible to search (see `Options.searchLagMillis`); absent: visible.
+    const lag = Math.max(0, options.searchLagMillis ?? 0)
+    const searchableAt = new WeakMap<ContactRec | ConversationRec, number>()
+    const indexed = Effect.fnUntraced(function*(record: ContactRec | ConversationRec) {
+      if (lag > 0) searchableAt.set(record, (yield* Clock.currentTimeMillis) + lag)
+    })
+    const searchable = Effect.map(
+      Clock.currentTimeMillis,
+      (now) => (record: ContactRec | ConversationRec) => (searchableAt.get(record) ?? 0) <= now
+    )
 
     // --- wire builders -------------------------------------------------------
 
@@ -649,8 +665,9 @@ const makeStore = (options: Options) =>
         Effect.gen(function*() {
           const invalid = validateQuery(query, CONTACT_FIELDS)
           if (invalid !== undefined) return yield* invalid
+          const visible = yield* searchable
           const all = [...contacts.values()].filter((c) =>
-            matches(query, (field) =>
+            visible(c) && matches(query, (field) =>
               field.startsWith("custom_attributes.")
                 ? c.custom_attributes[field.slice("custom_attributes.".length)]
                 : (c as unknown as Record<string, unknown>)[field])
@@ -692,6 +709,7 @@ const makeStore = (options: Options) =>
             custom_attributes: { ...request.custom_attributes }
           }
           contacts.set(record.id, record)
+          yield* indexed(record)
           return contactWire(record)
         }),
       getContact: (id: string) => Effect.map(contactById(id), contactWire),
@@ -790,8 +808,9 @@ const makeStore = (options: Options) =>
         Effect.gen(function*() {
           const invalid = validateQuery(query, CONVERSATION_FIELDS)
           if (invalid !== undefined) return yield* invalid
+          const visible = yield* searchable
           const all = [...conversations.values()].filter((c) =>
-            matches(query, (field) => {
+            visible(c) && matches(query, (field) => {
               if (field.startsWith("custom_attributes.")) {
                 return c.custom_attributes[field.slice("custom_attributes.".length)]
               }
@@ -856,6 +875,7 @@ const makeStore = (options: Options) =>
             custom_attributes: {}
           }
           conversations.set(record.id, record)
+          yield* indexed(record)
           return {
             type: "user_message",
             id: record.source.id,

@@ -172,4 +172,56 @@ describe("the sandbox on the wire", () => {
       })
       assert.isTrue(code === 0 || code === 130 || code === 143 || code === null, `exit code ${code}`)
     }))
+
+  it.live("--search-lag: search trails writes as Intercom's index does, while GET and duplicate checks see them", () =>
+    Effect.gen(function*() {
+      const search = (url: string, token: string, path: string, field: string, value: string) =>
+        Effect.map(
+          call(`${url}/${path}/search`, {
+            method: "POST",
+            token,
+            body: { query: { field, operator: "=", value } }
+          }),
+          (r) => JSON.parse(r.text) as { total_count: number }
+        )
+      // A lag far beyond the test: what was just created is not searchable yet.
+      const slow = yield* start({ searchLagMillis: 600_000 })
+      const created = yield* call(`${slow.url}/contacts`, {
+        method: "POST",
+        token: slow.token,
+        body: { role: "user", email: "lag@example.com", external_id: "lag-1" }
+      })
+      assert.strictEqual(created.status, 200)
+      const id = (JSON.parse(created.text) as { id: string }).id
+      assert.strictEqual((yield* search(slow.url, slow.token, "contacts", "email", "lag@example.com")).total_count, 0)
+      assert.strictEqual((yield* call(`${slow.url}/contacts/${id}`, { token: slow.token })).status, 200)
+      const again = yield* call(`${slow.url}/contacts`, {
+        method: "POST",
+        token: slow.token,
+        body: { role: "user", email: "lag@example.com", external_id: "lag-1" }
+      })
+      assert.strictEqual(again.status, 409)
+      assert.include(again.text, id)
+      const opened = yield* call(`${slow.url}/conversations`, {
+        method: "POST",
+        token: slow.token,
+        body: { from: { type: "user", id }, body: "hello" }
+      })
+      assert.strictEqual(opened.status, 200)
+      assert.strictEqual((yield* search(slow.url, slow.token, "conversations", "contact_ids", id)).total_count, 0)
+
+      // A short lag: the record shows up once it has passed.
+      const quick = yield* start({ searchLagMillis: 200 })
+      yield* call(`${quick.url}/contacts`, {
+        method: "POST",
+        token: quick.token,
+        body: { role: "user", email: "soon@example.com" }
+      })
+      let found = 0
+      for (let k = 0; k < 300 && found === 0; k++) {
+        found = (yield* search(quick.url, quick.token, "contacts", "email", "soon@example.com")).total_count
+        if (found === 0) yield* Effect.sleep("100 millis")
+      }
+      assert.strictEqual(found, 1)
+    }))
 })
