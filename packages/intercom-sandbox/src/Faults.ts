@@ -19,7 +19,8 @@
  *
  * A trigger fires on every `every`-th matching request (deterministic, counted per fault), or with probability
  * `rate` drawn from a PRNG seeded with `(seed, request number, fault)`: the same sequence of requests meets the
- * same faults on every run. `writesOnly` limits a trigger to writes (every `POST`/`PUT` but the two searches).
+ * same faults on every run. `writesOnly` limits a trigger to writes (every `POST`/`PUT` but the two searches),
+ * `path` to the requests to one path.
  *
  * @since 0.1.0
  */
@@ -39,7 +40,9 @@ const NonNegative = Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))
 export const Trigger = Schema.Struct({
   every: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
   rate: Schema.optionalKey(Rate),
-  writesOnly: Schema.optionalKey(Schema.Boolean)
+  writesOnly: Schema.optionalKey(Schema.Boolean),
+  /** Only requests to this exact path (e.g. `/conversations`: the creates), counted apart from the others. */
+  path: Schema.optionalKey(Schema.String)
 })
 /** @since 0.1.0 */
 export type Trigger = typeof Trigger.Type
@@ -244,9 +247,11 @@ export const make = (options: {
       trigger: Trigger | undefined,
       key: keyof typeof everyCounts,
       n: number,
-      write: boolean
+      write: boolean,
+      path: string
     ): boolean => {
       if (trigger === undefined || (trigger.writesOnly === true && !write)) return false
+      if (trigger.path !== undefined && trigger.path !== path) return false
       let fired = false
       if (trigger.every !== undefined) {
         everyCounts[key]++
@@ -330,13 +335,13 @@ export const make = (options: {
         }
         if (perWindow !== undefined && limitWindowCount > perWindow) return limited(false)
         const remaining = perWindow === undefined ? 0 : perWindow - limitWindowCount
-        if (fires(current.rateLimited, "rateLimited", n, write)) return limited(true)
+        if (fires(current.rateLimited, "rateLimited", n, write, path)) return limited(true)
 
         const withHeaders = (response: HttpServerResponse.HttpServerResponse) =>
           HttpServerResponse.setHeaders(response, headers(remaining))
 
         const errorTrigger = current.serverError
-        if (fires(errorTrigger, "serverError", n, write)) {
+        if (fires(errorTrigger, "serverError", n, write, path)) {
           const statuses = errorTrigger?.statuses !== undefined && errorTrigger.statuses.length > 0
             ? errorTrigger.statuses
             : [500, 502, 503]
@@ -348,7 +353,7 @@ export const make = (options: {
         }
 
         const response = yield* app
-        if (write && response.status < 300 && fires(current.lostAnswer, "lostAnswer", n, write)) {
+        if (write && response.status < 300 && fires(current.lostAnswer, "lostAnswer", n, write, path)) {
           stats.faults.lostAnswer++
           if (current.lostAnswer?.mode === "reset") {
             const incoming = NodeHttpServerRequest.toIncomingMessage(request)

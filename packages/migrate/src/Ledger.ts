@@ -62,7 +62,12 @@ export interface Service {
   readonly done: (key: string) => Effect.Effect<Option.Option<string>, SqlError.SqlError>
   /** Whether a write was started (and may have happened) without being recorded done. */
   readonly hasIntent: (key: string) => Effect.Effect<boolean, SqlError.SqlError>
-  /** Records that a write is about to be sent. */
+  /**
+   * When the last attempt of a write that is not done was sent (epoch milliseconds), if one was: the write may
+   * have happened then.
+   */
+  readonly intendedAt: (key: string) => Effect.Effect<Option.Option<number>, SqlError.SqlError>
+  /** Records that a write is about to be sent (again: the time is that of the latest attempt). */
   readonly intend: (key: string) => Effect.Effect<void, SqlError.SqlError>
   /** Records a write's result (and clears its intent). */
   readonly complete: (key: string, result: string) => Effect.Effect<void, SqlError.SqlError>
@@ -160,10 +165,17 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
       sql`SELECT 1 AS x FROM parley_writes WHERE key = ${key} AND done_at IS NULL`.pipe(
         Effect.map((rows) => rows.length > 0)
       ),
-    intend: (key) =>
-      sql`INSERT INTO parley_writes (key, intended_at) VALUES (${key}, ${now()}) ON CONFLICT (key) DO NOTHING`.pipe(
-        Effect.asVoid
+    intendedAt: (key) =>
+      sql<{ readonly intended_at: number | string }>`SELECT intended_at FROM parley_writes
+        WHERE key = ${key} AND done_at IS NULL`.pipe(
+        Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), (row) => Number(row.intended_at)))
       ),
+    intend: (key) =>
+      Effect.suspend(() => {
+        const at = now()
+        return sql`INSERT INTO parley_writes (key, intended_at) VALUES (${key}, ${at})
+          ON CONFLICT (key) DO UPDATE SET intended_at = ${at} WHERE parley_writes.done_at IS NULL`
+      }).pipe(Effect.asVoid),
     complete: (key, result) =>
       sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${key}, ${result}, ${now()}, ${now()})
         ON CONFLICT (key) DO UPDATE SET result = ${result}, done_at = ${now()}`.pipe(Effect.asVoid),

@@ -12,7 +12,7 @@
  */
 import { IntercomClient, type IntercomError, type Models } from "@parley/intercom-client"
 import type { Intercom } from "@parley/schema"
-import { DateTime, Effect, Option, Schedule, Schema } from "effect"
+import { Clock, Context, DateTime, Duration, Effect, Option, Schedule, Schema } from "effect"
 import type { SqlError } from "effect/sql"
 import { Activity, Workflow } from "effect/workflow"
 import { Ledger } from "./Ledger.ts"
@@ -105,27 +105,52 @@ export const retrySchedule = Schedule.exponential("200 millis", 2).pipe(
 )
 
 /**
- * A write made exactly once: `done` returns the recorded result; an `intent` without `done` reconciles by
- * reading Intercom back; otherwise intend, write, complete.
+ * How long Intercom's search may trail a write: a contact or conversation created a moment ago can be missing from
+ * `POST /contacts/search` and `POST /conversations/search` for a while (the index is eventually consistent), while
+ * `GET` by id sees it at once. A write whose answer was lost and that is looked up by search is only taken as "not
+ * written" once its last attempt is older than this; before, the lookup waits out the rest and searches again.
+ * Default 60 seconds; 0 for a server whose search is immediate (the sandbox by default).
+ *
+ * @since 0.1.0
+ */
+export const SearchSettle = Context.Reference<Duration.Duration>("@parley/migrate/MigrateWorkflow/SearchSettle", {
+  defaultValue: () => Duration.seconds(60)
+})
+
+/**
+ * A write made exactly once: `done` returns the recorded result; an intent without `done` (the write may have
+ * happened) reconciles by reading Intercom back, and when the read is a search (`eventual`), not before the search
+ * can see the last attempt (see {@link SearchSettle}); otherwise intend, write, complete. Every attempt re-stamps
+ * the intent, so the wait counts from the latest write that may have happened.
  */
 const once = <E, R>(
   key: string,
   reconcile: Effect.Effect<Option.Option<string>, E, R>,
-  write: Effect.Effect<string, E, R>
+  write: Effect.Effect<string, E, R>,
+  options: { readonly eventual: boolean } = { eventual: false }
 ) =>
   Effect.gen(function*() {
     const ledger = yield* Ledger
     const done = yield* ledger.done(key)
     if (Option.isSome(done)) return done.value
-    if (yield* ledger.hasIntent(key)) {
-      const found = yield* reconcile
+    const intended = yield* ledger.intendedAt(key)
+    if (Option.isSome(intended)) {
+      let found = yield* reconcile
+      if (Option.isNone(found) && options.eventual) {
+        const settle = Duration.toMillis(yield* SearchSettle)
+        const wait = intended.value + settle - (yield* Clock.currentTimeMillis)
+        if (wait > 0) {
+          yield* Effect.annotateCurrentSpan({ "parley.searchSettleWaitMs": wait })
+          yield* Effect.sleep(Duration.millis(wait))
+          found = yield* reconcile
+        }
+      }
       if (Option.isSome(found)) {
         yield* ledger.complete(key, found.value)
         return found.value
       }
-    } else {
-      yield* ledger.intend(key)
     }
+    yield* ledger.intend(key)
     const result = yield* write
     yield* ledger.complete(key, result)
     return result
@@ -164,20 +189,25 @@ const contactStep = (plan: Plan.ConversationPlan) =>
       ...(plan.contact.name === null ? {} : { name: plan.contact.name })
     } as Models.CreateContactRequest).pipe(
       Effect.map((c) => c.id),
-      // Another conversation's workflow created the same contact a moment ago: use it.
+      // The contact exists (another conversation's workflow created it, or an earlier attempt whose answer was
+      // lost): Intercom's 409 names it, and the duplicate check sees what search may not see yet.
       Effect.catchTag("Conflict", (conflict) =>
-        find.pipe(Effect.flatMap(Option.match({
-          onNone: () => Effect.fail(conflict),
-          onSome: Effect.succeed
-        }))))
+        conflict.existingId !== undefined
+          ? Effect.succeed(conflict.existingId)
+          : find.pipe(Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(conflict),
+            onSome: Effect.succeed
+          }))))
     )
-    // Contacts are shared between conversations and always looked up first, so the lookup is the reconciliation.
+    // Contacts are shared between conversations and always looked up first, so the lookup is the reconciliation
+    // (a search: a contact created a moment ago may not be found yet, and leads may share an email without a 409).
     return yield* once(
       `contact:${plan.contact.externalId}`,
       find,
       find.pipe(
         Effect.flatMap(Option.match({ onNone: () => create, onSome: Effect.succeed }))
-      )
+      ),
+      { eventual: true }
     )
   })
 
@@ -212,7 +242,8 @@ const openStep = (plan: Plan.ConversationPlan, contactId: string) =>
         ...(plan.opening.attachmentUrls.length === 0
           ? {}
           : { attachment_urls: plan.opening.attachmentUrls.slice(0, 10) })
-      } as Models.CreateConversationRequest).pipe(Effect.map((m) => String(m.conversation_id)))
+      } as Models.CreateConversationRequest).pipe(Effect.map((m) => String(m.conversation_id))),
+      { eventual: true }
     )
   })
 

@@ -8,8 +8,8 @@ import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
-import { Effect, Layer, Redacted } from "effect"
-import { Engine } from "../src/index.ts"
+import { Duration, Effect, Layer, Redacted } from "effect"
+import { Engine, MigrateWorkflow } from "../src/index.ts"
 
 export interface Sandboxes {
   readonly drift: DriftSandbox.Running
@@ -49,9 +49,17 @@ export const startSandboxes = (options: {
     return { drift, intercom } satisfies Sandboxes
   })
 
-/** Clients for both sandboxes, the Drift stream, and the engine on `database`. */
-export const migrationLayer = (sandboxes: Sandboxes, database = ":memory:") =>
+/**
+ * Clients for both sandboxes, the Drift stream, and the engine on `database`. The search settle window is 0 by
+ * default: the sandbox's search sees writes at once unless it was started with a lag.
+ */
+export const migrationLayer = (
+  sandboxes: Sandboxes,
+  database = ":memory:",
+  settle: Duration.Duration = Duration.zero
+) =>
   Engine.layer({ database }).pipe(
+    Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, settle)),
     Layer.provideMerge(
       Layer.mergeAll(
         DriftStream.DriftStream.layer.pipe(

@@ -15,9 +15,9 @@ import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
-import { Engine, Ledger, Migration } from "@parley/migrate"
+import { Engine, Ledger, MigrateWorkflow, Migration } from "@parley/migrate"
 import type { Drift } from "@parley/schema"
-import { Config, DateTime, Effect, Layer, Option, Redacted, Stream } from "effect"
+import { Config, DateTime, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -49,6 +49,13 @@ const common = {
   sandboxSeed: Flag.Int("sandbox-seed").pipe(
     Flag.withDescription("Seed of the embedded Drift sandbox's data (default 1)"),
     Flag.withDefault(DriftSandbox.defaults.seed)
+  ),
+  searchSettle: Flag.Int("search-settle").pipe(
+    Flag.withDescription(
+      "Seconds Intercom's search may trail a write; a lost write is sent again only once this has passed (default 60; 0 with --sandbox)"
+    ),
+    Flag.filter((n) => n >= 0, (n) => `--search-settle must be at least 0 seconds, got ${n}`),
+    Flag.optional
   ),
   sandboxPerMinute: Flag.Int("sandbox-intercom-per-minute").pipe(
     Flag.withDescription("The embedded Intercom sandbox's rate limit, calls per minute (default 10000, Intercom's)"),
@@ -254,7 +261,12 @@ const environment = (args: CommonArgs) =>
       DriftStream.DriftStream.layer.pipe(Layer.provideMerge(Connection.layer(drift))),
       intercom
     )
-    const layer = Engine.layer({ database }).pipe(Layer.provideMerge(clients))
+    // The embedded Intercom sandbox's search sees writes at once; Intercom's trails them.
+    const settle = Duration.seconds(Option.getOrElse(args.searchSettle, () => args.sandbox ? 0 : 60))
+    const layer = Engine.layer({ database }).pipe(
+      Layer.provideMerge(clients),
+      Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, settle))
+    )
     return { layer, database }
   })
 
