@@ -5,6 +5,10 @@
  * does. Each example resolves imports like the package's own code: its dependencies, and the package itself by
  * name.
  *
+ * A broken extractor cannot pass by finding nothing: the run fails (exit code 1) when it wrote fewer examples than
+ * a plain count of `@example` tags directly followed by a ts fence finds in the same files, fewer than
+ * {@link MIN_EXAMPLES} in all, an empty one, or none for a package.
+ *
  * Usage: node scripts/examples.ts [--check] (`--check` also lists what it wrote).
  */
 import * as Fs from "node:fs"
@@ -13,6 +17,10 @@ import { fileURLToPath } from "node:url"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const OUT = ".examples"
+/** Fewer examples than this in all means the extractor is broken (there are over 200). */
+const MIN_EXAMPLES = 150
+/** The independent count: an `@example` tag whose next comment line opens a ts fence. */
+const TAGGED = /@example[^\n]*\n[ \t]*\*[ \t]*```(?:ts|typescript)\b/g
 
 /** The `.ts` files under `dir`, recursively, in a stable order. */
 const sources = (dir: string): Array<string> =>
@@ -77,12 +85,20 @@ const packageDirs = ["packages", "apps"].flatMap((group) =>
 )
 
 let written = 0
+let tagged = 0
+const problems: Array<string> = []
 for (const dir of packageDirs) {
   const out = Path.join(dir, OUT)
   Fs.rmSync(out, { recursive: true, force: true })
+  const before = written
   for (const file of sources(Path.join(dir, "src"))) {
-    const examples = extract(Fs.readFileSync(file, "utf8"))
+    const text = Fs.readFileSync(file, "utf8")
+    const examples = extract(text)
+    tagged += text.match(TAGGED)?.length ?? 0
     examples.forEach((example, k) => {
+      if (example.code.trim() === "") {
+        problems.push(`the @example at ${Path.relative(root, file)}:${example.line} is empty`)
+      }
       const relative = Path.relative(Path.join(dir, "src"), file).replace(/\.ts$/, "")
       const target = Path.join(out, `${relative.replaceAll(Path.sep, "__")}.${k + 1}.ts`)
       Fs.mkdirSync(Path.dirname(target), { recursive: true })
@@ -92,5 +108,20 @@ for (const dir of packageDirs) {
       if (process.argv.includes("--check")) console.log(`${Path.relative(root, target)} <- ${origin}`)
     })
   }
+  if (written === before) {
+    problems.push(`no @example found in ${Path.relative(root, dir)}/src: is the extractor broken?`)
+  }
+}
+if (written < tagged) {
+  problems.push(
+    `${tagged} @example tags open a ts fence, but only ${written} examples were extracted: is the extractor broken?`
+  )
+}
+if (written < MIN_EXAMPLES) {
+  problems.push(`only ${written} examples found (at least ${MIN_EXAMPLES} expected): is the extractor broken?`)
 }
 console.log(`scripts/examples.ts: ${written} JSDoc examples written to ${OUT}/ folders`)
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`scripts/examples.ts: ${problem}`)
+  process.exitCode = 1
+}

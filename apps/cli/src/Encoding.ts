@@ -10,12 +10,11 @@
  * Each encoding gives `DriftStream.runExport` record texts that end with their newline, so a resumed export
  * cuts the output back to whole records; CSV is written with `effect/encoding`'s `Csv`.
  *
- * @example
- * ```ts
- * import { Encoding } from "@parley/cli"
- * import { Mapping } from "@parley/intercom"
+ * The module is internal to the CLI (not exported from `@parley/cli`); its public face is the flag:
  *
- * const encoding = Encoding.make({ format: "csv", to: "drift", mapper: Mapping.make() })
+ * @example
+ * ```sh
+ * parley export --to drift --format csv --out conversations.csv
  * ```
  *
  * @since 0.2.0

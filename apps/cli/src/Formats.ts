@@ -14,6 +14,9 @@
  * ```ts
  * import { Formats } from "@parley/cli"
  * import { Mapping } from "@parley/intercom"
+ * import { Result } from "effect"
+ *
+ * declare const line: string // one line of a Drift-shape NDJSON export
  *
  * const convert = Formats.converter({ from: "drift", to: "intercom-2.11", mapper: Result.getOrThrow(Mapping.make()) })
  * const result = convert(JSON.parse(line)) // { _tag: "Ok", value } or { _tag: "Rejected", path, message }

@@ -7,10 +7,11 @@
  * @example
  * ```ts
  * import { Users } from "@parley/cli"
+ * import { Drift } from "@parley/schema"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
- *   yield* Users.write("users.json", [{ id: 7, name: "Chris", email: "chris@example.com" }])
+ *   yield* Users.write("users.json", [{ id: Drift.UserId.make(7), name: "Chris", email: "chris@example.com" }])
  *   const users = yield* Users.load("users.json") // [{ id: 7, name: "Chris", ... }]
  * })
  * ```

@@ -9,7 +9,10 @@
  * ```ts
  * import { Lossy } from "@parley/inbox"
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Result } from "effect"
+ *
+ * declare const thread: Drift.Thread
  *
  * const view = Lossy.intercomView(Result.getOrThrow(Mapping.make()), thread)
  * view.lossesV2 // []

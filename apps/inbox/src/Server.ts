@@ -5,10 +5,12 @@
  *
  * @example
  * ```ts
- * import { Server } from "@parley/inbox"
+ * import { Bundle, Server } from "@parley/inbox"
+ * import { Effect, Layer } from "effect"
  * import { HttpRouter } from "effect/http"
  *
- * const app = HttpRouter.serve(Server.routes(files)) // requires ThreadSource and an HttpServer
+ * // Requires the ThreadSource and an HttpServer (see Inbox.layer, which provides both).
+ * const app = Layer.unwrap(Effect.map(Bundle.load(), (files) => HttpRouter.serve(Server.routes(files))))
  * ```
  *
  * @since 0.1.0

@@ -9,6 +9,9 @@
  * @example
  * ```ts
  * import { ThreadIndex } from "@parley/inbox"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const thread: Drift.Thread
  *
  * const index = new ThreadIndex.ThreadIndex()
  * index.putThread(thread)
@@ -47,6 +50,9 @@ const truncate = (s: string, n: number): string => s.length <= n ? s : `${s.slic
  * @example
  * ```ts
  * import { ThreadIndex } from "@parley/inbox"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const thread: Drift.Thread // its contact is named Ada Lovelace
  *
  * ThreadIndex.contactLabel(thread) // "Ada Lovelace"
  * ```

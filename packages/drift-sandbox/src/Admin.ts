@@ -9,6 +9,20 @@
  * | `GET /_sandbox/stats` | `{ requests, faults, serverErrorsByStatus, scheduled, conversations, memory }` |
  * | `POST /_sandbox/touch` | `{ id }`: bumps the conversation's `updatedAt` as a new message would |
  *
+ * @example
+ * ```ts
+ * import { Sandbox } from "@parley/drift-sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const { url } = yield* Sandbox.start({ port: 0 })
+ *   // For a test: the 2nd conversation list request answers 429.
+ *   const schedule = [{ fault: "rateLimit", path: "/conversations/list", nth: [2] }]
+ *   yield* Effect.promise(() => fetch(`${url}/_sandbox/faults`, { method: "PUT", body: JSON.stringify({ schedule }) }))
+ *   const stats = yield* Effect.promise(() => fetch(`${url}/_sandbox/stats`).then((r) => r.json()))
+ * }))
+ * ```
+ *
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"

@@ -5,6 +5,17 @@
  * success schema: the sandbox serves message bodies raw, as Drift might store them, and leaves sanitizing to
  * the client's schemas. Errors go through the endpoint's error schemas, so they are Drift's envelopes.
  *
+ * @example
+ * ```ts
+ * import { DriftApi } from "@parley/drift-client"
+ * import { Handlers } from "@parley/drift-sandbox"
+ * import { Layer } from "effect"
+ * import { HttpApiBuilder } from "effect/http-api"
+ *
+ * // DriftApi served by the sandbox (as Sandbox.routes does); requires the SandboxStore and the Auth middleware.
+ * const api = HttpApiBuilder.layer(DriftApi.DriftApi).pipe(Layer.provide(Handlers.layer))
+ * ```
+ *
  * @since 0.1.0
  */
 import { DriftApi, DriftApiError } from "@parley/drift-client"

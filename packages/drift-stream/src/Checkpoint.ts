@@ -14,7 +14,7 @@
  * import { NodeServices } from "@effect/platform-node"
  * import { Layer } from "effect"
  *
- * const layer = Checkpoint.layerFile("export.checkpoint.json").pipe(Layer.provide(NodeServices.layer))
+ * const layer = Checkpoint.Checkpoint.layerFile("export.checkpoint.json").pipe(Layer.provide(NodeServices.layer))
  * ```
  *
  * @since 0.1.0

@@ -10,6 +10,20 @@
  * | `GET` / `PUT /_sandbox/faults` | the fault settings ({@link Faults.FaultSettings}; `{}` switches all off) |
  * | `GET` / `PUT /_sandbox/limits` | the rate limit (`{ perMinute }`, `null` for none) |
  *
+ * @example
+ * ```ts
+ * import { Sandbox } from "@parley/intercom-sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const { url } = yield* Sandbox.start({ port: 0 })
+ *   // For a test: every 3rd write is made, then its answer is lost.
+ *   const faults = { lostAnswer: { every: 3, writesOnly: true } }
+ *   yield* Effect.promise(() => fetch(`${url}/_sandbox/faults`, { method: "PUT", body: JSON.stringify(faults) }))
+ *   const stored = yield* Effect.promise(() => fetch(`${url}/_sandbox/conversations`).then((r) => r.json()))
+ * }))
+ * ```
+ *
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"

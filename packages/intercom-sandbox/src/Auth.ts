@@ -4,6 +4,16 @@
  * A missing or unknown token is answered 401 `{ type: "error.list", errors: [{ code: "unauthorized",
  * message: "Access Token Invalid" }] }`, as Intercom does.
  *
+ * @example
+ * ```ts
+ * import { Auth } from "@parley/intercom-sandbox"
+ *
+ * const layer = Auth.layer([
+ *   { token: Auth.DEFAULT_TOKEN, adminId: "991267001" }, // the first default admin
+ *   { token: "ada-token", adminId: "991267002" }
+ * ])
+ * ```
+ *
  * @since 0.1.0
  */
 import { IntercomApi, IntercomApiError } from "@parley/intercom-client"

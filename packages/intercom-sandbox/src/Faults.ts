@@ -22,6 +22,20 @@
  * same faults on every run. `writesOnly` limits a trigger to writes (every `POST`/`PUT` but the two searches),
  * `path` to the requests to one path.
  *
+ * @example
+ * ```ts
+ * import { Faults } from "@parley/intercom-sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const faults = yield* Faults.Faults
+ *   // Deterministic: every 5th request is a 503, every 4th write loses its answer after it is made.
+ *   yield* faults.set({ serverError: { every: 5, statuses: [503] }, lostAnswer: { every: 4, writesOnly: true } })
+ *   yield* faults.setLimits({ perMinute: 600 })
+ *   return yield* faults.stats
+ * }).pipe(Effect.provide(Faults.Faults.layer({ seed: 7 })))
+ * ```
+ *
  * @since 0.1.0
  */
 import { NodeHttpServerRequest } from "@effect/platform-node"

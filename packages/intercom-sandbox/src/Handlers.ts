@@ -2,6 +2,17 @@
  * The `IntercomApi` handlers, backed by the {@link SandboxStore}. Handlers answer with the wire JSON the store
  * builds; errors go through the endpoints' error schemas, so they are Intercom's error lists.
  *
+ * @example
+ * ```ts
+ * import { IntercomApi } from "@parley/intercom-client"
+ * import { Handlers } from "@parley/intercom-sandbox"
+ * import { Layer } from "effect"
+ * import { HttpApiBuilder } from "effect/http-api"
+ *
+ * // IntercomApi served by the sandbox (as Sandbox.routes does); requires the SandboxStore and the Auth middleware.
+ * const api = HttpApiBuilder.layer(IntercomApi.IntercomApi).pipe(Layer.provide(Handlers.layer))
+ * ```
+ *
  * @since 0.1.0
  */
 import { IntercomApi, IntercomApiError } from "@parley/intercom-client"

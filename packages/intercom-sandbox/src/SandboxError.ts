@@ -2,6 +2,14 @@
  * The store's refusals. The handlers answer each with Intercom's error list: `NotFound` -> 404, `Conflict` ->
  * 409, `Invalid` -> 400 `parameter_invalid` naming the field.
  *
+ * @example
+ * ```ts
+ * import { SandboxError } from "@parley/intercom-sandbox"
+ *
+ * const refused = new SandboxError.Conflict({ existingId: "6657a1b2c3d4e5f6a7b8c9d0" })
+ * refused.message // "A contact matching those details already exists with id=6657a1b2c3d4e5f6a7b8c9d0"
+ * ```
+ *
  * @since 0.1.0
  */
 import { Schema } from "effect"

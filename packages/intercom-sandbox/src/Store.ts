@@ -14,6 +14,18 @@
  * - a contact's reply sets `waiting_since`, an admin's comment clears it; admins who wrote are `teammates`;
  * - `custom_attributes` of a conversation must be defined conversation data attributes, of the right type.
  *
+ * @example
+ * ```ts
+ * import { Store } from "@parley/intercom-sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const store = yield* Store.SandboxStore
+ *   yield* store.createContact({ role: "user", email: "ada@example.com", external_id: "drift-1234" })
+ *   return yield* store.counts // { admins: 3, contacts: 1, conversations: 0, ... }
+ * }).pipe(Effect.provide(Store.SandboxStore.layer()))
+ * ```
+ *
  * @since 0.1.0
  */
 import { Html } from "@parley/schema"

@@ -5,11 +5,14 @@
  * @example
  * ```ts
  * import { IntercomMapper } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Effect, Stream } from "effect"
+ *
+ * declare const threads: Stream.Stream<Drift.Thread> // e.g. the `threads()` of @parley/drift-stream
  *
  * const program = Effect.gen(function*() {
  *   const mapper = yield* IntercomMapper.IntercomMapper
- *   return yield* Stream.fromIterable(threads).pipe(Stream.mapEffect(mapper.toIntercomV2), Stream.runCollect)
+ *   return yield* threads.pipe(Stream.mapEffect(mapper.toIntercomV2), Stream.runCollect)
  * }).pipe(Effect.provide(IntercomMapper.IntercomMapper.layer({ contactRole: "user", defaultAdminId: 25 })))
  * ```
  *
@@ -78,7 +81,10 @@ export const make = (config?: MapperConfig): Effect.Effect<Shape, Schema.SchemaE
  * @example
  * ```ts
  * import { IntercomMapper } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Effect } from "effect"
+ *
+ * declare const thread: Drift.Thread
  *
  * const program = Effect.gen(function*() {
  *   const mapper = yield* IntercomMapper.IntercomMapper
@@ -95,8 +101,11 @@ export class IntercomMapper extends Context.Service<IntercomMapper, Shape>()("@p
    * @example
    * ```ts
    * import { IntercomMapper } from "@parley/intercom"
+   * import type { Drift } from "@parley/schema"
    *
-   * const layer = IntercomMapper.IntercomMapper.layer({ contactRole: "user", users: directory })
+   * declare const users: ReadonlyArray<Drift.User> // the `data` of Drift's `GET /users/list`
+   *
+   * const layer = IntercomMapper.IntercomMapper.layer({ contactRole: "user", users })
    * ```
    *
    * @since 0.1.0

@@ -194,8 +194,11 @@ export const defaults = {
  * @example
  * ```ts
  * import { MapperConfig } from "@parley/intercom"
+ * import { Drift } from "@parley/schema"
+ * import { Result } from "effect"
  *
- * const resolved = MapperConfig.resolve({ users: [{ id: 7, name: "Chris", email: "chris@example.com" }] })
+ * const chris: Drift.User = { id: Drift.UserId.make(7), name: "Chris", email: "chris@example.com" }
+ * const resolved = Result.getOrThrow(MapperConfig.resolve({ users: [chris] }))
  * const entry: MapperConfig.DirectoryEntry | undefined = resolved.directory.get(7)
  * // { name: "Chris", email: "chris@example.com", bot: false }
  * ```
@@ -216,8 +219,9 @@ export interface DirectoryEntry {
  * @example
  * ```ts
  * import { MapperConfig } from "@parley/intercom"
+ * import { Result } from "effect"
  *
- * const resolved: MapperConfig.Resolved = MapperConfig.resolve({ carryPrefix: "d_" })
+ * const resolved: MapperConfig.Resolved = Result.getOrThrow(MapperConfig.resolve({ carryPrefix: "d_" }))
  * resolved.keys.status // "d_status"
  * ```
  *

@@ -12,11 +12,12 @@
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
- * import { Drift, Intercom } from "@parley/schema"
  * import { Schema } from "effect"
  *
+ * declare const line: string // one line of a Drift-shape NDJSON export
+ *
  * const toIntercomJson = Schema.decodeUnknownSync(Mapping.DriftJsonToIntercomV2Json)
- * const intercom = toIntercomJson(driftThreadJson) // Intercom API 2.11 JSON
+ * const intercom = toIntercomJson(JSON.parse(line)) // Intercom API 2.11 JSON
  * const back = Schema.encodeSync(Mapping.DriftJsonToIntercomV2Json)(intercom) // the Drift thread JSON again
  * ```
  *
@@ -99,7 +100,10 @@ const v2Schema = (config: Resolved): DriftToIntercomV2Schema =>
  * @example
  * ```ts
  * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Result, Schema } from "effect"
+ *
+ * declare const thread: Drift.Thread
  *
  * const config = Result.getOrThrow(MapperConfig.resolve({ contactRole: "lead", defaultAdminId: 25 }))
  * const ToIntercom = Mapping.driftToIntercom(config)
@@ -117,7 +121,10 @@ export const driftToIntercom = (config: Resolved = defaultResolved): DriftToInte
  * @example
  * ```ts
  * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Result, Schema } from "effect"
+ *
+ * declare const thread: Drift.Thread
  *
  * const config = Result.getOrThrow(MapperConfig.resolve({ carryFields: ["status", "conversation"] }))
  * const conversation = Schema.decodeSync(Mapping.driftToIntercomV2(config))(thread)
@@ -135,7 +142,10 @@ export const driftToIntercomV2 = (config: Resolved = defaultResolved): DriftToIn
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Schema } from "effect"
+ *
+ * declare const thread: Drift.Thread
  *
  * const conversation = Schema.decodeSync(Mapping.DriftToIntercom)(thread)
  * conversation.conversation_message.body // "<p>Hi there</p>"
@@ -152,7 +162,10 @@ export const DriftToIntercom: DriftToIntercomSchema = driftToIntercom()
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Schema } from "effect"
+ *
+ * declare const thread: Drift.Thread
  *
  * const conversation = Schema.decodeSync(Mapping.DriftToIntercomV2)(thread)
  * Schema.encodeSync(Mapping.DriftToIntercomV2)(conversation) // equals thread
@@ -168,7 +181,10 @@ export const DriftToIntercomV2: DriftToIntercomV2Schema = driftToIntercomV2()
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Intercom } from "@parley/schema"
  * import { Schema } from "effect"
+ *
+ * declare const conversation: Intercom.Conversation
  *
  * const thread = Schema.decodeSync(Mapping.IntercomToDrift)(conversation)
  * ```
@@ -183,7 +199,10 @@ export const IntercomToDrift = Schema.flip(DriftToIntercom)
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Intercom } from "@parley/schema"
  * import { Schema } from "effect"
+ *
+ * declare const conversation: Intercom.ConversationV2
  *
  * const thread = Schema.decodeSync(Mapping.IntercomV2ToDrift)(conversation)
  * ```
@@ -236,8 +255,10 @@ export interface DriftJsonToIntercomV2JsonSchema
  * import { MapperConfig, Mapping } from "@parley/intercom"
  * import { Result, Schema } from "effect"
  *
+ * declare const line: string // one line of a Drift-shape NDJSON export
+ *
  * const config = Result.getOrThrow(MapperConfig.resolve({ contactRole: "user" }))
- * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomJson(config))(driftJson)
+ * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomJson(config))(JSON.parse(line))
  * ```
  *
  * @since 0.1.0
@@ -253,8 +274,10 @@ export const driftJsonToIntercomJson = (config?: Resolved): DriftJsonToIntercomJ
  * import { MapperConfig, Mapping } from "@parley/intercom"
  * import { Result, Schema } from "effect"
  *
+ * declare const line: string // one line of a Drift-shape NDJSON export
+ *
  * const config = Result.getOrThrow(MapperConfig.resolve({ carry: "none" }))
- * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomV2Json(config))(driftJson)
+ * const json = Schema.decodeUnknownSync(Mapping.driftJsonToIntercomV2Json(config))(JSON.parse(line))
  * ```
  *
  * @since 0.1.0
@@ -270,6 +293,8 @@ export const driftJsonToIntercomV2Json = (config?: Resolved): DriftJsonToInterco
  * import { Mapping } from "@parley/intercom"
  * import { Schema } from "effect"
  *
+ * declare const driftJson: unknown // e.g. JSON.parse of one line of a Drift-shape export
+ *
  * const intercomJson = Schema.decodeUnknownSync(Mapping.DriftJsonToIntercomJson)(driftJson)
  * ```
  *
@@ -284,6 +309,8 @@ export const DriftJsonToIntercomJson: DriftJsonToIntercomJsonSchema = driftJsonT
  * ```ts
  * import { Mapping } from "@parley/intercom"
  * import { Schema } from "effect"
+ *
+ * declare const driftJson: unknown // e.g. JSON.parse of one line of a Drift-shape export
  *
  * const intercomJson = Schema.decodeUnknownSync(Mapping.DriftJsonToIntercomV2Json)(driftJson)
  * const driftAgain = Schema.encodeSync(Mapping.DriftJsonToIntercomV2Json)(intercomJson)
@@ -304,6 +331,9 @@ export const DriftJsonToIntercomV2Json: DriftJsonToIntercomV2JsonSchema = driftJ
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const thread: Drift.Thread
  *
  * const conversation = Mapping.toIntercomSync(thread)
  * ```
@@ -319,6 +349,9 @@ export const toIntercomSync = (thread: Drift.Thread, config: Resolved = defaultR
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const thread: Drift.Thread
  *
  * const conversation = Mapping.toIntercomV2Sync(thread)
  * conversation.custom_attributes["drift_status"] // the Drift status, e.g. "pending"
@@ -337,7 +370,10 @@ export const toIntercomV2Sync = (thread: Drift.Thread, config: Resolved = defaul
  * @example
  * ```ts
  * import { MapperConfig, Mapping } from "@parley/intercom"
+ * import type { Intercom } from "@parley/schema"
  * import { Result } from "effect"
+ *
+ * declare const conversation: Intercom.Conversation // e.g. one created in Intercom, with a hex id
  *
  * const config = Result.getOrThrow(MapperConfig.resolve({ foreignIds: "hash" }))
  * const thread = Mapping.fromIntercomSync(conversation, config) // Result<Drift.Thread, MappingError>
@@ -357,6 +393,9 @@ export const fromIntercomSync = (
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const original: Drift.Thread
  *
  * const thread = Mapping.fromIntercomV2Sync(Mapping.toIntercomV2Sync(original)) // Result.succeed(original)
  * ```
@@ -420,9 +459,13 @@ export const fromResolved = (resolved: Resolved): Mapper => ({
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
  * import { Result } from "effect"
  *
- * const mapper = Mapping.make({ users: directory, defaultAdminId: 25 })
+ * declare const users: ReadonlyArray<Drift.User> // the `data` of Drift's `GET /users/list`
+ * declare const threads: ReadonlyArray<Drift.Thread>
+ *
+ * const mapper = Mapping.make({ users, defaultAdminId: 25 })
  * if (Result.isSuccess(mapper)) threads.map(mapper.success.toIntercomV2)
  * ```
  *
@@ -488,6 +531,9 @@ export const bodyToDrift = (html: string): string => Body.toDrift(html)
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const thread: Drift.Thread
  *
  * Mapping.waitingSinceSeconds(thread) // 1548700064 or null
  * ```

@@ -6,9 +6,12 @@
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Intercom } from "@parley/schema"
  * import { Result } from "effect"
  *
- * const result = Mapping.fromIntercomV2Sync(conversationWithAHexContactId)
+ * declare const conversation: Intercom.ConversationV2 // its contact has a hex Intercom id, not a Drift id
+ *
+ * const result = Mapping.fromIntercomV2Sync(conversation)
  * if (Result.isFailure(result)) console.log(result.failure.path, result.failure.message)
  * ```
  *

@@ -12,6 +12,9 @@
  * @example
  * ```ts
  * import { Mapping } from "@parley/intercom"
+ * import type { Drift } from "@parley/schema"
+ *
+ * declare const thread: Drift.Thread
  *
  * const conversation = Mapping.toIntercomV2Sync(thread)
  * ```

@@ -6,6 +6,18 @@
  * The database is a file beside the run by default (`node:sqlite`, see {@link NodeSqlite}), or PostgreSQL by
  * URL (`postgres://...`, through `@effect/sql-pg`, which speaks PostgreSQL's protocol itself).
  *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { IntercomClient } from "@parley/intercom-client"
+ * import { Engine } from "@parley/migrate"
+ * import { Layer } from "effect"
+ *
+ * const intercom = IntercomClient.IntercomClient.layerConfig.pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * const engine = Engine.layer({ database: "parley-migrate.db" }).pipe(Layer.provide(intercom))
+ * const onPostgres = Engine.layer({ database: "postgres://parley@localhost/parley" }).pipe(Layer.provide(intercom))
+ * ```
+ *
  * @since 0.1.0
  */
 import { NodeCrypto } from "@effect/platform-node"

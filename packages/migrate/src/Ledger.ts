@@ -12,6 +12,22 @@
  *
  * The SQL is portable between SQLite and PostgreSQL (`CREATE TABLE IF NOT EXISTS`, `ON CONFLICT DO NOTHING`).
  *
+ * @example
+ * ```ts
+ * import { Ledger, NodeSqlite } from "@parley/migrate"
+ * import { Effect, Layer, Option } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const ledger = yield* Ledger.Ledger
+ *   if (Option.isNone(yield* ledger.done("contact:1234"))) {
+ *     yield* ledger.intend("contact:1234")
+ *     // ... create the contact in Intercom ...
+ *     yield* ledger.complete("contact:1234", "6657a1b2c3d4e5f6a7b8c9d0")
+ *   }
+ *   return yield* ledger.counts
+ * }).pipe(Effect.provide(Ledger.Ledger.layer.pipe(Layer.provide(NodeSqlite.layer({ filename: ":memory:" })))))
+ * ```
+ *
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"

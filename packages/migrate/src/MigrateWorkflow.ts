@@ -8,6 +8,16 @@
  * the final state. Each write goes through the {@link Ledger} bracket, so a write whose answer was lost, or whose
  * process died before its result was recorded, is found by reading Intercom back instead of being sent twice.
  *
+ * @example
+ * ```ts
+ * import { MigrateWorkflow, type Plan } from "@parley/migrate"
+ *
+ * declare const plan: Plan.ConversationPlan
+ *
+ * // Runs on the WorkflowEngine of Engine.layer; succeeds with the Intercom conversation id and its replies.
+ * const migrated = MigrateWorkflow.MigrateConversation.execute({ plan, revision: MigrateWorkflow.revision(plan) })
+ * ```
+ *
  * @since 0.1.0
  */
 import { IntercomClient, type IntercomError, type Models } from "@parley/intercom-client"

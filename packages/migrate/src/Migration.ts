@@ -7,6 +7,18 @@
  * `run` is a Stream of per-conversation events: the CLI (or any caller) folds them into progress, a rejects file
  * and a summary; nothing here writes to a terminal or a file.
  *
+ * @example
+ * ```ts
+ * import { Engine, Migration } from "@parley/migrate"
+ * import { DateTime, Effect, Stream } from "effect"
+ *
+ * // The initial run: closed conversations up to the delta date. Requires the DriftClient and the IntercomClient.
+ * const initial = Migration.run({ statuses: ["closed"], until: DateTime.makeUnsafe("2026-11-01T00:00:00Z") }).pipe(
+ *   Stream.runForEach((event) => Effect.log(event._tag, event.driftId)),
+ *   Effect.provide(Engine.layer({ database: "parley-migrate.db" }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 import { DriftClient, type DriftError } from "@parley/drift-client"

@@ -7,6 +7,24 @@
  * Plans are derived from the mapper's API 2.11 output (`@parley/intercom`'s
  * `Mapping.toIntercomV2Sync`), so an export and a migration agree on bodies, authors, times, tags and state.
  *
+ * @example
+ * ```ts
+ * import { Mapping } from "@parley/intercom"
+ * import { Plan } from "@parley/migrate"
+ * import type { Drift } from "@parley/schema"
+ * import { Result } from "effect"
+ *
+ * declare const thread: Drift.Thread
+ *
+ * const admins: Plan.AdminDirectory = {
+ *   matched: new Map([["21849", "5017691"]]), // Drift user 21849 writes as Intercom admin 5017691
+ *   bots: new Set(),
+ *   defaultAdminId: "5017691"
+ * }
+ * const plan = Plan.make(thread, Mapping.toIntercomV2Sync(thread), admins)
+ * if (Result.isSuccess(plan)) Plan.calls(plan.success) // the Intercom calls landing it takes
+ * ```
+ *
  * @since 0.1.0
  */
 import type { Drift, Intercom } from "@parley/schema"

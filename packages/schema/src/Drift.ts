@@ -347,8 +347,8 @@ export type UnknownMessageType = typeof UnknownMessageType.Type
  * import { Schema } from "effect"
  *
  * Schema.decodeUnknownSync(Drift.MessageType)("private_prompt") // "private_prompt"
- * Schema.decodeUnknownSync(Drift.MessageType)("poll") // "poll" (an UnknownMessageType)
- * Drift.isKnownType("poll") // false
+ * const poll = Schema.decodeUnknownSync(Drift.MessageType)("poll") // "poll" (an UnknownMessageType)
+ * Drift.isKnownType(poll) // false
  * ```
  *
  * @since 0.1.0

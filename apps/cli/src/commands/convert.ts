@@ -4,6 +4,17 @@
  * the run: it is written to the rejects file with its line number, its JSON path and the reason, and the exit
  * code is 3.
  *
+ * @example
+ * ```ts
+ * import { NodeServices } from "@effect/platform-node"
+ * import { Cli } from "@parley/cli"
+ * import { Effect } from "effect"
+ *
+ * // parley convert export.ndjson --to intercom-2.11 --out intercom.ndjson
+ * const args = ["convert", "export.ndjson", "--to", "intercom-2.11", "--out", "intercom.ndjson"]
+ * const code = Cli.main(args).pipe(Effect.provide(NodeServices.layer)) // 0, or 3 when a record was rejected
+ * ```
+ *
  * @since 0.1.0
  */
 import { OutputGuard } from "@parley/drift-stream"
