@@ -31,6 +31,9 @@ const MISMATCH_EXIT = 4
 
 const usage = (reason: string) => new Errors.UsageError({ reason })
 
+/** `--json`: migrate has no output file, so its summary always goes to stdout. */
+const json = Shared.json.pipe(Flag.withDescription("Print a JSON summary on stdout (default: off)"))
+
 const common = {
   database: Flag.String("database").pipe(
     Flag.withDescription(
@@ -98,7 +101,7 @@ const common = {
     Flag.withDefault(8)
   ),
   quiet: Shared.quiet,
-  json: Shared.json,
+  json,
   progressInterval: Shared.progressInterval
 }
 
@@ -439,7 +442,7 @@ const runCommand = Command.make(
 
 const statusCommand = Command.make(
   "status",
-  { database: common.database, json: Shared.json },
+  { database: common.database, json },
   Effect.fn("parley.migrate.status")(function*(args) {
     const cwd = process.env["INIT_CWD"] ?? process.cwd()
     const given = Option.getOrElse(args.database, () => "parley-migrate.db")
