@@ -26,6 +26,7 @@
  *
  * @since 0.1.0
  */
+import { Text } from "@parley/schema"
 import { Cause, Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { createRequire } from "node:module"
@@ -68,8 +69,6 @@ export const command = Command.make("parley").pipe(
   ])
 )
 
-const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim()
-
 /**
  * The presenter: help on stdout when asked for (`--help`), on stderr otherwise; parse errors as one line each
  * on stderr, never the whole help (stdout may be the data).
@@ -86,7 +85,7 @@ const presenter: CliOutput.Presenter = {
       case "InvalidInvocation": {
         const path = event.commandPath.join(" ")
         for (const error of event.errors) {
-          yield* Console.error(`parley: ${oneLine(error.message)} (see \`${path} --help\`)`)
+          yield* Console.error(`parley: ${Text.oneLine(error.message)} (see \`${path} --help\`)`)
         }
       }
     }
@@ -119,7 +118,7 @@ export const main = (args: ReadonlyArray<string>) =>
           return Errors.ExitCode.usage as number
         }
         const { exitCode, line } = Errors.describeCause(cause)
-        yield* Console.error(Errors.scrub(`parley: ${oneLine(line)}`, secrets()))
+        yield* Console.error(Errors.scrub(`parley: ${Text.oneLine(line)}`, secrets()))
         if (process.env["PARLEY_DEBUG"] === "1") yield* Console.error(Errors.scrub(Cause.pretty(cause), secrets()))
         return exitCode
       })

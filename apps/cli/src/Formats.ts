@@ -25,7 +25,7 @@
  * @since 0.1.0
  */
 import { Mapping, MappingError } from "@parley/intercom"
-import { Drift, Intercom } from "@parley/schema"
+import { Drift, Intercom, JsonPath } from "@parley/schema"
 import { Exit, Result, Schema, SchemaIssue } from "effect"
 
 /**
@@ -66,7 +66,7 @@ export const detect = (record: unknown): Shape | undefined => {
 
 /**
  * A JSON path as Effect's schema errors print it: `["conversation"]["createdAt"]`, `[3]["id"]`; `(root)` when
- * empty.
+ * empty (`JsonPath.format` of `@parley/schema`).
  *
  * @example
  * ```ts
@@ -77,10 +77,7 @@ export const detect = (record: unknown): Shape | undefined => {
  *
  * @since 0.1.0
  */
-export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.length === 0
-    ? "(root)"
-    : path.map((k) => typeof k === "number" ? `[${k}]` : `[${JSON.stringify(String(k))}]`).join("")
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string => JsonPath.format(path)
 
 /**
  * The result of converting one record.
@@ -120,8 +117,8 @@ const withActual = (message: string, input: unknown, path: ReadonlyArray<Propert
 
 const rejectedFromIssue = (issue: SchemaIssue.Issue, input: unknown): Result => {
   const issues = formatter(issue).issues.map((i) => ({
-    path: formatPath((i.path ?? []).map((p) => typeof p === "object" && p !== null ? p.key : p)),
-    rawPath: (i.path ?? []).map((p) => typeof p === "object" && p !== null ? p.key : p),
+    path: JsonPath.format(JsonPath.keys(i.path)),
+    rawPath: JsonPath.keys(i.path),
     message: i.message
   })).map((i) => ({ ...i, message: withActual(i.message, input, i.rawPath) }))
   const first = issues[0]

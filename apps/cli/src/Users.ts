@@ -18,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { Drift } from "@parley/schema"
+import { Drift, Text } from "@parley/schema"
 import { Effect, Schema } from "effect"
 import { readFile, rename, writeFile } from "node:fs/promises"
 import { resolve } from "node:path"
@@ -51,7 +51,7 @@ export const load = Effect.fn("Users.load")(function*(path: string) {
     Effect.mapError((e) =>
       new UsageError({
         reason: `--users ${resolve(path)} is not a Drift user directory: ${
-          e.message.replace(/\s+/g, " ").trim()
+          Text.oneLine(e.message)
         }; give the file \`parley export --with-users\` writes ({"data": [users]}), or a saved Drift /users/list answer`
       })
     )

@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Drift } from "@parley/schema"
+import { Drift, Text } from "@parley/schema"
 import { Schema, SchemaGetter } from "effect"
 import { HttpApiSchema } from "effect/http-api"
 
@@ -28,11 +28,11 @@ const errorFields = {
   errors: ErrorList
 }
 
-const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim()
-
 const describe = (status: number | undefined, errors: ReadonlyArray<Drift.ApiError>): string => {
   const details = errors
-    .map((e) => `${oneLine(e.type)}: ${oneLine(e.message)}${e.param === undefined ? "" : ` [param: ${e.param}]`}`)
+    .map((e) =>
+      `${Text.oneLine(e.type)}: ${Text.oneLine(e.message)}${e.param === undefined ? "" : ` [param: ${e.param}]`}`
+    )
     .join("; ")
   return status === undefined ? details : `${status} ${details}`
 }

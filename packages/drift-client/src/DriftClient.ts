@@ -26,7 +26,7 @@
  *
  * @since 0.1.0
  */
-import { Drift } from "@parley/schema"
+import { Drift, Secret } from "@parley/schema"
 import { Config, Context, Duration, Effect, flow, identity, Layer, Option, Redacted, Schedule } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
@@ -35,7 +35,6 @@ import { DriftApi } from "./DriftApi.ts"
 import * as DriftApiError from "./DriftApiError.ts"
 import * as DriftError from "./DriftError.ts"
 import * as Classify from "./internal/classify.ts"
-import * as Secret from "./Secret.ts"
 
 // -----------------------------------------------------------------------------
 // Options

@@ -38,7 +38,8 @@ export * as DriftError from "./DriftError.ts"
 
 /**
  * Scrubbing the token (whole, cut, encoded, split) from any text: the one helper every package and app uses.
+ * Defined in `@parley/schema` (`Secret`) and re-exported here unchanged.
  *
  * @since 0.2.0
  */
-export * as Secret from "./Secret.ts"
+export { Secret } from "@parley/schema"

@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Text } from "@parley/schema"
 import { Cause, Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { createRequire } from "node:module"
@@ -21,8 +22,6 @@ const argv = process.argv.slice(2)
 const args = argv[0] === "--" ? argv.slice(1) : argv
 // From src/ and dist/ alike, package.json is one folder up.
 const { version } = createRequire(import.meta.url)("../package.json") as { readonly version: string }
-
-const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim()
 
 // Help on stdout when asked for; a parse error is one line on stderr, not the whole help.
 const presenter: CliOutput.Presenter = {
@@ -35,7 +34,9 @@ const presenter: CliOutput.Presenter = {
         return yield* Console.log(formatter.formatVersion(event.name, event.version))
       case "InvalidInvocation":
         for (const error of event.errors) {
-          yield* Console.error(`parley-drift-sandbox: ${oneLine(error.message)} (see \`parley-drift-sandbox --help\`)`)
+          yield* Console.error(
+            `parley-drift-sandbox: ${Text.oneLine(error.message)} (see \`parley-drift-sandbox --help\`)`
+          )
         }
     }
   })
@@ -54,7 +55,7 @@ Command.runWith(SandboxCommand.make("parley-drift-sandbox"), { version })(args).
       }
       const error: unknown = failure !== undefined ? failure.error : cause.reasons.find(Cause.isDieReason)?.defect
       const message = error instanceof Error && error.message.length > 0 ? error.message : Cause.pretty(cause)
-      yield* Console.error(`parley-drift-sandbox: ${oneLine(message)}`)
+      yield* Console.error(`parley-drift-sandbox: ${Text.oneLine(message)}`)
       process.exitCode = 1
     })
   ),

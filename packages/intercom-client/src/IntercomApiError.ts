@@ -16,6 +16,7 @@
  *
  * @since 0.1.0
  */
+import { Text } from "@parley/schema"
 import { Schema, SchemaGetter } from "effect"
 import { HttpApiSchema } from "effect/http-api"
 
@@ -55,12 +56,10 @@ const fields = {
   requestId: Schema.optionalKey(Schema.String)
 }
 
-const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim()
-
 const describe = (status: number | undefined, errors: ReadonlyArray<ErrorEntry>): string => {
   const details = errors
     .map((e) =>
-      `${oneLine(e.code)}${e.message == null ? "" : `: ${oneLine(e.message)}`}${
+      `${Text.oneLine(e.code)}${e.message == null ? "" : `: ${Text.oneLine(e.message)}`}${
         e.field == null ? "" : ` [field: ${e.field}]`
       }`
     )

@@ -27,7 +27,7 @@
  *
  * @since 0.1.0
  */
-import type { Intercom } from "@parley/schema"
+import { type Intercom, Secret } from "@parley/schema"
 import type { DateTime } from "effect"
 import { Clock, Config, Context, Duration, Effect, flow, identity, Layer, Option, Redacted, Schedule } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
@@ -397,7 +397,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const writeSchedule = readSchedule.pipe(Schedule.while(({ input }) => input instanceof IntercomApiError.RateLimited))
   const timeoutMillis = Duration.toMillis(resolved.timeout)
   const secret = Redacted.value(resolved.token)
-  const scrub = (text: string): string => secret.length < 4 ? text : text.split(secret).join("<redacted>")
+  const scrub = Secret.scrubber(secret)
   const counts = { requests: 0, retries: 0, rateLimited: 0 }
 
   const d = {

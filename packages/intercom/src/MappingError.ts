@@ -17,10 +17,12 @@
  *
  * @since 0.1.0
  */
+import { JsonPath } from "@parley/schema"
 import { Schema } from "effect"
 
 /**
- * Renders a path the way Effect's schema errors do: `["conversation_parts"]["conversation_parts"][3]["id"]`.
+ * Renders a path the way Effect's schema errors do: `["conversation_parts"]["conversation_parts"][3]["id"]`
+ * (`JsonPath.format` of `@parley/schema`, kept here for the mapper's users).
  *
  * @example
  * ```ts
@@ -31,8 +33,7 @@ import { Schema } from "effect"
  *
  * @since 0.1.0
  */
-export const formatPath = (path: ReadonlyArray<string | number>): string =>
-  path.length === 0 ? "(root)" : path.map((k) => `[${JSON.stringify(k)}]`).join("")
+export const formatPath = (path: ReadonlyArray<string | number>): string => JsonPath.format(path)
 
 /**
  * An Intercom conversation could not be mapped back to a Drift thread: an id that is not a decimal Drift id

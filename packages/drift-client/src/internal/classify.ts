@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Drift } from "@parley/schema"
+import { Drift, JsonPath, Text } from "@parley/schema"
 import { Clock, Data, Duration, Effect, Option, Result, Schema, SchemaIssue, Stream } from "effect"
 import { Headers, HttpClientError, type HttpClientRequest, HttpClientResponse } from "effect/http"
 import * as DriftApiError from "../DriftApiError.ts"
@@ -76,8 +76,6 @@ export interface Context {
 
 const EXCERPT_LENGTH = 200
 
-const oneLine = (text: string): string => text.replace(/\s+/g, " ")
-
 /** Origin and path of a URL, dropping userinfo, query and fragment. */
 export const safeUrl = (url: string): string => {
   const parsed = Result.try(() => new URL(url))
@@ -89,11 +87,6 @@ const excerptAt = (text: string, position: number): string => {
   const start = Math.max(0, Math.min(position - EXCERPT_LENGTH / 2, text.length - EXCERPT_LENGTH))
   return text.slice(start, start + EXCERPT_LENGTH)
 }
-
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.length === 0
-    ? "the root"
-    : path.map((key) => typeof key === "number" ? `[${key}]` : `[${JSON.stringify(String(key))}]`).join("")
 
 /** Where the body stops being JSON, and why, if it does. */
 const jsonSyntaxError = (
@@ -142,7 +135,7 @@ const errorsOfBody = (status: number, text: string, scrub: (s: string) => string
   if (Option.isSome(envelope)) {
     return Drift.apiErrorList(envelope.value).map((e) => scrubError(e, scrub)) as unknown as ErrorList
   }
-  const body = oneLine(scrub(text)).trim().slice(0, 120)
+  const body = Text.oneLine(scrub(text)).slice(0, 120)
   return [{
     type: "http_error",
     message: `HTTP ${status} without Drift's error envelope${body === "" ? "" : `, body: ${JSON.stringify(body)}`}`
@@ -193,17 +186,18 @@ export const classifySendFailure = (error: unknown, ctx: Context): Effect.Effect
     const issues = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues
     const errors = issues.map((issue) => ({
       type: "invalid_request",
-      message: oneLine(issue.message),
+      message: Text.oneLine(issue.message),
       ...(issue.path === undefined || issue.path.length === 0
         ? {}
-        : { param: issue.path.map((key) => String(typeof key === "object" ? key.key : key)).join(".") })
+        : { param: JsonPath.keys(issue.path).map(String).join(".") })
     }))
     return Effect.fail(
       new DriftApiError.ValidationError({
-        errors: (errors.length === 0 ? [{ type: "invalid_request", message: oneLine(error.message) }] : errors) as [
-          Drift.ApiError,
-          ...Array<Drift.ApiError>
-        ]
+        errors:
+          (errors.length === 0 ? [{ type: "invalid_request", message: Text.oneLine(error.message) }] : errors) as [
+            Drift.ApiError,
+            ...Array<Drift.ApiError>
+          ]
       })
     )
   }
@@ -263,7 +257,7 @@ const describeTransport = (error: HttpClientError.HttpClientError): string => {
   const text = details.length === 0
     ? (("description" in reason ? reason.description : undefined) ?? "the request failed")
     : details.slice(-2).join(": ")
-  return oneLine(prefix === "" ? text : `${prefix}: ${text}`)
+  return Text.oneLine(prefix === "" ? text : `${prefix}: ${text}`)
 }
 
 /** A failure decoding an answer: a declared Drift error, or a body or status the API does not declare. */
@@ -288,21 +282,21 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
   }
   if (Schema.isSchemaError(error)) {
     const issue = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues[0]
-    const path = issue?.path?.map((key) => (typeof key === "object" ? key.key : key)) ?? []
+    const path = JsonPath.keys(issue?.path)
     const syntax = path.length === 0 ? jsonSyntaxError(text, ctx.scrub) : Option.none()
     if (Option.isSome(syntax)) {
       return yield* new DriftError.DecodeError({
         ...common,
         path: `position ${syntax.value.position} of ${text.length}`,
-        description: oneLine(ctx.scrub(syntax.value.reason)),
+        description: Text.oneLine(ctx.scrub(syntax.value.reason)),
         excerpt: excerptAt(ctx.scrub(text), syntax.value.position),
         body: ctx.scrub(text)
       })
     }
     return yield* new DriftError.DecodeError({
       ...common,
-      path: formatPath(path),
-      description: oneLine(ctx.scrub(issue?.message ?? error.message)),
+      path: JsonPath.format(path, { root: "the root" }),
+      description: Text.oneLine(ctx.scrub(issue?.message ?? error.message)),
       excerpt: excerptAt(ctx.scrub(text), 0),
       body: ctx.scrub(text)
     })
@@ -312,7 +306,7 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
       ...common,
       path: "the status",
       description: `HTTP ${response.status} is not an answer this endpoint declares (${
-        oneLine(ctx.scrub(error.reason.description ?? "no description"))
+        Text.oneLine(ctx.scrub(error.reason.description ?? "no description"))
       })`,
       excerpt: excerptAt(ctx.scrub(text), 0)
     })

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { JsonPath, Text } from "@parley/schema"
 import { Data, Option, Result, Schema, SchemaIssue } from "effect"
 import { Effect } from "effect"
 import { HttpClientError, type HttpClientResponse } from "effect/http"
@@ -29,8 +30,6 @@ type Entries = readonly [IntercomApiError.ErrorEntry, ...Array<IntercomApiError.
 
 const EXCERPT_LENGTH = 200
 
-const oneLine = (text: string): string => text.replace(/\s+/g, " ")
-
 /** Origin and path of a URL, dropping userinfo, query and fragment. */
 export const safeUrl = (url: string): string => {
   const parsed = Result.try(() => new URL(url))
@@ -43,15 +42,14 @@ const excerptAt = (text: string, position: number): string => {
   return text.slice(start, start + EXCERPT_LENGTH)
 }
 
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.length === 0
-    ? "the root"
-    : path.map((key) => typeof key === "number" ? `[${key}]` : `[${JSON.stringify(String(key))}]`).join("")
-
-const jsonSyntaxError = (text: string): Option.Option<{ readonly position: number; readonly reason: string }> => {
+const jsonSyntaxError = (
+  text: string,
+  scrub: (s: string) => string
+): Option.Option<{ readonly position: number; readonly reason: string }> => {
   const position = syntaxErrorOffset(text)
   if (position === undefined) return Option.none()
-  const rest = text.slice(position).trimStart()
+  // Scrubbed before it is cut, so no fragment of an echoed token survives at the cut.
+  const rest = scrub(text.slice(position, position + 4096)).trimStart()
   return Option.some({
     position,
     reason: text.trim().length === 0
@@ -93,7 +91,7 @@ const errorsOfBody = (
       ...(envelope.value.request_id == null ? {} : { requestId: envelope.value.request_id })
     }
   }
-  const body = oneLine(scrub(text)).trim().slice(0, 120)
+  const body = Text.oneLine(scrub(text)).slice(0, 120)
   return {
     errors: [{
       code: "http_error",
@@ -140,17 +138,18 @@ export const classifySendFailure = (
     const issues = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues
     const errors = issues.map((issue) => ({
       code: "parameter_invalid",
-      message: oneLine(issue.message),
+      message: Text.oneLine(issue.message),
       ...(issue.path === undefined || issue.path.length === 0
         ? {}
-        : { field: issue.path.map((key) => String(typeof key === "object" ? key.key : key)).join(".") })
+        : { field: JsonPath.keys(issue.path).map(String).join(".") })
     }))
     return Effect.fail(
       new IntercomApiError.ValidationError({
-        errors: (errors.length === 0 ? [{ code: "parameter_invalid", message: oneLine(error.message) }] : errors) as [
-          IntercomApiError.ErrorEntry,
-          ...Array<IntercomApiError.ErrorEntry>
-        ]
+        errors:
+          (errors.length === 0 ? [{ code: "parameter_invalid", message: Text.oneLine(error.message) }] : errors) as [
+            IntercomApiError.ErrorEntry,
+            ...Array<IntercomApiError.ErrorEntry>
+          ]
       })
     )
   }
@@ -199,7 +198,7 @@ const describeTransport = (error: HttpClientError.HttpClientError): string => {
   const text = details.length === 0
     ? (("description" in reason ? reason.description : undefined) ?? "the request failed")
     : details.slice(-2).join(": ")
-  return oneLine(prefix === "" ? text : `${prefix}: ${text}`)
+  return Text.oneLine(prefix === "" ? text : `${prefix}: ${text}`)
 }
 
 /** A failure decoding an answer: a declared Intercom error, or a body or status the API does not declare. */
@@ -222,21 +221,21 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
   const common = { method: response.request.method, url: safeUrl(response.request.url), status: response.status }
   if (Schema.isSchemaError(error)) {
     const issue = SchemaIssue.makeFormatterStandardSchemaV1()(error.issue).issues[0]
-    const path = issue?.path?.map((key) => (typeof key === "object" ? key.key : key)) ?? []
-    const syntax = path.length === 0 ? jsonSyntaxError(text) : Option.none()
+    const path = JsonPath.keys(issue?.path)
+    const syntax = path.length === 0 ? jsonSyntaxError(text, ctx.scrub) : Option.none()
     if (Option.isSome(syntax)) {
       return yield* new IntercomError.DecodeError({
         ...common,
         path: `position ${syntax.value.position} of ${text.length}`,
-        description: oneLine(ctx.scrub(syntax.value.reason)),
-        excerpt: ctx.scrub(excerptAt(text, syntax.value.position))
+        description: Text.oneLine(ctx.scrub(syntax.value.reason)),
+        excerpt: excerptAt(ctx.scrub(text), syntax.value.position)
       })
     }
     return yield* new IntercomError.DecodeError({
       ...common,
-      path: formatPath(path),
-      description: oneLine(ctx.scrub(issue?.message ?? error.message)),
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      path: JsonPath.format(path, { root: "the root" }),
+      description: Text.oneLine(ctx.scrub(issue?.message ?? error.message)),
+      excerpt: excerptAt(ctx.scrub(text), 0)
     })
   }
   if (HttpClientError.isHttpClientError(error)) {
@@ -244,9 +243,9 @@ export const classifyResponseFailure = Effect.fnUntraced(function*(
       ...common,
       path: "the status",
       description: `HTTP ${response.status} is not an answer this endpoint declares (${
-        oneLine(ctx.scrub(error.reason.description ?? "no description"))
+        Text.oneLine(ctx.scrub(error.reason.description ?? "no description"))
       })`,
-      excerpt: ctx.scrub(excerptAt(text, 0))
+      excerpt: excerptAt(ctx.scrub(text), 0)
     })
   }
   return yield* Effect.die(error)

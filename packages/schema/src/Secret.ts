@@ -1,6 +1,6 @@
 /**
- * Scrubbing the token from text taken from the wire (a server may echo it) and from anything printed: the one
- * helper every package and app uses.
+ * Scrubbing a token from text taken from the wire (a server may echo it) and from anything printed: the one
+ * helper every package and app uses (`@parley/drift-client` re-exports it as its `Secret`).
  *
  * A scrubber removes the token and every form of it a server or a log could show: the token itself, its JSON
  * escaping, its URL encoding, its base64 and base64url encodings (at the three alignments it can take inside a
@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { Secret } from "@parley/drift-client"
+ * import { Secret } from "@parley/schema"
  *
  * const scrub = Secret.scrubber("tok_3f9a1c77e2b54d08")
  * scrub("Bearer tok_3f9a1c77e2b54d08 failed") // "Bearer <redacted> failed"
@@ -19,6 +19,7 @@
  *
  * @since 0.2.0
  */
+import { Base64 } from "effect/encoding"
 
 /**
  * The shortest fragment of a token (or of one of its encodings) that is removed.
@@ -36,8 +37,6 @@ export const REDACTED = "<redacted>"
 
 const utf8 = new TextEncoder()
 
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64")
-
 /** The base64 of `secret` as it appears inside a longer encoded string at each alignment (stable characters only). */
 const base64Forms = (secret: string): Array<string> => {
   const bytes = utf8.encode(secret)
@@ -45,7 +44,7 @@ const base64Forms = (secret: string): Array<string> => {
   for (let shift = 0; shift < 3; shift++) {
     const padded = new Uint8Array(shift + bytes.length)
     padded.set(bytes, shift)
-    let encoded = base64(padded).replace(/=+$/, "")
+    let encoded = Base64.encode(padded).replace(/=+$/, "")
     // Drop the characters that mix in the bytes before and after the secret.
     const lead = Math.ceil((shift * 8) / 6)
     const tail = ((shift + bytes.length) % 3) === 0 ? 0 : 1
@@ -115,7 +114,7 @@ export const scrubber = (secret: string): (text: string) => string => {
  *
  * @example
  * ```ts
- * import { Secret } from "@parley/drift-client"
+ * import { Secret } from "@parley/schema"
  *
  * Secret.scrub("Bearer abc123xyz failed", ["abc123xyz"]) // "Bearer <redacted> failed"
  * ```
