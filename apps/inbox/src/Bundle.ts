@@ -1,19 +1,24 @@
 /**
  * The web page's bundle: where it lives (`dist/web`, built by `vite build` from `web/`), building it when it is
- * missing (or, for tests, older than its sources), and reading it into memory for the server.
+ * missing (or, for tests, older than its sources), and reading its `index.html` for the server (the assets are
+ * served from disk by `HttpStaticServer`).
  *
  * @example
  * ```ts
  * import { Bundle } from "@parley/inbox"
  * import { Effect } from "effect"
  *
- * const files = await Effect.runPromise(Effect.andThen(Bundle.ensure(), Bundle.load()))
- * files.get("/index.html")?.contentType // "text/html; charset=utf-8"
+ * import { NodeFileSystem } from "@effect/platform-node"
+ *
+ * const page = await Effect.runPromise(
+ *   Effect.andThen(Bundle.ensure(), Bundle.load()).pipe(Effect.provide(NodeFileSystem.layer))
+ * )
+ * page.indexHtml // "<!doctype html>..."
  * ```
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect, FileSystem, type PlatformError, Schema } from "effect"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
@@ -57,7 +62,7 @@ const newest = (dir: string): number => {
 }
 
 /**
- * Whether the bundle is missing, or older than the page sources (`web/`, `src/Model.ts`, `vite.config.ts`).
+ * Whether the bundle is missing, or older than the page sources (`web/`, `src/Model.ts`, `src/InboxApi.ts`, `vite.config.ts`).
  *
  * @since 0.1.0
  */
@@ -68,7 +73,7 @@ export const isStale = (): boolean => {
   if (!fs.existsSync(web)) return false
   const sources = Math.max(
     newest(web),
-    ...["src/Model.ts", "vite.config.ts"].map((f) => {
+    ...["src/Model.ts", "src/InboxApi.ts", "vite.config.ts"].map((f) => {
       const full = path.join(packageRoot, f)
       return fs.existsSync(full) ? fs.statSync(full).mtimeMs : 0
     })
@@ -111,50 +116,41 @@ export const ensure = (
   })
 
 /**
- * A file of the bundle.
+ * The page: the bundle's folder (its `assets/` are served from disk by `effect/http`'s `HttpStaticServer`) and
+ * its `index.html`, read once (the server writes this run's token into it; see `Server.page`).
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
-export interface File {
-  readonly body: Uint8Array
-  readonly contentType: string
+export interface Page {
+  /** The bundle's folder (`dist/web`). */
+  readonly directory: string
+  /** The text of `index.html`. */
+  readonly indexHtml: string
 }
 
-const types: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon"
+const readReason = (error: PlatformError.PlatformError): string => {
+  switch (error.reason._tag) {
+    case "NotFound":
+      return "index.html is missing"
+    case "PermissionDenied":
+      return "index.html cannot be read (permission denied)"
+    default:
+      return error.message
+  }
 }
 
 /**
- * Reads every file of the bundle into memory, keyed by URL path (`/index.html`, `/assets/index-abc.js`). Only
- * these paths are ever served: no request reaches the file system.
+ * Reads the bundle's `index.html`. The assets are not read here: the server serves them from
+ * `<directory>/assets` with `HttpStaticServer` (which keeps every request inside that folder).
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
-export const load = (dir: string = directory): Effect.Effect<ReadonlyMap<string, File>, BundleMissing> =>
-  Effect.try({
-    try: () => {
-      const files = new Map<string, File>()
-      const walk = (sub: string) => {
-        for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-          const rel = path.posix.join(sub, entry.name)
-          if (entry.isDirectory()) walk(rel)
-          else {
-            files.set(`/${rel}`, {
-              body: fs.readFileSync(path.join(dir, rel)),
-              contentType: types[path.extname(entry.name)] ?? "application/octet-stream"
-            })
-          }
-        }
-      }
-      walk("")
-      if (!files.has("/index.html")) throw new Error("index.html is missing")
-      return files
-    },
-    catch: (error) => new BundleMissing({ reason: error instanceof Error ? error.message : String(error) })
-  })
+export const load = Effect.fn("Bundle.load")(function*(
+  dir: string = directory
+): Effect.fn.Return<Page, BundleMissing, FileSystem.FileSystem> {
+  const fs = yield* FileSystem.FileSystem
+  const indexHtml = yield* fs.readFileString(path.join(dir, "index.html")).pipe(
+    Effect.mapError((error) => new BundleMissing({ reason: readReason(error) }))
+  )
+  return { directory: dir, indexHtml }
+})

@@ -20,7 +20,7 @@ import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform
 import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
-import { Config, Console, Context, Effect, Layer, Option, Redacted, type Scope } from "effect"
+import { Config, Console, Context, Effect, Layer, Option, type PlatformError, Redacted, type Scope } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
@@ -164,21 +164,21 @@ export const sourceLayer = (
 
 /**
  * The whole Inbox as a layer: the HTTP server on `host:port` serving {@link Server.routes} over the source.
- * `files` is the web bundle ({@link Bundle.load}).
+ * `bundle` is the web page ({@link Bundle.load}).
  *
  * @since 0.1.0
  */
 export const layer = (
   options: Options,
-  files: ReadonlyMap<string, Bundle.File>,
+  bundle: Bundle.Page,
   csrfToken: string = Guard.makeCsrfToken()
 ): Layer.Layer<
   HttpServer.HttpServer | ThreadSource,
-  FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError
+  FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError | PlatformError.PlatformError
 > =>
   HttpRouter.serve(
     Layer.merge(
-      Server.routes(files, { csrfToken }),
+      Server.routes(bundle, { csrfToken }),
       Guard.layer({ csrfToken, allowedHosts: options.allowedHosts, token: options.token })
     ),
     { disableListenLog: true, disableLogger: true }
@@ -211,7 +211,12 @@ export const start = Effect.fn("Inbox.start")(function*(
   options: Options = {}
 ): Effect.fn.Return<
   Running,
-  Bundle.BundleMissing | FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError | Guard.InsecureListen,
+  | Bundle.BundleMissing
+  | FileUnreadable
+  | DriftError.InvalidOptions
+  | HttpServerError.ServeError
+  | PlatformError.PlatformError
+  | Guard.InsecureListen,
   Scope.Scope
 > {
   const listen = options.host ?? defaults.host
@@ -219,9 +224,9 @@ export const start = Effect.fn("Inbox.start")(function*(
     return yield* new Guard.InsecureListen({ host: listen })
   }
   yield* Bundle.ensure()
-  const files = yield* Bundle.load()
+  const bundle = yield* Bundle.load().pipe(Effect.provide(NodeFileSystem.layer))
   const csrfToken = Guard.makeCsrfToken()
-  const context = yield* Layer.build(layer(options, files, csrfToken))
+  const context = yield* Layer.build(layer(options, bundle, csrfToken))
   const address = Context.get(context, HttpServer.HttpServer).address
   const port = "port" in address ? address.port : 0
   const host = options.host ?? defaults.host
@@ -242,7 +247,12 @@ export const run = (
   options: Options = {}
 ): Effect.Effect<
   never,
-  Bundle.BundleMissing | FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError | Guard.InsecureListen
+  | Bundle.BundleMissing
+  | FileUnreadable
+  | DriftError.InvalidOptions
+  | HttpServerError.ServeError
+  | PlatformError.PlatformError
+  | Guard.InsecureListen
 > =>
   Effect.scoped(Effect.gen(function*() {
     const inbox = yield* start(options)

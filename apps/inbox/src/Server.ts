@@ -1,7 +1,7 @@
 /**
  * The Inbox server: {@link InboxApi.InboxApi} implemented over the {@link ThreadSource.ThreadSource}, its OpenAPI
- * document at `/openapi.json`, a reference page at `/docs`, and the web page (`/` and `/assets/*`) served from
- * the bundle in memory with a strict Content-Security-Policy.
+ * document at `/openapi.json`, a reference page at `/docs`, and the web page (`/` from the bundle's `index.html`,
+ * `/assets/*` by `HttpStaticServer`) with a strict Content-Security-Policy.
  *
  * @example
  * ```ts
@@ -9,8 +9,8 @@
  * import { Effect, Layer } from "effect"
  * import { HttpRouter } from "effect/http"
  *
- * // Requires the ThreadSource and an HttpServer (see Inbox.layer, which provides both).
- * const app = Layer.unwrap(Effect.map(Bundle.load(), (files) => HttpRouter.serve(Server.routes(files))))
+ * // Requires the ThreadSource, an HttpServer and the platform (see Inbox.layer, which provides them).
+ * const app = Layer.unwrap(Effect.map(Bundle.load(), (page) => HttpRouter.serve(Server.routes(page))))
  * ```
  *
  * @since 0.1.0
@@ -18,8 +18,9 @@
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
 import { Cause, Effect, Layer, Result, SchemaIssue } from "effect"
-import { HttpRouter, HttpServerError, type HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpRouter, HttpServerError, type HttpServerRequest, HttpServerResponse, HttpStaticServer } from "effect/http"
 import { HttpApiBuilder, HttpApiError, HttpApiScalar } from "effect/http-api"
+import * as path from "node:path"
 import type * as Bundle from "./Bundle.ts"
 import { InboxApi } from "./InboxApi.ts"
 import * as Lossy from "./Lossy.ts"
@@ -132,7 +133,7 @@ export const errorBodies = <E, R>(
       }
       if (
         Cause.isFailReason(reason) && HttpServerError.isHttpServerError(reason.error) &&
-        reason.error.reason instanceof HttpServerError.RouteNotFound
+        reason.error.reason._tag === "RouteNotFound"
       ) {
         return Effect.succeed(HttpServerResponse.text("Not found", { status: 404 }))
       }
@@ -142,43 +143,50 @@ export const errorBodies = <E, R>(
 
 const middleware = HttpRouter.middleware(Effect.succeed(errorBodies), { global: true })
 
+/** `/assets/` answers never include the bundle's source map (it is built for debugging, and not published). */
+const isSourceMap = (url: string): boolean => /\.map$/i.test(new URL(url, "http://inbox.invalid").pathname)
+
+const notFound = () => HttpServerResponse.text("Not found", { status: 404 })
+
 /**
- * `/` and `/assets/*` from the bundle in memory.
+ * The page: `/` (and `/index.html`) from the bundle's `index.html` with this run's token for state-changing
+ * requests in a `<meta>` (see `Guard`), and `/assets/*` from `<directory>/assets` on disk through `effect/http`'s
+ * {@link HttpStaticServer} (which keeps every request inside that folder, with ETags, ranges and conditional
+ * requests), never a source map. Every answer carries the Content-Security-Policy and `nosniff`.
  *
  * @since 0.1.0
  */
-export const page = (files: ReadonlyMap<string, Bundle.File>, options: { readonly csrfToken?: string } = {}) =>
+export const page = (bundle: Bundle.Page, options: { readonly csrfToken?: string | undefined } = {}) =>
   HttpRouter.use(Effect.fnUntraced(function*(router) {
-    const index = withToken(files, options.csrfToken)
-    yield* router.add("GET", "/", Effect.sync(() => serve(index, "/index.html", "no-store")))
-    yield* router.add("GET", "/index.html", Effect.sync(() => serve(index, "/index.html", "no-store")))
-    yield* router.add("GET", "/assets/*", (request: HttpServerRequest.HttpServerRequest) =>
-      Effect.sync(() => {
-        const pathname = new URL(request.url, "http://inbox.invalid").pathname
-        return serve(files, pathname, "public, max-age=31536000, immutable")
-      }))
+    const index = HttpServerResponse.text(withToken(bundle.indexHtml, options.csrfToken), {
+      contentType: "text/html; charset=utf-8",
+      headers: { ...pageHeaders, "cache-control": "no-store" }
+    })
+    yield* router.add("GET", "/", index)
+    yield* router.add("GET", "/index.html", index)
+    const assets = yield* HttpStaticServer.make({
+      root: path.join(bundle.directory, "assets"),
+      index: undefined,
+      cacheControl: "public, max-age=31536000, immutable"
+    })
+    yield* router.prefixed("/assets").add(
+      "GET",
+      "/*",
+      (request: HttpServerRequest.HttpServerRequest) =>
+        isSourceMap(request.url)
+          ? Effect.succeed(notFound())
+          : assets.pipe(
+            Effect.map(HttpServerResponse.setHeaders(pageHeaders)),
+            Effect.catchReason("HttpServerError", "RouteNotFound", () => Effect.succeed(notFound()))
+          )
+    )
   }))
 
 /** The page with this run's token for state-changing requests in a `<meta>` (see `Guard`). */
-const withToken = (files: ReadonlyMap<string, Bundle.File>, token: string | undefined) => {
-  const file = files.get("/index.html")
-  if (token === undefined || file === undefined) return files
-  const html = new TextDecoder().decode(file.body).replace(
-    "<head>",
-    `<head><meta name="parley-inbox-csrf" content="${token.replace(/[^A-Za-z0-9_-]/g, "")}">`
-  )
-  return new Map(files).set("/index.html", { ...file, body: new TextEncoder().encode(html) })
-}
-
-const serve = (files: ReadonlyMap<string, Bundle.File>, key: string, cache: string) => {
-  const file = files.get(key)
-  return file === undefined
-    ? HttpServerResponse.text("Not found", { status: 404 })
-    : HttpServerResponse.uint8Array(file.body, {
-      contentType: file.contentType,
-      headers: { ...pageHeaders, "cache-control": cache }
-    })
-}
+const withToken = (html: string, token: string | undefined): string =>
+  token === undefined
+    ? html
+    : html.replace("<head>", `<head><meta name="parley-inbox-csrf" content="${token.replace(/[^A-Za-z0-9_-]/g, "")}">`)
 
 /**
  * Every route: the API (with `/openapi.json`), `/docs`, the page, and the error-body middleware. Requires the
@@ -186,10 +194,10 @@ const serve = (files: ReadonlyMap<string, Bundle.File>, key: string, cache: stri
  *
  * @since 0.1.0
  */
-export const routes = (files: ReadonlyMap<string, Bundle.File>, options: { readonly csrfToken?: string } = {}) =>
+export const routes = (bundle: Bundle.Page, options: { readonly csrfToken?: string | undefined } = {}) =>
   Layer.mergeAll(
     HttpApiBuilder.layer(InboxApi, { openapiPath: "/openapi.json" }).pipe(Layer.provide([threads, workspace])),
     HttpApiScalar.layer(InboxApi, { path: "/docs" }),
-    page(files, options),
+    page(bundle, options),
     middleware
   )

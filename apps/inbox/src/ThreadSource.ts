@@ -27,8 +27,8 @@
  *
  * @since 0.1.0
  */
-import { DriftClient } from "@parley/drift-client"
-import { DriftStream, DriftStreamError } from "@parley/drift-stream"
+import { DriftClient, type DriftError } from "@parley/drift-client"
+import { DriftStream, type DriftStreamError } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
 import {
   Context,
@@ -39,6 +39,7 @@ import {
   Fiber,
   FileSystem,
   Layer,
+  Result,
   Schema,
   SchemaIssue,
   Stream
@@ -154,21 +155,38 @@ class Load {
   }
 }
 
-const describe = (cause: unknown): string =>
-  typeof cause === "object" && cause !== null && "message" in cause && typeof cause.message === "string"
-    ? cause.message
-    : String(cause)
-
-/** The one-line message of a stream or client error: the client's own message, without export advice. */
-const driftMessage = (error: { readonly message: string }): string => {
-  if (error instanceof DriftStreamError.PageFailed) return `Listing conversations failed: ${error.reason.message}`
-  if (error instanceof DriftStreamError.ThreadFailed) return error.reason.message
-  return error.message
+/** Drift did not answer a live read within the request timeout. */
+interface NoAnswer {
+  readonly _tag: "NoAnswer"
+  readonly message: string
 }
 
-const isNotFound = (error: unknown): boolean =>
-  (error instanceof DriftStreamError.ThreadFailed && error.reason._tag === "NotFound") ||
-  (typeof error === "object" && error !== null && "_tag" in error && error._tag === "NotFound")
+/** Every way reading Drift can fail, as the typed errors of the client and the stream. */
+type DriftFailure = DriftError.DriftError | DriftStreamError.DriftStreamError | NoAnswer
+
+/** The one-line message of a stream or client error: the client's own message (the stream error's typed `reason`), without export advice. */
+const driftMessage = (error: DriftFailure): string => {
+  switch (error._tag) {
+    case "PageFailed":
+      return `Listing conversations failed: ${error.reason.message}`
+    case "ThreadFailed":
+      return error.reason.message
+    default:
+      return error.message
+  }
+}
+
+/** Whether Drift said the conversation does not exist (directly, or as the reason a thread could not be read). */
+const isNotFound = (error: DriftFailure): boolean => {
+  switch (error._tag) {
+    case "NotFound":
+      return true
+    case "ThreadFailed":
+      return error.reason._tag === "NotFound"
+    default:
+      return false
+  }
+}
 
 /**
  * The machinery both layers share: the current {@link Load} and its build fiber, and the service built over them.
@@ -299,12 +317,10 @@ export const readLine = (
   readonly _tag: "Unreadable"
   readonly message: string
 } => {
-  let json: unknown
-  try {
-    json = JSON.parse(line)
-  } catch (error) {
-    return { _tag: "Unreadable", message: `not JSON (${describe(error)})` }
-  }
+  // `JSON.parse` of a string throws only a `SyntaxError` (ECMA-262 25.5.1), whose message says where.
+  const parsed = Result.try({ try: (): unknown => JSON.parse(line), catch: (error) => error as SyntaxError })
+  if (Result.isFailure(parsed)) return { _tag: "Unreadable", message: `not JSON (${parsed.failure.message})` }
+  const json = parsed.success
   // One huge body must not stall the server while it is sanitized: cut it first (see Limits).
   if (line.length > Limits.MAX_BODY_CHARS) Limits.clipBodies((json as { messages?: unknown } | null)?.messages)
   const exit = decodeThread(json)
@@ -388,11 +404,12 @@ export class ThreadSource extends Context.Service<ThreadSource, Shape>()("@parle
             Effect.timeoutOrElse({
               duration: timeout,
               orElse: () =>
-                Effect.fail({
+                Effect.fail<NoAnswer>({
+                  _tag: "NoAnswer",
                   message: `Drift did not answer within ${Duration.format(Duration.fromInputUnsafe(timeout))}`
                 })
             }),
-            Effect.catch((error): Effect.Effect<
+            Effect.catch((error: DriftFailure): Effect.Effect<
               Model.ThreadResponse,
               Model.ThreadNotFound | Model.SourceUnavailable
             > => {

@@ -58,12 +58,15 @@ Command.runWith(Inbox.makeCommand("parley-inbox"), { version })(args).pipe(
     Effect.gen(function*() {
       if (Cause.hasInterruptsOnly(cause)) return
       const failure = cause.reasons.find(Cause.isFailReason)
+      // A bad flag was already reported by the presenter.
       if (failure !== undefined && CliError.isCliError(failure.error)) {
         process.exitCode = 2
         return
       }
-      const error: unknown = failure !== undefined ? failure.error : cause.reasons.find(Cause.isDieReason)?.defect
-      const message = error instanceof Error && error.message.length > 0 ? error.message : Cause.pretty(cause)
+      // Every failure is a typed error with its own message; a defect is shown whole.
+      const message = failure !== undefined && failure.error.message.length > 0
+        ? failure.error.message
+        : Cause.pretty(cause)
       yield* Console.error(`parley-inbox: ${oneLine(message)}`)
       process.exitCode = 1
     })

@@ -7,7 +7,9 @@ import { Drift, Html } from "@parley/schema"
 import { Effect, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
-import { Guard, Inbox, InboxApi, Model, Server } from "../src/index.ts"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Bundle, Guard, Inbox, InboxApi, Model, Server } from "../src/index.ts"
 import {
   closedPort,
   driftSource,
@@ -158,7 +160,21 @@ describe("InboxApi over loopback", () => {
       const bundle = yield* text(`${inbox.url}${script}`)
       assert.strictEqual(bundle.status, 200)
       assert.match(bundle.headers.get("content-type") ?? "", /javascript/)
+      // Served by HttpStaticServer: the page's headers, an ETag a revalidation answers 304 to, and never the source map.
+      assert.strictEqual(bundle.headers.get("x-content-type-options"), "nosniff")
+      assert.strictEqual(bundle.headers.get("content-security-policy"), Server.CONTENT_SECURITY_POLICY)
+      const etag = bundle.headers.get("etag")
+      assert.isString(etag)
+      const revalidated = yield* Effect.promise(() =>
+        fetch(`${inbox.url}${script}`, { headers: { "if-none-match": etag! } }).then((r) => r.status)
+      )
+      assert.strictEqual(revalidated, 304)
+      // The map is on disk beside the bundle (built for debugging), and still not served.
+      assert.isTrue(fs.existsSync(path.join(Bundle.directory, `${script}.map`)))
+      assert.strictEqual((yield* text(`${inbox.url}${script}.map`)).status, 404)
+      assert.strictEqual((yield* text(`${inbox.url}/assets/`)).status, 404)
       assert.strictEqual((yield* text(`${inbox.url}/assets/../package.json`)).status, 404)
+      assert.strictEqual((yield* text(`${inbox.url}/assets/..%2f..%2f..%2fpackage.json`)).status, 404)
       assert.strictEqual((yield* text(`${inbox.url}/nope`)).status, 404)
     }).pipe(Effect.provide(FetchHttpClient.layer)))
 

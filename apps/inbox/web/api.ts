@@ -1,10 +1,14 @@
 /**
- * Talking to the Inbox API from the page: every answer, success or error, is decoded with the `Model` schemas
- * (built on `@parley/schema`), so what the page renders is what the schemas let through: branded ids,
- * `DateTime.Utc` times, and message bodies sanitized by `Html.sanitize` on decode.
+ * Talking to the Inbox API from the page: through `HttpApiClient.make(InboxApi)`, the same declaration the server
+ * implements, so every answer, success or declared error, is decoded with the `Model` schemas (built on
+ * `@parley/schema`): what the page renders is what the schemas let through (branded ids, `DateTime.Utc` times, and
+ * message bodies sanitized by `Html.sanitize` on decode).
  */
-import { Cause, Exit, Schema } from "effect"
-import * as Model from "../src/Model.ts"
+import { Cause, Effect, Exit, Schema } from "effect"
+import { FetchHttpClient, HttpClient, type HttpClientError, HttpClientRequest } from "effect/http"
+import { HttpApiClient } from "effect/http-api"
+import { InboxApi } from "../src/InboxApi.ts"
+import type * as Model from "../src/Model.ts"
 
 /** Why a request gave nothing to show. */
 export interface Failure {
@@ -24,96 +28,122 @@ export type Loaded<A> =
 /** A request in flight. */
 export const loading: Loaded<never> = { _tag: "Loading" }
 
-const failure = (kind: Failure["kind"], message: string, status: number | null = null, tag: Failure["tag"] = null) => ({
-  _tag: "Failed" as const,
-  error: { kind, status, tag, message }
+/** The message of the first failure in a cause (every failure here is a typed error with a message). */
+export const causeMessage = (cause: Cause.Cause<{ readonly message: string }>): string => {
+  const reason = cause.reasons.find(Cause.isFailReason)
+  return reason === undefined ? Cause.pretty(cause) : reason.error.message
+}
+
+/** This run's token for state-changing requests, written into the page by the server (see `Guard`). */
+const csrfToken = (): string => document.querySelector("meta[name=parley-inbox-csrf]")?.getAttribute("content") ?? ""
+
+const client = HttpApiClient.make(InboxApi, {
+  baseUrl: window.location.origin,
+  transformClient: HttpClient.mapRequest((request) =>
+    HttpClientRequest.setHeaders(request, { accept: "application/json", "x-parley-inbox-csrf": csrfToken() })
+  )
 })
 
-/** The message of the first failure in a cause. */
-export const causeMessage = (cause: Cause.Cause<unknown>): string => {
-  const reason = cause.reasons.find(Cause.isFailReason)
-  const error = reason?.error
-  return typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
-    ? error.message
-    : Cause.pretty(cause)
+type Client = Effect.Success<typeof client>
+
+/** An error answer the API does not declare (a refused host, a missing token): its `message`, when it has one. */
+const MessageBody = Schema.fromJsonString(Schema.Struct({ message: Schema.String }))
+const decodeMessageBody = Schema.decodeUnknownExit(MessageBody)
+
+const undeclared = (status: number, text: string): string => {
+  const body = decodeMessageBody(text)
+  if (Exit.isSuccess(body)) return `The server answered ${status}: ${body.value.message}`
+  const excerpt = text.trim().slice(0, 200)
+  return `The server answered ${status}${excerpt === "" ? "." : `: ${excerpt}`}`
 }
 
-const decodeErrorBody = Schema.decodeUnknownExit(Model.ErrorBody)
+const failed = (error: Failure): Loaded<never> => ({ _tag: "Failed", error })
+
+/** A client error as what the page says: no answer, an error status, or an answer its schema rejects. */
+const clientFailure = (error: HttpClientError.HttpClientError, what: string): Effect.Effect<Loaded<never>> => {
+  const reason = error.reason
+  switch (reason._tag) {
+    case "TransportError":
+      return Effect.succeed(failed({
+        kind: "network",
+        status: null,
+        tag: null,
+        message: `Cannot reach the Inbox server (${reason.message}). Is it still running?`
+      }))
+    case "StatusCodeError":
+    case "DecodeError":
+    case "EmptyBodyError": {
+      const response = reason.response
+      if (response.status < 400) {
+        return Effect.succeed(
+          failed({ kind: "decode", status: response.status, tag: null, message: `${what}: ${reason.message}` })
+        )
+      }
+      return response.text.pipe(
+        Effect.orElseSucceed(() => ""),
+        Effect.map((text) =>
+          failed({ kind: "http", status: response.status, tag: null, message: undeclared(response.status, text) })
+        )
+      )
+    }
+    case "EncodeError":
+    case "InvalidUrlError":
+      return Effect.succeed(failed({ kind: "http", status: null, tag: null, message: `${what}: ${reason.message}` }))
+  }
+}
+
+const statusOf: Record<Model.ErrorBody["_tag"], number> = {
+  ThreadNotFound: 404,
+  SourceUnavailable: 503,
+  BadRequest: 400
+}
 
 /**
- * Fetches `path` and decodes the JSON answer with `schema`; error answers are decoded with `Model.ErrorBody`.
+ * Runs one call of the client: its value, or why there is none. `what` names the request in messages.
  */
-export const request = async <S extends Schema.Decoder<unknown>>(
-  path: string,
-  schema: S,
-  init: RequestInit = {}
-): Promise<Loaded<S["Type"]>> => {
-  let response: Response
-  try {
-    response = await fetch(path, { ...init, headers: { ...init.headers, accept: "application/json" } })
-  } catch (error) {
-    return failure(
-      "network",
-      `Cannot reach the Inbox server (${error instanceof Error ? error.message : String(error)}). Is it still running?`
-    )
-  }
-  const text = await response.text()
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    const excerpt = text.trim().slice(0, 200)
-    return failure(
-      response.ok ? "decode" : "http",
-      response.ok
-        ? `The server's answer to ${path} is not JSON.`
-        : `The server answered ${response.status} ${response.statusText}${excerpt === "" ? "" : `: ${excerpt}`}`,
-      response.status
-    )
-  }
-  if (!response.ok) {
-    const body = decodeErrorBody(json)
-    return Exit.isSuccess(body)
-      ? failure("http", body.value.message, response.status, body.value._tag)
-      : failure("http", `The server answered ${response.status} ${response.statusText}.`, response.status)
-  }
-  const decoded = Schema.decodeUnknownExit(schema)(json)
-  return Exit.isSuccess(decoded)
-    ? { _tag: "Ok", value: decoded.value }
-    : failure("decode", `The server's answer to ${path} does not match its schema: ${causeMessage(decoded.cause)}`)
-}
-
-const query = (params: Record<string, string | number | undefined>): string => {
-  const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== "") search.set(key, String(value))
-  }
-  const s = search.toString()
-  return s === "" ? "" : `?${s}`
-}
-
-/** `GET /api/workspace` */
-export const workspace = () => request("/api/workspace", Model.Workspace)
-
-/** `GET /api/threads` */
-export const threads = (q: Model.ThreadsQuery) =>
-  request(
-    `/api/threads${query({ status: q.status, tag: q.tag, q: q.q, page: q.page, pageSize: q.pageSize })}`,
-    Model.ThreadsPage
+const call = <A>(
+  what: string,
+  f: (client: Client) => Effect.Effect<A, Model.ErrorBody | HttpClientError.HttpClientError | Schema.SchemaError>
+): Promise<Loaded<A>> =>
+  client.pipe(
+    Effect.flatMap(f),
+    Effect.map((value): Loaded<A> => ({ _tag: "Ok", value })),
+    Effect.catch((error) => {
+      switch (error._tag) {
+        case "ThreadNotFound":
+        case "SourceUnavailable":
+        case "BadRequest":
+          return Effect.succeed(
+            failed({ kind: "http", status: statusOf[error._tag], tag: error._tag, message: error.message })
+          )
+        case "SchemaError":
+          return Effect.succeed(failed({
+            kind: "decode",
+            status: null,
+            tag: null,
+            message: `The server's answer to ${what} does not match its schema: ${error.message}`
+          }))
+        case "HttpClientError":
+          return clientFailure(error, `The server's answer to ${what}`)
+      }
+    }),
+    Effect.provide(FetchHttpClient.layer),
+    Effect.runPromise
   )
 
+/** `GET /api/workspace` */
+export const workspace = () => call("/api/workspace", (api) => api.workspace.get())
+
+/** `GET /api/threads` */
+export const threads = (query: Model.ThreadsQuery) => call("/api/threads", (api) => api.threads.list({ query }))
+
 /** `GET /api/threads/{id}` */
-export const thread = (id: number) => request(`/api/threads/${id}`, Model.ThreadResponse)
+export const thread = (id: Model.ThreadResponse["thread"]["conversation"]["id"]) =>
+  call(`/api/threads/${id}`, (api) => api.threads.get({ params: { id } }))
 
 /** `GET /api/threads/{id}/intercom` */
-export const intercom = (id: number) => request(`/api/threads/${id}/intercom`, Model.IntercomView)
+export const intercom = (id: Model.ThreadResponse["thread"]["conversation"]["id"]) =>
+  call(`/api/threads/${id}/intercom`, (api) => api.threads.intercom({ params: { id } }))
 
-/** `POST /api/reload` */
-export const reload = () =>
-  request("/api/reload", Model.IndexStatus, {
-    method: "POST",
-    // This run's token for state-changing requests, written into the page by the server (see Guard).
-    headers: {
-      "x-parley-inbox-csrf": document.querySelector("meta[name=parley-inbox-csrf]")?.getAttribute("content") ?? ""
-    }
-  })
+/** `POST /api/reload` (with this run's token for state-changing requests, see `Guard`) */
+export const reload = () => call("/api/reload", (api) => api.workspace.reload())
