@@ -177,7 +177,7 @@ const toWorkspace = (r: RawWorkspace): WorkspaceRow => ({
  */
 export const createTables = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
   yield* sql.withTransaction(Effect.gen(function*() {
-    yield* sql`SELECT pg_advisory_xact_lock(718_004_019)`
+    yield* sql`SELECT pg_advisory_xact_lock(718004019)`
     yield* sql`CREATE TABLE IF NOT EXISTS parley_fleet_workspaces (
       name TEXT PRIMARY KEY,
       run INTEGER NOT NULL,
