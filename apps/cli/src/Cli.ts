@@ -4,7 +4,8 @@
  * ```
  * parley export    Drift -> NDJSON (drift | intercom | intercom-2.11), checkpointed, resumable, incremental
  * parley convert   records between shapes, streaming, with a rejects file
- * parley migrate   Drift -> Intercom through Intercom's API, exactly once (plan, run, status, verify)
+ * parley migrate   Drift -> Intercom through Intercom's API, exactly once (plan, run, status, verify, submit)
+ * parley worker    one worker of a fleet migrating many workspaces over PostgreSQL
  * parley sanitize  an HTML body through Drift's or Intercom's allow-list, or to plain text
  * parley sandbox   the Drift-compatible sandbox server
  * parley inbox     Parley Inbox, the review tool, in the browser
@@ -37,6 +38,7 @@ import * as MigrateCommand from "./commands/migrate.ts"
 import * as OpenApiCommand from "./commands/openapi.ts"
 import * as SandboxCommand from "./commands/sandbox.ts"
 import * as Sanitize from "./commands/sanitize.ts"
+import * as WorkerCommand from "./commands/worker.ts"
 import * as Errors from "./Errors.ts"
 
 /**
@@ -62,6 +64,7 @@ export const command = Command.make("parley").pipe(
     Export.command,
     Convert.command,
     MigrateCommand.command,
+    WorkerCommand.command,
     Sanitize.command,
     SandboxCommand.command,
     InboxCommand.command,
@@ -92,7 +95,11 @@ const presenter: CliOutput.Presenter = {
   })
 }
 
-const secrets = (): ReadonlyArray<string | undefined> => [process.env["DRIFT_TOKEN"], process.env["INTERCOM_TOKEN"]]
+const secrets = (): ReadonlyArray<string | undefined> => [
+  process.env["DRIFT_TOKEN"],
+  process.env["INTERCOM_TOKEN"],
+  process.env["PARLEY_FLEET_KEY"]
+]
 
 /**
  * Runs the command tree on `args` (without the node and script paths) and returns the exit code (see
@@ -112,7 +119,7 @@ export const main = (args: ReadonlyArray<string>) =>
           // Parse errors were presented; a bare `parley` printed the help on stderr.
           if (failure.error.errors.length === 0) {
             yield* Console.error(
-              `parley: missing command: one of export, convert, migrate, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
+              `parley: missing command: one of export, convert, migrate, worker, sanitize, sandbox, inbox, openapi (see \`parley --help\`)`
             )
           }
           return Errors.ExitCode.usage as number

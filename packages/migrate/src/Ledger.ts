@@ -28,6 +28,10 @@
  * }).pipe(Effect.provide(Ledger.Ledger.layer.pipe(Layer.provide(NodeSqlite.layer({ filename: ":memory:" })))))
  * ```
  *
+ * On a fleet (`Fleet`), one database holds many workspaces: a ledger made with a `workspace` keeps its rows apart
+ * by prefixing every key, Drift id and setting name with `<workspace>/` (workspace names are `[A-Za-z0-9._-]`), and
+ * answers with the prefix removed, so the same service works for one workspace or many.
+ *
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
@@ -127,6 +131,30 @@ export class Ledger extends Context.Service<Ledger, Service>()("@parley/migrate/
       return yield* make(sql)
     })
   )
+
+  /**
+   * The ledger of one workspace of a fleet database (see {@link make}'s `workspace`).
+   *
+   * @since 0.2.0
+   */
+  static readonly layerWorkspace = (workspace: string): Layer.Layer<Ledger, SqlError.SqlError, SqlClient.SqlClient> =>
+    Layer.effect(
+      Ledger,
+      Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        return yield* make(sql, { workspace })
+      })
+    )
+}
+
+/**
+ * Options of {@link make}.
+ *
+ * @since 0.2.0
+ */
+export interface MakeOptions {
+  /** Keep this workspace's rows apart from the others' in a shared (fleet) database. */
+  readonly workspace?: string | undefined
 }
 
 interface RawConversationRow {
@@ -138,8 +166,8 @@ interface RawConversationRow {
   readonly updated_at: number | string
 }
 
-const toRow = (r: RawConversationRow): ConversationRow => ({
-  driftId: r.drift_id,
+const toRow = (r: RawConversationRow, strip = 0): ConversationRow => ({
+  driftId: r.drift_id.slice(strip),
   status: r.status,
   intercomId: r.intercom_id,
   driftStatus: r.drift_status,
@@ -152,7 +180,7 @@ const toRow = (r: RawConversationRow): ConversationRow => ({
  *
  * @since 0.1.0
  */
-export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
+export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, options: MakeOptions = {}) {
   yield* sql`CREATE TABLE IF NOT EXISTS parley_writes (
     key TEXT PRIMARY KEY,
     result TEXT,
@@ -171,67 +199,78 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
   yield* sql`CREATE TABLE IF NOT EXISTS parley_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`
 
   const now = () => Date.now()
+  const prefix = options.workspace === undefined ? "" : `${options.workspace}/`
+  const k = (key: string) => prefix + key
+  const like = (start: string) => start.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"
+  const toRows = (rows: ReadonlyArray<RawConversationRow>) => rows.map((r) => toRow(r, prefix.length))
+  // Without a workspace every row is this ledger's (a single-workspace database); with one, only its own.
+  const mine = prefix === "" ? sql`1 = 1` : sql`drift_id LIKE ${like(prefix)} ESCAPE '\\'`
   const service: Service = {
     done: (key) =>
       sql<
         { readonly result: string | null }
-      >`SELECT result FROM parley_writes WHERE key = ${key} AND done_at IS NOT NULL`
+      >`SELECT result FROM parley_writes WHERE key = ${k(key)} AND done_at IS NOT NULL`
         .pipe(Effect.map((rows) => Option.fromNullishOr(rows[0]?.result)), Effect.map(Option.map(String))),
     hasIntent: (key) =>
-      sql`SELECT 1 AS x FROM parley_writes WHERE key = ${key} AND done_at IS NULL`.pipe(
+      sql`SELECT 1 AS x FROM parley_writes WHERE key = ${k(key)} AND done_at IS NULL`.pipe(
         Effect.map((rows) => rows.length > 0)
       ),
     intendedAt: (key) =>
       sql<{ readonly intended_at: number | string }>`SELECT intended_at FROM parley_writes
-        WHERE key = ${key} AND done_at IS NULL`.pipe(
+        WHERE key = ${k(key)} AND done_at IS NULL`.pipe(
         Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), (row) => Number(row.intended_at)))
       ),
     intend: (key) =>
       Effect.suspend(() => {
         const at = now()
-        return sql`INSERT INTO parley_writes (key, intended_at) VALUES (${key}, ${at})
+        return sql`INSERT INTO parley_writes (key, intended_at) VALUES (${k(key)}, ${at})
           ON CONFLICT (key) DO UPDATE SET intended_at = ${at} WHERE parley_writes.done_at IS NULL`
       }).pipe(Effect.asVoid),
     complete: (key, result) =>
-      sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${key}, ${result}, ${now()}, ${now()})
+      sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${k(key)}, ${result}, ${now()}, ${now()})
         ON CONFLICT (key) DO UPDATE SET result = ${result}, done_at = ${now()}`.pipe(Effect.asVoid),
-    doneWithPrefix: (prefix) =>
+    doneWithPrefix: (start) =>
       sql<{ readonly key: string; readonly result: string }>`SELECT key, result FROM parley_writes
-        WHERE key LIKE ${prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"} ESCAPE '\\' AND done_at IS NOT NULL`,
+        WHERE key LIKE ${like(k(start))} ESCAPE '\\' AND done_at IS NOT NULL`.pipe(
+        Effect.map((rows) => rows.map((r) => ({ key: r.key.slice(prefix.length), result: r.result })))
+      ),
     setConversation: (row, plan) =>
       (plan === undefined
         ? sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, updated_at)
-          VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${now()})
+          VALUES (${k(row.driftId)}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${now()})
           ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
             drift_status = ${row.driftStatus}, reason = ${row.reason}, updated_at = ${now()}`
         : sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, plan, updated_at)
-          VALUES (${row.driftId}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${plan}, ${now()})
+          VALUES (${k(row.driftId)}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${plan}, ${now()})
           ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
             drift_status = ${row.driftStatus}, reason = ${row.reason}, plan = ${plan}, updated_at = ${now()}`).pipe(
           Effect.asVoid
         ),
     plan: (driftId) =>
-      sql<{ readonly plan: string | null }>`SELECT plan FROM parley_conversations WHERE drift_id = ${driftId}`.pipe(
+      sql<{ readonly plan: string | null }>`SELECT plan FROM parley_conversations WHERE drift_id = ${k(driftId)}`.pipe(
         Effect.map((rows) => Option.fromNullishOr(rows[0]?.plan))
       ),
     getConversation: (driftId) =>
       sql<
         RawConversationRow
-      >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE drift_id = ${driftId}`
+      >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE drift_id = ${
+        k(driftId)
+      }`
         .pipe(
-          Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), toRow))
+          Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), (r) => toRow(r, prefix.length)))
         ),
     conversations: (status) =>
       (status === undefined
         ? sql<
           RawConversationRow
-        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations ORDER BY updated_at, drift_id`
+        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE ${mine}
+            ORDER BY updated_at, drift_id`
         : sql<
           RawConversationRow
-        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations WHERE status = ${status}
-            ORDER BY updated_at, drift_id`).pipe(Effect.map((rows) => rows.map(toRow))),
+        >`SELECT drift_id, status, intercom_id, drift_status, reason, updated_at FROM parley_conversations
+            WHERE status = ${status} AND ${mine} ORDER BY updated_at, drift_id`).pipe(Effect.map(toRows)),
     counts: sql<{ readonly status: ConversationStatus; readonly n: number | string }>`SELECT status, COUNT(*) AS n
-      FROM parley_conversations GROUP BY status`.pipe(
+      FROM parley_conversations WHERE ${mine} GROUP BY status`.pipe(
       Effect.map((rows) => {
         const counts = { pending: 0, migrated: 0, rejected: 0, mismatch: 0 }
         for (const r of rows) counts[r.status] = Number(r.n)
@@ -239,11 +278,11 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
       })
     ),
     getSetting: (name) =>
-      sql<{ readonly value: string }>`SELECT value FROM parley_settings WHERE name = ${name}`.pipe(
+      sql<{ readonly value: string }>`SELECT value FROM parley_settings WHERE name = ${k(name)}`.pipe(
         Effect.map((rows) => Option.map(Option.fromNullishOr(rows[0]), (r) => r.value))
       ),
     setSetting: (name, value) =>
-      sql`INSERT INTO parley_settings (name, value) VALUES (${name}, ${value})
+      sql`INSERT INTO parley_settings (name, value) VALUES (${k(name)}, ${value})
         ON CONFLICT (name) DO UPDATE SET value = ${value}`.pipe(Effect.asVoid)
   }
   return service

@@ -43,3 +43,25 @@ export * as Migration from "./Migration.ts"
  * @since 0.1.0
  */
 export * as Engine from "./Engine.ts"
+
+/**
+ * Sealing a fleet's workspace tokens with the fleet key (AES-256-GCM).
+ *
+ * @since 0.2.0
+ */
+export * as Secrets from "./Secrets.ts"
+
+/**
+ * The rate-limit budget every worker of a fleet shares, in PostgreSQL.
+ *
+ * @since 0.2.0
+ */
+export * as Budget from "./Budget.ts"
+
+/**
+ * Many workspaces on a cluster of workers over PostgreSQL: the workflows, the worker and client layers, submit,
+ * status.
+ *
+ * @since 0.2.0
+ */
+export * as Fleet from "./Fleet.ts"

@@ -15,9 +15,10 @@ import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
-import { Engine, Ledger, MigrateWorkflow, Migration } from "@parley/migrate"
+import { Engine, Fleet, Ledger, MigrateWorkflow, Migration } from "@parley/migrate"
 import type { Drift } from "@parley/schema"
 import { Config, DateTime, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
+import { SqlClient } from "effect/sql"
 import { Command, Flag } from "effect/cli"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -450,6 +451,12 @@ const statusCommand = Command.make(
     if (!Engine.isPostgres(database) && !fs.existsSync(database)) {
       return yield* usage(`no migration database at ${database}: run parley migrate run first, or pass --database`)
     }
+    if (Engine.isPostgres(database)) {
+      const fleet = yield* fleetStatus(database)
+      if (fleet !== undefined) {
+        return yield* print(args.json, { database: "postgres", workspaces: fleet }, formatFleet(fleet))
+      }
+    }
     const counts = yield* Effect.gen(function*() {
       const ledger = yield* Ledger.Ledger
       return yield* ledger.counts
@@ -462,7 +469,11 @@ const statusCommand = Command.make(
       } rejected, ${formatCount(counts.mismatch)} mismatched`
     )
   })
-).pipe(Command.withDescription("What a migration database holds: migrated, pending, rejected, mismatched"))
+).pipe(
+  Command.withDescription(
+    "What a migration database holds: migrated, pending, rejected, mismatched (on a fleet: every workspace, with rate and ETA)"
+  )
+)
 
 /** Writes the verify report and prints its line; answers the failure to end with when something differs. */
 const reportVerify = (report: Migration.VerifyReport, file: Option.Option<string>, silent: boolean) =>
@@ -513,6 +524,117 @@ const verifyCommand = Command.make(
   }, Effect.scoped)
 ).pipe(Command.withDescription("Read every migrated conversation back from Intercom and compare it with its plan"))
 
+// -----------------------------------------------------------------------------
+// the fleet: submit, and status over every workspace
+// -----------------------------------------------------------------------------
+
+/** The fleet's workspaces, or undefined when the database is not a fleet's (a single-machine run on PostgreSQL). */
+const fleetStatus = (database: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const found = yield* sql<{ readonly t: string | null }>`SELECT to_regclass('parley_fleet_workspaces')::text AS t`
+    if (found[0]?.t == null) return undefined
+    return yield* Fleet.status()
+  }).pipe(Effect.provide(Fleet.database(database)), Effect.scoped)
+
+const formatFleet = (rows: ReadonlyArray<Fleet.WorkspaceStatus>): string =>
+  rows.length === 0
+    ? "parley: no workspace was submitted to this fleet (parley migrate submit --workspace NAME)"
+    : rows.map((r) =>
+      `parley: ${r.workspace} (run ${r.run}): ${formatCount(r.migrated)}${
+        r.total === null ? "" : ` of ${formatCount(r.total)}`
+      } migrated, ${formatCount(r.pending)} pending, ${formatCount(r.rejected)} rejected; ${
+        formatCount(r.perMinute)
+      }/min, ${
+        r.etaMs === null ? (r.walked ? "ETA unknown" : "still walking Drift") : r.etaMs === 0
+          ? "done"
+          : `ETA ${Progress.formatDuration(r.etaMs)}`
+      }; Intercom ${formatCount(r.intercomCallsLastMinute)} calls in the last minute (limit ${
+        formatCount(r.intercomPerMinute)
+      }/min)${r.error === null ? "" : `; error: ${r.error}`}`
+    ).join("\n")
+
+const submitCommand = Command.make(
+  "submit",
+  {
+    database: Flag.String("database").pipe(Flag.withDescription("The fleet's PostgreSQL database: postgres://...")),
+    workspace: Flag.String("workspace").pipe(
+      Flag.withDescription("The workspace's name in the fleet (letters, digits, . _ -); submitting it again starts a new run")
+    ),
+    intercomPerMinute: Flag.Int("intercom-per-minute").pipe(
+      Flag.withDescription("The Intercom app's rate limit, calls per minute, shared by every worker (default 10000)"),
+      Flag.withDefault(10_000)
+    ),
+    driftPerMinute: Flag.Int("drift-per-minute").pipe(
+      Flag.withDescription("Drift's rate limit for this workspace, requests per minute (default 600)"),
+      Flag.withDefault(600)
+    ),
+    defaultAdmin: common.defaultAdmin,
+    botAdmin: common.botAdmin,
+    adminMap: common.adminMap,
+    status: common.status,
+    until: common.until,
+    since: common.since,
+    sample: common.sample,
+    json: Shared.json
+  },
+  Effect.fn("parley.migrate.submit")(function*(args) {
+    if (!Engine.isPostgres(args.database)) {
+      return yield* usage("--database must be a postgres:// URL: a fleet shares one PostgreSQL database")
+    }
+    if (!Fleet.isWorkspaceName(args.workspace)) {
+      return yield* usage(
+        `--workspace must be 1 to 64 letters, digits, dots, dashes or underscores, got ${JSON.stringify(args.workspace)}`
+      )
+    }
+    if (args.intercomPerMinute < 6 || args.driftPerMinute < 60) {
+      return yield* usage("--intercom-per-minute must be at least 6 and --drift-per-minute at least 60")
+    }
+    const options = yield* runOptions({ ...args, concurrency: 8 } as unknown as CommonArgs)
+    const drift = yield* Connection.fromEnv({})
+    const intercomToken = yield* Config.option(Config.Redacted("INTERCOM_TOKEN"))
+    if (Option.isNone(intercomToken) || Redacted.value(intercomToken.value).trim() === "") {
+      return yield* usage(
+        "INTERCOM_TOKEN is not set: export the workspace's Intercom access token (and INTERCOM_REGION=eu|au outside the US, or INTERCOM_BASE_URL)"
+      )
+    }
+    const region = yield* Config.String("INTERCOM_REGION").pipe(Config.withDefault("us"))
+    if (region !== "us" && region !== "eu" && region !== "au") {
+      return yield* usage(`INTERCOM_REGION must be us, eu or au, got ${JSON.stringify(region)}`)
+    }
+    const intercomBaseUrl = yield* Config.option(Config.String("INTERCOM_BASE_URL"))
+    const settings: Fleet.Settings = {
+      ...Fleet.defaultSettings,
+      driftBaseUrl: String(drift.baseUrl ?? Fleet.defaultSettings.driftBaseUrl),
+      intercomBaseUrl: Option.getOrNull(intercomBaseUrl),
+      intercomRegion: region,
+      intercomPerMinute: args.intercomPerMinute,
+      driftPerMinute: args.driftPerMinute,
+      statuses: options.statuses ?? [],
+      until: options.until === undefined ? null : DateTime.toEpochMillis(options.until),
+      since: options.since === undefined ? null : DateTime.toEpochMillis(options.since),
+      sample: options.sample ?? null,
+      mapping: options.mapping ?? {},
+      defaultAdmin: options.defaultAdmin ?? null,
+      botAdmin: options.botAdmin ?? null
+    }
+    const submitted = yield* Fleet.submit({
+      workspace: args.workspace,
+      tokens: { drift: drift.token, intercom: intercomToken.value },
+      settings
+    }).pipe(Effect.provide(Layer.mergeAll(Fleet.layerClient(args.database), Fleet.layerCrypto)))
+    yield* print(
+      args.json,
+      submitted,
+      `parley: submitted workspace ${submitted.workspace} (run ${submitted.run}) to the fleet; follow it with parley migrate status --database ...`
+    )
+  }, Effect.scoped)
+).pipe(
+  Command.withDescription(
+    "Start a workspace's migration on a fleet of parley workers (tokens from DRIFT_TOKEN and INTERCOM_TOKEN, sealed with PARLEY_FLEET_KEY)"
+  )
+)
+
 /**
  * `parley migrate`.
  *
@@ -520,5 +642,5 @@ const verifyCommand = Command.make(
  */
 export const command = Command.make("migrate").pipe(
   Command.withDescription("Land a Drift workspace in Intercom through Intercom's API, exactly once"),
-  Command.withSubcommands([planCommand, runCommand, statusCommand, verifyCommand])
+  Command.withSubcommands([planCommand, runCommand, statusCommand, verifyCommand, submitCommand])
 )

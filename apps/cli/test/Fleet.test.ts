@@ -1,0 +1,140 @@
+/**
+ * A fleet over loopback: a real PostgreSQL started here, three `parley worker` processes, three workspaces (each a
+ * Drift sandbox and an Intercom sandbox with its own rate limit) submitted with `parley migrate submit`, one worker
+ * SIGKILLed once a third of the conversations have landed. Then, read back from each Intercom sandbox's store:
+ * every conversation landed exactly once (no duplicate conversation, contact or part, none missing), and no
+ * sandbox answered a 429 for its limit.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
+import { IntercomClient } from "@parley/intercom-client"
+import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
+import { Fleet, Ledger, Migration } from "@parley/migrate"
+import { Effect, Layer, Redacted, Schedule } from "effect"
+import { done, fleetKey, startWorker, status, submit, type Workspace } from "../../../test-support/fleet.ts"
+import { binaries, startPostgres } from "../../../test-support/postgres.ts"
+
+/** Intercom calls a minute each workspace's app is allowed: 100 per 10-second window, so the limit binds. */
+const PER_MINUTE = 600
+const CONVERSATIONS = 40
+
+const adminsFor = (drift: DriftSandbox.Running) =>
+  Effect.promise(() =>
+    fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } }).then((r) =>
+      r.json() as Promise<
+        { readonly data: ReadonlyArray<{ readonly email?: string | null; readonly name?: string; readonly bot?: boolean }> }
+      >
+    )
+  ).pipe(
+    Effect.map((users) => [
+      { name: "Parley Migration", email: "migration@parley.invalid" },
+      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({ name: u.name ?? "", email: String(u.email) }))
+    ])
+  )
+
+const startWorkspace = (name: string, seed: number) =>
+  Effect.gen(function*() {
+    const drift = yield* DriftSandbox.start({ port: 0, conversations: CONVERSATIONS, seed })
+    const intercom = yield* IntercomSandbox.start({
+      port: 0,
+      admins: yield* adminsFor(drift),
+      limits: { perMinute: PER_MINUTE }
+    })
+    return { name, drift, intercom } satisfies Workspace
+  })
+
+/** Polls (every half second) until `check` holds; the test's own timeout bounds it. */
+const until = <A>(read: Effect.Effect<A>, check: (a: A) => boolean) =>
+  read.pipe(Effect.repeat({ schedule: Schedule.spaced("500 millis"), until: check }))
+
+describe.skipIf(binaries() === undefined)("parley worker: a fleet over PostgreSQL", () => {
+  it.live(
+    "three workspaces on three workers, one SIGKILLed mid-run: every conversation once, no limit exceeded",
+    () =>
+      Effect.gen(function*() {
+        const pg = yield* startPostgres()
+        const key = fleetKey()
+        const workspaces = yield* Effect.all([
+          startWorkspace("acme", 11),
+          startWorkspace("globex", 12),
+          startWorkspace("initech", 13)
+        ])
+        // The first worker creates the tables; the others join it.
+        const first = yield* startWorker({ database: pg.url, key })
+        const others = yield* Effect.all([
+          startWorker({ database: pg.url, key }),
+          startWorker({ database: pg.url, key })
+        ], { concurrency: "unbounded" })
+        const workers = [first, ...others]
+        expect(new Set(workers.map((w) => w.address)).size).toBe(3)
+
+        for (const workspace of workspaces) {
+          const ran = yield* submit({ database: pg.url, key, workspace, perMinute: PER_MINUTE })
+          expect(ran.code, ran.stderr).toBe(0)
+          expect(JSON.parse(ran.stdout)).toMatchObject({ workspace: workspace.name, run: 1 })
+        }
+
+        // SIGKILL a worker once a third of all conversations have landed (read from the sandboxes' stores).
+        const landed = Effect.map(
+          Effect.forEach(workspaces, (w) => w.intercom.store.counts),
+          (counts) => counts.reduce((n, c) => n + c.conversations, 0)
+        )
+        yield* until(landed, (n) => n >= CONVERSATIONS)
+        const victim = workers[1]!
+        victim.child.kill("SIGKILL")
+
+        const final = yield* until(status(pg.url), (rows) => done(rows, 3))
+        for (const row of final) {
+          expect(row.total, row.workspace).toBe(CONVERSATIONS)
+          expect(row.pending).toBe(0)
+        }
+
+        // The shared budget held, for all workers together: no 429 from a sandbox's limit in any window (read
+        // before verifying, whose reads count in the same windows).
+        for (const workspace of workspaces) {
+          const traffic = yield* workspace.intercom.faults.stats
+          const limited = traffic.windows.reduce((n, w) => n + w.rateLimited, 0) - traffic.faults.injectedRateLimited
+          expect(limited, `${workspace.name} answered 429 for its limit: ${JSON.stringify(traffic.windows)}`).toBe(0)
+          const perWindow = Math.ceil(PER_MINUTE / 6)
+          for (const w of traffic.windows) expect(w.requests - w.rateLimited).toBeLessThanOrEqual(perWindow)
+          // The limit bound: some window was filled to the budget (the test exercises the limit, not an idle API).
+          expect(Math.max(...traffic.windows.map((w) => w.requests))).toBeGreaterThan(perWindow / 2)
+        }
+
+        const sql = Fleet.database(pg.url)
+        for (const workspace of workspaces) {
+          const row = final.find((r) => r.workspace === workspace.name)!
+          const conversations = yield* workspace.intercom.store.dumpConversations
+          // Exactly once: one Intercom conversation per migrated Drift conversation, none twice.
+          const byDrift = new Map<string, number>()
+          for (const c of conversations) {
+            const id = String((c.custom_attributes as Record<string, unknown> | undefined)?.["drift_conversation_id"])
+            byDrift.set(id, (byDrift.get(id) ?? 0) + 1)
+          }
+          expect([...byDrift.values()].filter((n) => n > 1), workspace.name).toStrictEqual([])
+          expect(conversations.length, workspace.name).toBe(row.migrated)
+          const contacts = yield* workspace.intercom.store.dumpContacts
+          const external = contacts.map((c) => c.external_id).filter((e) => e != null)
+          expect(new Set(external).size, workspace.name).toBe(external.length)
+          // Every part as planned, none twice, none missing: verify reads each conversation back and compares.
+          const report = yield* Migration.verify().pipe(
+            Effect.provide(
+              Layer.mergeAll(
+                Ledger.Ledger.layerWorkspace(workspace.name).pipe(Layer.provide(sql)),
+                IntercomClient.IntercomClient.layer({
+                  token: Redacted.make(workspace.intercom.token),
+                  baseUrl: workspace.intercom.url,
+                  rateLimit: false
+                }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+              )
+            )
+          )
+          expect(report.mismatches, workspace.name).toStrictEqual([])
+          expect(report.checked).toBe(row.migrated)
+        }
+        expect(victim.child.signalCode).toBe("SIGKILL")
+      }).pipe(Effect.scoped),
+    300_000
+  )
+})
