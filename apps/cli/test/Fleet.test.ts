@@ -23,13 +23,20 @@ const adminsFor = (drift: DriftSandbox.Running) =>
   Effect.promise(() =>
     fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } }).then((r) =>
       r.json() as Promise<
-        { readonly data: ReadonlyArray<{ readonly email?: string | null; readonly name?: string; readonly bot?: boolean }> }
+        {
+          readonly data: ReadonlyArray<
+            { readonly email?: string | null; readonly name?: string; readonly bot?: boolean }
+          >
+        }
       >
     )
   ).pipe(
     Effect.map((users) => [
       { name: "Parley Migration", email: "migration@parley.invalid" },
-      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({ name: u.name ?? "", email: String(u.email) }))
+      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
+        name: u.name ?? "",
+        email: String(u.email)
+      }))
     ])
   )
 

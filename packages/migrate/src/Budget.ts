@@ -178,7 +178,9 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
  *
  * @since 0.2.0
  */
-export const layerHttpClient = (rule: Rule): Layer.Layer<HttpClient.HttpClient, never, HttpClient.HttpClient | Budget> =>
+export const layerHttpClient = (
+  rule: Rule
+): Layer.Layer<HttpClient.HttpClient, never, HttpClient.HttpClient | Budget> =>
   Layer.effect(
     HttpClient.HttpClient,
     Effect.gen(function*() {

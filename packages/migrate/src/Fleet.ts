@@ -21,7 +21,21 @@ import { DriftClient } from "@parley/drift-client"
 import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import type { Drift } from "@parley/schema"
-import { Context, DateTime, Duration, Effect, Layer, LayerMap, Option, Redacted, Result, Schedule, Schema, Semaphore, Stream } from "effect"
+import {
+  Context,
+  DateTime,
+  Duration,
+  Effect,
+  Layer,
+  LayerMap,
+  Option,
+  Redacted,
+  Result,
+  Schedule,
+  Schema,
+  Semaphore,
+  Stream
+} from "effect"
 import {
   ClusterWorkflowEngine,
   RunnerAddress,
@@ -301,7 +315,9 @@ const workspaceLayer = (
         rateLimit: { requestsPerMinute: settings.driftPerMinute }
       }).pipe(Effect.mapError((e) => new FleetError({ workspace, reason: "Drift", detail: e.message })))
     ).pipe(
-      Layer.provide(Budget.layerHttpClient(Budget.driftRule(workspace, settings.driftPerMinute)).pipe(Layer.provide(http)))
+      Layer.provide(
+        Budget.layerHttpClient(Budget.driftRule(workspace, settings.driftPerMinute)).pipe(Layer.provide(http))
+      )
     )
     return Layer.mergeAll(
       intercom,
@@ -403,7 +419,10 @@ const startOne = (workspace: string, thread: Drift.Thread, dir: Migration.Direct
     // A walk repeated after a takeover finds its own pending rows: the workflow it started is left to finish (its
     // row is not rewritten, so its outcome is never overwritten by "pending").
     if (!(samePlan && previous._tag === "Some" && previous.value.status === "pending")) {
-      yield* ledger.setConversation({ driftId, status: "pending", intercomId: null, driftStatus, reason: null }, planJson)
+      yield* ledger.setConversation(
+        { driftId, status: "pending", intercomId: null, driftStatus, reason: null },
+        planJson
+      )
     }
     yield* FleetConversation.execute(
       { workspace, plan, revision: MigrateWorkflow.revision(plan, attempt) },
@@ -480,7 +499,12 @@ export const executeConversation = Effect.fnUntraced(function*(payload: typeof F
       }).pipe(
         Effect.provide(workspaces.ledger(workspace)),
         Effect.mapError((e) =>
-          new MigrateWorkflow.MigrateError({ driftConversationId: driftId, step: name, reason: "Storage", detail: e.message })
+          new MigrateWorkflow.MigrateError({
+            driftConversationId: driftId,
+            step: name,
+            reason: "Storage",
+            detail: e.message
+          })
         )
       )
     })
@@ -589,7 +613,9 @@ export interface WorkerOptions {
  *
  * @since 0.2.0
  */
-export const layerWorker = (options: WorkerOptions): Layer.Layer<WorkerAddress | WorkflowEngine.WorkflowEngine, unknown> => {
+export const layerWorker = (
+  options: WorkerOptions
+): Layer.Layer<WorkerAddress | WorkflowEngine.WorkflowEngine, unknown> => {
   const host = options.host ?? "127.0.0.1"
   const server = NodeSocketServer.layer({ host, port: options.port ?? 34431 })
   const config = Layer.effect(

@@ -227,7 +227,9 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, option
           ON CONFLICT (key) DO UPDATE SET intended_at = ${at} WHERE parley_writes.done_at IS NULL`
       }).pipe(Effect.asVoid),
     complete: (key, result) =>
-      sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${k(key)}, ${result}, ${now()}, ${now()})
+      sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${
+        k(key)
+      }, ${result}, ${now()}, ${now()})
         ON CONFLICT (key) DO UPDATE SET result = ${result}, done_at = ${now()}`.pipe(Effect.asVoid),
     doneWithPrefix: (start) =>
       sql<{ readonly key: string; readonly result: string }>`SELECT key, result FROM parley_writes
@@ -241,7 +243,9 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, option
           ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
             drift_status = ${row.driftStatus}, reason = ${row.reason}, updated_at = ${now()}`
         : sql`INSERT INTO parley_conversations (drift_id, status, intercom_id, drift_status, reason, plan, updated_at)
-          VALUES (${k(row.driftId)}, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${plan}, ${now()})
+          VALUES (${
+          k(row.driftId)
+        }, ${row.status}, ${row.intercomId}, ${row.driftStatus}, ${row.reason}, ${plan}, ${now()})
           ON CONFLICT (drift_id) DO UPDATE SET status = ${row.status}, intercom_id = ${row.intercomId},
             drift_status = ${row.driftStatus}, reason = ${row.reason}, plan = ${plan}, updated_at = ${now()}`).pipe(
           Effect.asVoid

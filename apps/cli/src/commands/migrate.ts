@@ -18,8 +18,8 @@ import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
 import { Engine, Fleet, Ledger, MigrateWorkflow, Migration } from "@parley/migrate"
 import type { Drift } from "@parley/schema"
 import { Config, DateTime, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
-import { SqlClient } from "effect/sql"
 import { Command, Flag } from "effect/cli"
+import { SqlClient } from "effect/sql"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Connection from "../Connection.ts"
@@ -559,7 +559,9 @@ const submitCommand = Command.make(
   {
     database: Flag.String("database").pipe(Flag.withDescription("The fleet's PostgreSQL database: postgres://...")),
     workspace: Flag.String("workspace").pipe(
-      Flag.withDescription("The workspace's name in the fleet (letters, digits, . _ -); submitting it again starts a new run")
+      Flag.withDescription(
+        "The workspace's name in the fleet (letters, digits, . _ -); submitting it again starts a new run"
+      )
     ),
     intercomPerMinute: Flag.Int("intercom-per-minute").pipe(
       Flag.withDescription("The Intercom app's rate limit, calls per minute, shared by every worker (default 10000)"),
@@ -584,7 +586,9 @@ const submitCommand = Command.make(
     }
     if (!Fleet.isWorkspaceName(args.workspace)) {
       return yield* usage(
-        `--workspace must be 1 to 64 letters, digits, dots, dashes or underscores, got ${JSON.stringify(args.workspace)}`
+        `--workspace must be 1 to 64 letters, digits, dots, dashes or underscores, got ${
+          JSON.stringify(args.workspace)
+        }`
       )
     }
     if (args.intercomPerMinute < 6 || args.driftPerMinute < 60) {

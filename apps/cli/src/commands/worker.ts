@@ -89,7 +89,9 @@ export const command = Command.make(
       const address = yield* Fleet.WorkerAddress
       yield* Effect.sync(() =>
         process.stderr.write(
-          `parley worker: runner ${address.host}:${address.port} joined the fleet on ${where(args.database)} (pid ${process.pid})\n`
+          `parley worker: runner ${address.host}:${address.port} joined the fleet on ${
+            where(args.database)
+          } (pid ${process.pid})\n`
         )
       )
       return yield* Effect.never
