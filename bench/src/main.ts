@@ -3,11 +3,12 @@
  * to `bench/results/latest.json` and `latest.md` (`--quick`: `quick.tmp.json` and `quick.tmp.md`, git-ignored).
  *
  * Flags: `--quick` (smaller inputs, fewer repeats: under a minute, for CI smoke runs), `--only sanitizer,codec`
- * (any of sanitizer, codec, mapper, export, migrate; the other sections of the results file are kept).
+ * (any of sanitizer, codec, mapper, export, migrate, fleet; the other sections of the results file are kept).
  */
 import { readFileSync } from "node:fs"
 import * as Codec from "./codec.ts"
 import * as Export from "./export.ts"
+import * as Fleet from "./fleet.ts"
 import * as Mapper from "./mapper.ts"
 import * as Migrate from "./migrate.ts"
 import type { Options, Section } from "./options.ts"
@@ -19,7 +20,8 @@ const BENCHMARKS = {
   codec: Codec.run,
   mapper: Mapper.run,
   export: Export.run,
-  migrate: Migrate.run
+  migrate: Migrate.run,
+  fleet: Fleet.run
 } as const
 type Name = keyof typeof BENCHMARKS
 const NAMES = Object.keys(BENCHMARKS) as Array<Name>

@@ -12,6 +12,8 @@ import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
 import { Fleet, Ledger, Migration } from "@parley/migrate"
 import { Effect, Layer, Redacted, Schedule } from "effect"
+import { SqlClient } from "effect/sql"
+import { randomBytes } from "node:crypto"
 import { done, fleetKey, startWorker, status, submit, type Workspace } from "../../../test-support/fleet.ts"
 import { binaries, startPostgres } from "../../../test-support/postgres.ts"
 
@@ -42,9 +44,16 @@ const adminsFor = (drift: DriftSandbox.Running) =>
 
 const startWorkspace = (name: string, seed: number) =>
   Effect.gen(function*() {
-    const drift = yield* DriftSandbox.start({ port: 0, conversations: CONVERSATIONS, seed })
+    // Each workspace its own tokens, so the database can be searched for them.
+    const drift = yield* DriftSandbox.start({
+      port: 0,
+      conversations: CONVERSATIONS,
+      seed,
+      token: `drift-${name}-${randomBytes(8).toString("hex")}`
+    })
     const intercom = yield* IntercomSandbox.start({
       port: 0,
+      token: `intercom-${name}-${randomBytes(8).toString("hex")}`,
       admins: yield* adminsFor(drift),
       limits: { perMinute: PER_MINUTE }
     })
@@ -110,6 +119,24 @@ describe.skipIf(binaries() === undefined)("parley worker: a fleet over PostgreSQ
         }
 
         const sql = Fleet.database(pg.url)
+        // The tokens are nowhere in the database in clear (every row of every table, as text).
+        const everything = yield* Effect.gen(function*() {
+          const client = yield* SqlClient.SqlClient
+          const tables = yield* client<{ readonly name: string }>`SELECT table_name AS name
+            FROM information_schema.tables WHERE table_schema = 'public'`
+          expect(tables.map((t) => t.name)).toContain("parley_fleet_workspaces")
+          let text = ""
+          for (const t of tables) {
+            const rows = yield* client<{ readonly row: string }>`SELECT r::text AS row FROM ${client(t.name)} r`
+            text += rows.map((r) => r.row).join("\n")
+          }
+          return text
+        }).pipe(Effect.provide(sql))
+        for (const workspace of workspaces) {
+          expect(everything).not.toContain(workspace.drift.token)
+          expect(everything).not.toContain(workspace.intercom.token)
+        }
+        expect(everything).not.toContain(key)
         for (const workspace of workspaces) {
           const row = final.find((r) => r.workspace === workspace.name)!
           const conversations = yield* workspace.intercom.store.dumpConversations

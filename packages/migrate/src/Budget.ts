@@ -110,17 +110,28 @@ export class Budget extends Context.Service<Budget, Service>()("@parley/migrate/
 }
 
 /**
- * Creates the budget's table (PostgreSQL).
+ * The advisory lock the fleet's `CREATE TABLE`s run under: PostgreSQL's `CREATE TABLE IF NOT EXISTS` is not safe
+ * against itself (two sessions creating the same table at once: one fails on `pg_type`), and workers start together.
+ *
+ * @since 0.2.0
+ */
+export const SCHEMA_LOCK = 718004019
+
+/**
+ * Creates the budget's table (PostgreSQL), under {@link SCHEMA_LOCK}.
  *
  * @since 0.2.0
  */
 export const createTable = (sql: SqlClient.SqlClient) =>
-  sql`CREATE TABLE IF NOT EXISTS parley_fleet_budget (
-    key TEXT NOT NULL,
-    window_start BIGINT NOT NULL,
-    granted INTEGER NOT NULL,
-    PRIMARY KEY (key, window_start)
-  )`.pipe(Effect.asVoid)
+  sql.withTransaction(Effect.gen(function*() {
+    yield* sql`SELECT pg_advisory_xact_lock(${sql.literal(String(SCHEMA_LOCK))})`
+    yield* sql`CREATE TABLE IF NOT EXISTS parley_fleet_budget (
+      key TEXT NOT NULL,
+      window_start BIGINT NOT NULL,
+      granted INTEGER NOT NULL,
+      PRIMARY KEY (key, window_start)
+    )`
+  }))
 
 /**
  * Builds the budget over a PostgreSQL client.

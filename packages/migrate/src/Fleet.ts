@@ -191,7 +191,7 @@ const toWorkspace = (r: RawWorkspace): WorkspaceRow => ({
  */
 export const createTables = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
   yield* sql.withTransaction(Effect.gen(function*() {
-    yield* sql`SELECT pg_advisory_xact_lock(718004019)`
+    yield* sql`SELECT pg_advisory_xact_lock(${sql.literal(String(Budget.SCHEMA_LOCK))})`
     yield* sql`CREATE TABLE IF NOT EXISTS parley_fleet_workspaces (
       name TEXT PRIMARY KEY,
       run INTEGER NOT NULL,
