@@ -43,3 +43,11 @@ export * as Migration from "./Migration.ts"
  * @since 0.1.0
  */
 export * as Engine from "./Engine.ts"
+
+/**
+ * The ledger read from outside a run, read-only: each conversation's state (pending, migrated with its Intercom
+ * id, rejected with its reason, a verify mismatch with its fields).
+ *
+ * @since 0.2.0
+ */
+export * as LedgerReader from "./LedgerReader.ts"
