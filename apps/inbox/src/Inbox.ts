@@ -20,6 +20,7 @@ import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform
 import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
+import type { LedgerReader } from "@parley/migrate"
 import { Config, Console, Context, Effect, Layer, Option, type PlatformError, Redacted, type Scope } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
@@ -28,6 +29,7 @@ import { resolve } from "node:path"
 import * as Bundle from "./Bundle.ts"
 import * as Guard from "./Guard.ts"
 import * as Limits from "./Limits.ts"
+import * as MigrationLedger from "./MigrationLedger.ts"
 import * as Server from "./Server.ts"
 import { type FileUnreadable, ThreadSource } from "./ThreadSource.ts"
 
@@ -70,6 +72,11 @@ export interface Options {
   readonly allowedHosts?: ReadonlyArray<string> | undefined
   /** An access token every request must carry; required to listen beyond loopback (see `Guard`). */
   readonly token?: Redacted.Redacted<string> | undefined
+  /**
+   * A `parley migrate` database (a SQLite file path or a `postgres://` URL), read read-only: each thread's
+   * migration state in the list and the thread view, with a filter by state (see `MigrationLedger`).
+   */
+  readonly migration?: string | undefined
 }
 
 /**
@@ -174,7 +181,11 @@ export const layer = (
   csrfToken: string = Guard.makeCsrfToken()
 ): Layer.Layer<
   HttpServer.HttpServer | ThreadSource,
-  FileUnreadable | DriftError.InvalidOptions | HttpServerError.ServeError | PlatformError.PlatformError
+  | FileUnreadable
+  | DriftError.InvalidOptions
+  | HttpServerError.ServeError
+  | PlatformError.PlatformError
+  | LedgerReader.LedgerUnreadable
 > =>
   HttpRouter.serve(
     Layer.merge(
@@ -183,6 +194,9 @@ export const layer = (
     ),
     { disableListenLog: true, disableLogger: true }
   ).pipe(
+    Layer.provide(
+      options.migration === undefined ? Layer.empty : MigrationLedger.MigrationLedger.layer(options.migration)
+    ),
     Layer.provideMerge(sourceLayer(options.source ?? defaults.source)),
     Layer.provideMerge(
       NodeHttpServer.layer(createServer, { port: options.port ?? defaults.port, host: options.host ?? defaults.host })
@@ -216,6 +230,7 @@ export const start = Effect.fn("Inbox.start")(function*(
   | DriftError.InvalidOptions
   | HttpServerError.ServeError
   | PlatformError.PlatformError
+  | LedgerReader.LedgerUnreadable
   | Guard.InsecureListen,
   Scope.Scope
 > {
@@ -252,6 +267,7 @@ export const run = (
   | DriftError.InvalidOptions
   | HttpServerError.ServeError
   | PlatformError.PlatformError
+  | LedgerReader.LedgerUnreadable
   | Guard.InsecureListen
 > =>
   Effect.scoped(Effect.gen(function*() {
@@ -304,6 +320,16 @@ export const flags = {
     Flag.withDescription(`Seed of the embedded sandbox (default ${Sandbox.defaults.seed})`),
     Flag.withDefault(Sandbox.defaults.seed)
   ),
+  migration: Flag.String("migration").pipe(
+    Flag.withDescription(
+      "A `parley migrate` database (its --database: a file path, e.g. parley-migrate.db, or a postgres:// URL), read read-only: each thread's migration state, with a filter (default: none)"
+    ),
+    Flag.filter(
+      (database) => database.trim() !== "",
+      () => "--migration is empty: give the migration database, e.g. --migration parley-migrate.db"
+    ),
+    Flag.optional
+  ),
   withContacts: Flag.Boolean("with-contacts").pipe(
     Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read; default: off)"),
     Flag.withDefault(false)
@@ -351,7 +377,14 @@ export const makeCommand = (name: string) =>
         host: args.host,
         source,
         allowedHosts: args.allowHost,
-        ...(Option.isSome(token) ? { token: token.value } : {})
+        ...(Option.isSome(token) ? { token: token.value } : {}),
+        ...(Option.isSome(args.migration)
+          ? {
+            migration: /^postgres(ql)?:\/\//i.test(args.migration.value)
+              ? args.migration.value
+              : resolve(args.migration.value)
+          }
+          : {})
       }).pipe(
         Effect.catchTag(
           "ServeError",
@@ -366,6 +399,10 @@ export const makeCommand = (name: string) =>
     Command.withExamples([
       { command: "parley inbox", description: "The embedded sandbox (2,000 seeded conversations) on port 4020" },
       { command: "parley inbox --file export.ndjson", description: "An export of `parley export --to drift`" },
+      {
+        command: "parley inbox --migration parley-migrate.db",
+        description: "Each thread's migration state (pending, migrated, rejected, mismatch) from `parley migrate`"
+      },
       { command: "DRIFT_TOKEN=... parley inbox --port 0", description: "A real Drift workspace, on a free port" }
     ])
   )

@@ -44,6 +44,69 @@ export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 25
 
 // -----------------------------------------------------------------------------
+// Migration
+// -----------------------------------------------------------------------------
+
+/**
+ * What a `parley migrate` ledger says of a conversation: `pending` (started, not landed yet), `migrated` (in
+ * Intercom, with its id), `rejected` (the mapping or Intercom refused it, with the reason), `mismatch` (migrated,
+ * but `parley migrate verify` found Intercom's copy different from the plan, with the fields).
+ *
+ * @since 0.3.0
+ */
+export const MigrationStatus = Schema.Literals(["pending", "migrated", "rejected", "mismatch"])
+/** @since 0.3.0 */
+export type MigrationStatus = typeof MigrationStatus.Type
+
+/**
+ * The migration filter of `GET /api/threads`: a {@link MigrationStatus}, or `none` (not in the ledger).
+ *
+ * @since 0.3.0
+ */
+export const MigrationFilter = Schema.Literals(["pending", "migrated", "rejected", "mismatch", "none"])
+/** @since 0.3.0 */
+export type MigrationFilter = typeof MigrationFilter.Type
+
+/**
+ * One field a verify found different: what the plan expected and what Intercom holds.
+ *
+ * @since 0.3.0
+ */
+export const MismatchField = Schema.Struct({ field: Schema.String, expected: Schema.String, actual: Schema.String })
+/** @since 0.3.0 */
+export interface MismatchField extends Schema.Schema.Type<typeof MismatchField> {}
+
+/**
+ * One conversation's migration state, from the ledger. `intercomId` once the Intercom conversation exists;
+ * `reason` why it was rejected (or the mismatch in plain words); `mismatches` every field a verify found different.
+ *
+ * @since 0.3.0
+ */
+export const MigrationState = Schema.Struct({
+  status: MigrationStatus,
+  intercomId: Schema.NullOr(Schema.String),
+  reason: Schema.NullOr(Schema.String),
+  mismatches: Schema.Array(MismatchField),
+  updatedAt: Drift.Timestamp
+})
+/** @since 0.3.0 */
+export interface MigrationState extends Schema.Schema.Type<typeof MigrationState> {}
+
+/**
+ * The migration database the Inbox reads (`--migration`), and how many of the source's conversations are in each
+ * state (`none`: not in the ledger). `error` when the last read failed (the previous states are still shown).
+ *
+ * @since 0.3.0
+ */
+export const MigrationInfo = Schema.Struct({
+  database: Schema.String,
+  counts: Schema.Struct({ pending: Count, migrated: Count, rejected: Count, mismatch: Count, none: Count }),
+  error: Schema.optionalKey(Schema.String)
+})
+/** @since 0.3.0 */
+export interface MigrationInfo extends Schema.Schema.Type<typeof MigrationInfo> {}
+
+// -----------------------------------------------------------------------------
 // Threads
 // -----------------------------------------------------------------------------
 
@@ -73,7 +136,11 @@ export const ThreadsQuery = Schema.Struct({
   page: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })))
     .annotateKey({ description: "The page to read, from 1 (default 1)." }),
   pageSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: MAX_PAGE_SIZE })))
-    .annotateKey({ description: `Threads per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+    .annotateKey({ description: `Threads per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` }),
+  migration: Schema.optionalKey(MigrationFilter).annotateKey({
+    description:
+      "With a migration database (`--migration`): only conversations in this state (`pending`, `migrated`, `rejected`, `mismatch`), or `none` (not in the ledger)."
+  })
 })
 /** @since 0.1.0 */
 export interface ThreadsQuery extends Schema.Schema.Type<typeof ThreadsQuery> {}
@@ -98,7 +165,7 @@ export interface IndexStatus extends Schema.Schema.Type<typeof IndexStatus> {}
 /**
  * One line of the thread list: the Drift conversation itself plus what the list shows about its messages.
  * `preview` and `snippet` are plain text (render them as text). `messageCount` is `null` while the messages are
- * not loaded yet.
+ * not loaded yet. `migration` is its state in the migration database, when the Inbox reads one and the ledger has it.
  *
  * @since 0.1.0
  */
@@ -109,7 +176,8 @@ export const ThreadSummary = Schema.Struct({
   messageCount: Schema.NullOr(Count),
   privateNotes: Count,
   lastMessageAt: Schema.NullOr(Drift.Timestamp),
-  snippet: Schema.optionalKey(Schema.String)
+  snippet: Schema.optionalKey(Schema.String),
+  migration: Schema.optionalKey(MigrationState)
 })
 /** @since 0.1.0 */
 export interface ThreadSummary extends Schema.Schema.Type<typeof ThreadSummary> {}
@@ -133,13 +201,15 @@ export interface ThreadsPage extends Schema.Schema.Type<typeof ThreadsPage> {}
 
 /**
  * `GET /api/threads/{id}`: the thread in Drift's shape (bodies sanitized on decode by {@link Html.SanitizedBody}). `warning` says why the copy
- * may be out of date (Drift did not answer and the indexed copy is shown).
+ * may be out of date (Drift did not answer and the indexed copy is shown). `migration`: its state in the migration
+ * database, when the Inbox reads one and the ledger has it.
  *
  * @since 0.1.0
  */
 export const ThreadResponse = Schema.Struct({
   thread: Drift.Thread,
-  warning: Schema.optionalKey(Schema.String)
+  warning: Schema.optionalKey(Schema.String),
+  migration: Schema.optionalKey(MigrationState)
 })
 /** @since 0.1.0 */
 export interface ThreadResponse extends Schema.Schema.Type<typeof ThreadResponse> {}
@@ -252,8 +322,8 @@ export interface Unreadable extends Schema.Schema.Type<typeof Unreadable> {}
 export const MAX_UNREADABLE_SHOWN = 20
 
 /**
- * `GET /api/workspace`: the source, the counts, the index status, unreadable lines, and the Drift user directory
- * (names of authors; empty for files).
+ * `GET /api/workspace`: the source, the counts, the index status, unreadable lines, the Drift user directory
+ * (names of authors; empty for files), and the migration database's counts when the Inbox reads one.
  *
  * @since 0.1.0
  */
@@ -262,7 +332,8 @@ export const Workspace = Schema.Struct({
   counts: Counts,
   index: IndexStatus,
   unreadable: Unreadable,
-  users: Schema.Array(Drift.User)
+  users: Schema.Array(Drift.User),
+  migration: Schema.optionalKey(MigrationInfo)
 })
 /** @since 0.1.0 */
 export interface Workspace extends Schema.Schema.Type<typeof Workspace> {}

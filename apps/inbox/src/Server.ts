@@ -17,13 +17,15 @@
  */
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
-import { Cause, Effect, Layer, Result, SchemaIssue } from "effect"
+import { Cause, Effect, Layer, Option, Result, SchemaIssue } from "effect"
 import { HttpRouter, HttpServerError, type HttpServerRequest, HttpServerResponse, HttpStaticServer } from "effect/http"
 import { HttpApiBuilder, HttpApiError, HttpApiScalar } from "effect/http-api"
 import * as path from "node:path"
 import type * as Bundle from "./Bundle.ts"
 import { InboxApi } from "./InboxApi.ts"
 import * as Lossy from "./Lossy.ts"
+import * as MigrationLedger from "./MigrationLedger.ts"
+import * as Model from "./Model.ts"
 import { ThreadSource } from "./ThreadSource.ts"
 
 /**
@@ -62,8 +64,19 @@ const mapperFor = (users: ReadonlyArray<Drift.User>): Mapping.Mapper => {
   return mapper
 }
 
+/** `value` with the migration state of conversation `id`, when the ledger has one. */
+const withMigration = <A extends object>(
+  value: A,
+  id: Drift.ConversationId,
+  states: ReadonlyMap<string, Model.MigrationState>
+): A => {
+  const migration = states.get(String(id))
+  return migration === undefined ? value : { ...value, migration }
+}
+
 /**
- * The `threads` group: list, get, intercom.
+ * The `threads` group: list, get, intercom (with each thread's migration state when a
+ * {@link MigrationLedger.MigrationLedger} is provided).
  *
  * @since 0.1.0
  */
@@ -72,9 +85,32 @@ export const threads = HttpApiBuilder.group(
   "threads",
   Effect.fn(function*(handlers) {
     const source = yield* ThreadSource
+    const ledger = yield* Effect.serviceOption(MigrationLedger.MigrationLedger)
     return handlers.handleAll({
-      list: ({ query }) => source.list(query),
-      get: ({ params }) => source.get(params.id),
+      list: ({ query }) =>
+        Effect.gen(function*() {
+          if (Option.isNone(ledger)) {
+            if (query.migration !== undefined) {
+              return yield* new Model.BadRequest({
+                message: "Invalid migration: this Inbox reads no migration database (start it with --migration)"
+              })
+            }
+            return yield* source.list(query)
+          }
+          const { states } = yield* ledger.value.snapshot
+          const page = yield* source.list(
+            query,
+            query.migration === undefined ? undefined : MigrationLedger.matches(states, query.migration)
+          )
+          return { ...page, items: page.items.map((item) => withMigration(item, item.conversation.id, states)) }
+        }),
+      get: ({ params }) =>
+        Effect.gen(function*() {
+          const response = yield* source.get(params.id)
+          if (Option.isNone(ledger)) return response
+          const { states } = yield* ledger.value.snapshot
+          return withMigration(response, params.id, states)
+        }),
       intercom: ({ params }) =>
         Effect.gen(function*() {
           const { thread } = yield* source.get(params.id)
@@ -86,7 +122,8 @@ export const threads = HttpApiBuilder.group(
 )
 
 /**
- * The `workspace` group: get, reload.
+ * The `workspace` group: get (with the migration counts when a {@link MigrationLedger.MigrationLedger} is
+ * provided), reload (which reads the ledger again too).
  *
  * @since 0.1.0
  */
@@ -95,9 +132,21 @@ export const workspace = HttpApiBuilder.group(
   "workspace",
   Effect.fn(function*(handlers) {
     const source = yield* ThreadSource
+    const ledger = yield* Effect.serviceOption(MigrationLedger.MigrationLedger)
     return handlers.handleAll({
-      get: () => source.workspace,
-      reload: () => source.reload
+      get: () =>
+        Effect.gen(function*() {
+          const workspace = yield* source.workspace
+          if (Option.isNone(ledger)) return workspace
+          const { error, states } = yield* ledger.value.snapshot
+          const migration: Model.MigrationInfo = {
+            database: ledger.value.database,
+            counts: MigrationLedger.counts(states, yield* source.conversationIds),
+            ...(error === undefined ? {} : { error })
+          }
+          return { ...workspace, migration }
+        }),
+      reload: () => Option.isNone(ledger) ? source.reload : Effect.andThen(ledger.value.refresh, source.reload)
     })
   })
 )

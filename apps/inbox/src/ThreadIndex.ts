@@ -134,15 +134,19 @@ export class ThreadIndex {
     return this.sorted().map((e) => e.conversation)
   }
 
-  /** One page of the conversations matching `query`. */
-  query(query: Model.ThreadsQuery): { readonly items: ReadonlyArray<Model.ThreadSummary>; readonly total: number } {
+  /** One page of the conversations matching `query` (and `accept`, when given: e.g. a migration state). */
+  query(
+    query: Model.ThreadsQuery,
+    accept?: ((id: Drift.ConversationId) => boolean) | undefined
+  ): { readonly items: ReadonlyArray<Model.ThreadSummary>; readonly total: number } {
     const words = terms(query.q)
     const page = query.page ?? 1
     const pageSize = query.pageSize ?? Model.DEFAULT_PAGE_SIZE
     const matching = this.sorted().filter((entry) =>
       (query.status === undefined || entry.conversation.status === query.status) &&
       (query.tag === undefined || (entry.conversation.conversationTags ?? []).some((t) => t.name === query.tag)) &&
-      words.every((w) => entry.haystack.includes(w))
+      words.every((w) => entry.haystack.includes(w)) &&
+      (accept === undefined || accept(entry.conversation.id))
     )
     const items = matching.slice((page - 1) * pageSize, page * pageSize).map((entry) => this.summary(entry, words))
     return { items, total: matching.length }

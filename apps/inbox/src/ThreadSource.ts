@@ -60,8 +60,16 @@ export interface Shape {
   readonly status: Effect.Effect<Model.IndexStatus>
   /** Waits until the index is built (or failed) and gives its status. */
   readonly ready: Effect.Effect<Model.IndexStatus>
-  /** One page of threads matching `query`; fails when the source failed before listing anything. */
-  readonly list: (query: Model.ThreadsQuery) => Effect.Effect<Model.ThreadsPage, Model.SourceUnavailable>
+  /**
+   * One page of threads matching `query` (and `accept`, when given: the server's migration filter); fails when
+   * the source failed before listing anything.
+   */
+  readonly list: (
+    query: Model.ThreadsQuery,
+    accept?: ((id: Drift.ConversationId) => boolean) | undefined
+  ) => Effect.Effect<Model.ThreadsPage, Model.SourceUnavailable>
+  /** The ids of every conversation in the served index. */
+  readonly conversationIds: Effect.Effect<ReadonlyArray<Drift.ConversationId>>
   /** One thread. */
   readonly get: (
     id: Drift.ConversationId
@@ -236,14 +244,14 @@ const makeService = Effect.fnUntraced(function*(options: {
       const load = current
       return Effect.map(Deferred.await(load.done), () => load.status())
     }),
-    list: (query) =>
+    list: (query, accept) =>
       Effect.suspend(() => {
         const load = serving()
         if (current.state === "failed" && load.index.size === 0) {
           return Effect.fail(new Model.SourceUnavailable({ message: current.error ?? "The source failed" }))
         }
         const pageSize = query.pageSize ?? Model.DEFAULT_PAGE_SIZE
-        const { items, total } = load.index.query(query)
+        const { items, total } = load.index.query(query, accept)
         return Effect.succeed({
           items,
           page: query.page ?? 1,
@@ -265,6 +273,7 @@ const makeService = Effect.fnUntraced(function*(options: {
       }
     }),
     users: Effect.sync(() => serving().users),
+    conversationIds: Effect.sync(() => serving().index.conversations().map((c) => c.id)),
     reload: Effect.map(start, (load) => load.status())
   }
   return service

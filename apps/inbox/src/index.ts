@@ -147,3 +147,17 @@ export * as Guard from "./Guard.ts"
  * @since 0.2.0
  */
 export * as Limits from "./Limits.ts"
+
+/**
+ * Each thread's migration state from a `parley migrate` database (`--migration`), read read-only.
+ *
+ * @example
+ * ```ts
+ * import { MigrationLedger } from "@parley/inbox"
+ *
+ * const layer = MigrationLedger.MigrationLedger.layer("parley-migrate.db")
+ * ```
+ *
+ * @since 0.3.0
+ */
+export * as MigrationLedger from "./MigrationLedger.ts"

@@ -39,8 +39,15 @@ const useLatest = () => {
 }
 
 const IndexBanners = (props: { readonly workspace: Model.Workspace; readonly reload: () => void }) => {
-  const { index, unreadable, source } = props.workspace
+  const { index, unreadable, source, migration } = props.workspace
   const banners: Array<ComponentChildren> = []
+  if (migration?.error !== undefined) {
+    banners.push(
+      <Banner kind="warning" testId="migration-error" key="migration">
+        The migration database could not be read again (the states shown are from the read before): {migration.error}
+      </Banner>
+    )
+  }
   if (unreadable.count > 0) {
     const first = unreadable.lines[0]
     banners.push(
@@ -109,6 +116,17 @@ const Header = (props: { readonly workspace: api.Loaded<Model.Workspace>; readon
           {format.plural(ws.counts.messages, "message")} ({format.plural(ws.counts.privateNotes, "private note")})
         </span>
       )}
+      {ws?.migration === undefined ?
+        null :
+        (
+          <span class="counts" data-testid="migration-counts" title={ws.migration.database}>
+            Migration: {format.count(ws.migration.counts.migrated)} migrated ·{" "}
+            {format.count(ws.migration.counts.mismatch)} mismatch · {format.count(ws.migration.counts.rejected)}{" "}
+            rejected · {format.count(ws.migration.counts.pending)} pending · {format.count(ws.migration.counts.none)}
+            {" "}
+            not migrated
+          </span>
+        )}
       <button
         type="button"
         class="refresh"
@@ -149,6 +167,7 @@ export const App = () => {
     ...(r.status !== undefined ? { status: r.status } : {}),
     ...(r.tag !== undefined ? { tag: r.tag } : {}),
     ...(r.q !== undefined ? { q: r.q } : {}),
+    ...(r.migration !== undefined ? { migration: r.migration } : {}),
     page: r.page
   }
   const refreshList = (reset: boolean) => {
@@ -158,7 +177,7 @@ export const App = () => {
   }
 
   useEffect(refreshWorkspace, [tick])
-  const listKey = `${r.status}|${r.tag}|${r.q}|${r.page}`
+  const listKey = `${r.status}|${r.tag}|${r.q}|${r.migration}|${r.page}`
   useEffect(() => refreshList(true), [listKey])
   useEffect(() => {
     if (tick > 0) refreshList(false)
@@ -202,6 +221,7 @@ export const App = () => {
     [workspace]
   )
   const counts = workspace._tag === "Ok" ? workspace.value.counts : undefined
+  const migration = workspace._tag === "Ok" ? workspace.value.migration : undefined
 
   return (
     <div class="page">
@@ -222,9 +242,9 @@ export const App = () => {
       </div>
       <main class="columns">
         <section class="column list-column" aria-label="Conversations">
-          <Filters route={r} counts={counts} />
+          <Filters route={r} counts={counts} migration={migration} />
           <ErrorBoundary>
-            <ThreadList route={r} page={page} retry={reload} />
+            <ThreadList route={r} page={page} retry={reload} migration={migration !== undefined} />
           </ErrorBoundary>
         </section>
         <section class="column thread-column" aria-label="Transcript">
@@ -250,7 +270,7 @@ export const App = () => {
                   retry={() => setThreadTick((t) => t + 1)}
                 />
               )
-              : <Transcript response={thread.value} users={users} />}
+              : <Transcript response={thread.value} users={users} migration={migration !== undefined} />}
           </ErrorBoundary>
         </section>
         <section class="column intercom-column" aria-label="Intercom mapping">

@@ -5,11 +5,18 @@ import type * as Model from "../src/Model.ts"
 import type { Loaded } from "./api.ts"
 import * as format from "./format.ts"
 import * as route from "./route.ts"
-import { ErrorPanel, Highlighted, StatusBadge, TagChip } from "./ui.tsx"
+import { ErrorPanel, Highlighted, MigrationBadge, migrationLabel, StatusBadge, TagChip } from "./ui.tsx"
+
+const migrationFilters: ReadonlyArray<route.MigrationFilter> = ["pending", "migrated", "rejected", "mismatch", "none"]
 
 const statuses: ReadonlyArray<Drift.ConversationStatus> = ["open", "pending", "closed", "bulk_sent"]
 
-export const Filters = (props: { readonly route: route.Route; readonly counts: Model.Counts | undefined }) => {
+export const Filters = (props: {
+  readonly route: route.Route
+  readonly counts: Model.Counts | undefined
+  /** With a migration database: its counts, and the migration filter is shown. */
+  readonly migration?: Model.MigrationInfo | undefined
+}) => {
   const [q, setQ] = useState(props.route.q ?? "")
   useEffect(() => setQ(props.route.q ?? ""), [props.route.q])
   const submit = (e: Event) => {
@@ -62,11 +69,33 @@ export const Filters = (props: { readonly route: route.Route; readonly counts: M
             ? <option value={props.route.tag}>{props.route.tag}</option>
             : null}
         </select>
+        {props.migration === undefined ? null : (
+          <select
+            aria-label="Migration"
+            data-testid="migration-filter"
+            value={props.route.migration ?? ""}
+            onChange={(e) => {
+              const v = (e.currentTarget as HTMLSelectElement).value
+              route.go({ migration: v === "" ? undefined : v as route.MigrationFilter, page: 1 })
+            }}
+          >
+            <option value="">All migration states</option>
+            {migrationFilters.map((m) => (
+              <option value={m} key={m}>
+                {migrationLabel[m]} ({format.count(props.migration!.counts[m])})
+              </option>
+            ))}
+          </select>
+        )}
         <button type="submit" class="action">Search</button>
       </div>
-      {props.route.status !== undefined || props.route.tag !== undefined || props.route.q !== undefined
+      {props.route.status !== undefined || props.route.tag !== undefined || props.route.q !== undefined ||
+          props.route.migration !== undefined
         ? (
-          <a class="clear" href={route.href({ status: undefined, tag: undefined, q: undefined, page: 1 })}>
+          <a
+            class="clear"
+            href={route.href({ status: undefined, tag: undefined, q: undefined, migration: undefined, page: 1 })}
+          >
             Clear filters
           </a>
         )
@@ -76,7 +105,12 @@ export const Filters = (props: { readonly route: route.Route; readonly counts: M
 }
 
 const Item = (
-  props: { readonly item: Model.ThreadSummary; readonly selected: boolean; readonly words: ReadonlyArray<string> }
+  props: {
+    readonly item: Model.ThreadSummary
+    readonly selected: boolean
+    readonly words: ReadonlyArray<string>
+    readonly migration: boolean
+  }
 ) => {
   const { item } = props
   const c = item.conversation
@@ -104,6 +138,7 @@ const Item = (
         </div>
         <div class="item-meta">
           <StatusBadge status={c.status} />
+          {props.migration ? <MigrationBadge state={item.migration} /> : null}
           <span class="muted">#{c.id}</span>
           {item.messageCount === null
             ? <span class="muted">messages loading…</span>
@@ -120,6 +155,8 @@ export const ThreadList = (props: {
   readonly route: route.Route
   readonly page: Loaded<Model.ThreadsPage>
   readonly retry: () => void
+  /** Whether the Inbox reads a migration database (each line then shows its state). */
+  readonly migration?: boolean | undefined
 }) => {
   const { page } = props
   if (page._tag === "Loading") return <p class="muted pad" data-testid="list-loading">Loading conversations…</p>
@@ -155,6 +192,7 @@ export const ThreadList = (props: {
             key={item.conversation.id}
             words={words}
             selected={props.route.thread === String(item.conversation.id)}
+            migration={props.migration === true}
           />
         ))}
       </ul>

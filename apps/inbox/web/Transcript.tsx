@@ -6,7 +6,7 @@
 import type { Drift } from "@parley/schema"
 import type * as Model from "../src/Model.ts"
 import * as format from "./format.ts"
-import { Banner, StatusBadge, TagChip } from "./ui.tsx"
+import { Banner, MigrationBadge, StatusBadge, TagChip } from "./ui.tsx"
 
 const roleLabel = { contact: "Contact", agent: "Agent", bot: "Bot" } as const
 
@@ -79,9 +79,58 @@ const Message = (props: {
   )
 }
 
+/** The thread's migration state: the Intercom id, why it was rejected, or the fields a verify found different. */
+const Migration = (props: { readonly state: Model.MigrationState | undefined }) => {
+  const { state } = props
+  return (
+    <section class="migration-panel" data-testid="migration" data-migration={state?.status ?? "none"}>
+      <div class="thread-meta">
+        <MigrationBadge state={state} />
+        {state === undefined
+          ? <span class="muted">Not in the migration database.</span>
+          : <span class="muted" title={format.iso(state.updatedAt)}>Recorded {format.time(state.updatedAt)}</span>}
+      </div>
+      {state?.intercomId === null || state === undefined ? null : (
+        <p data-testid="migration-intercom-id">
+          Intercom conversation <code>{state.intercomId}</code>
+        </p>
+      )}
+      {state?.status === "rejected"
+        ? <p class="migration-reason" data-testid="migration-reason">{state.reason ?? "No reason was recorded."}</p>
+        : null}
+      {state?.status === "mismatch"
+        ? state.mismatches.length === 0
+          ? <p class="migration-reason" data-testid="migration-reason">{state.reason ?? "No field was recorded."}</p>
+          : (
+            <table class="mismatches" data-testid="mismatches">
+              <thead>
+                <tr>
+                  <th>field</th>
+                  <th>expected</th>
+                  <th>in Intercom</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.mismatches.map((m, i) => (
+                  <tr key={i} data-field={m.field}>
+                    <td>{m.field}</td>
+                    <td>{m.expected}</td>
+                    <td>{m.actual}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        : null}
+    </section>
+  )
+}
+
 export const Transcript = (props: {
   readonly response: Model.ThreadResponse
   readonly users: ReadonlyMap<number, Drift.User>
+  /** Whether the Inbox reads a migration database (the state is then shown). */
+  readonly migration?: boolean | undefined
 }) => {
   const { thread } = props.response
   const c = thread.conversation
@@ -113,6 +162,7 @@ export const Transcript = (props: {
       {props.response.warning === undefined
         ? null
         : <Banner kind="warning" testId="thread-warning">{props.response.warning}</Banner>}
+      {props.migration ? <Migration state={props.response.migration} /> : null}
       <div class="messages" data-testid="messages">
         {thread.messages.length === 0
           ? <p class="muted pad">This conversation has no messages.</p>

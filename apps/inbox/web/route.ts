@@ -16,7 +16,13 @@ export interface Route {
   /** The raw thread id from the URL (checked by {@link threadId}). */
   readonly thread: string | undefined
   readonly shape: Shape
+  /** The migration filter (with a migration database). */
+  readonly migration: MigrationFilter | undefined
 }
+
+export type MigrationFilter = "pending" | "migrated" | "rejected" | "mismatch" | "none"
+
+const migrationFilters: ReadonlyArray<string> = ["pending", "migrated", "rejected", "mismatch", "none"]
 
 const statuses: ReadonlyArray<string> = Drift.ConversationStatus.literals
 
@@ -27,13 +33,15 @@ export const parse = (hash: string): Route => {
   const params = new URLSearchParams(at < 0 ? "" : hash.slice(at + 1))
   const status = params.get("status")
   const page = Number(params.get("page"))
+  const migration = params.get("migration")
   return {
     status: status !== null && statuses.includes(status) ? status as Drift.ConversationStatus : undefined,
     tag: nonEmpty(params.get("tag")),
     q: nonEmpty(params.get("q")),
     page: Number.isSafeInteger(page) && page >= 1 ? page : 1,
     thread: nonEmpty(params.get("thread")),
-    shape: params.get("shape") === "classic" ? "classic" : "v2"
+    shape: params.get("shape") === "classic" ? "classic" : "v2",
+    migration: migration !== null && migrationFilters.includes(migration) ? migration as MigrationFilter : undefined
   }
 }
 
@@ -42,6 +50,7 @@ export const format = (route: Route): string => {
   if (route.status !== undefined) params.set("status", route.status)
   if (route.tag !== undefined) params.set("tag", route.tag)
   if (route.q !== undefined) params.set("q", route.q)
+  if (route.migration !== undefined) params.set("migration", route.migration)
   if (route.page !== 1) params.set("page", String(route.page))
   if (route.thread !== undefined) params.set("thread", route.thread)
   if (route.shape !== "v2") params.set("shape", route.shape)

@@ -1,6 +1,7 @@
 /** Shared bits of the page: banners, error panels, status badges, tag chips. */
 import type { Drift } from "@parley/schema"
 import type { ComponentChildren } from "preact"
+import type * as Model from "../src/Model.ts"
 import type { Failure } from "./api.ts"
 import { statusLabel } from "./format.ts"
 
@@ -63,4 +64,29 @@ export const Highlighted = (props: { readonly text: string; readonly words: Read
   const pattern = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "giu")
   const parts = props.text.split(pattern)
   return <>{parts.map((part, i) => i % 2 === 1 ? <mark key={i}>{part}</mark> : part)}</>
+}
+
+/** What each migration state is called on the page. */
+export const migrationLabel: Record<Model.MigrationStatus | "none", string> = {
+  pending: "Migration pending",
+  migrated: "Migrated",
+  rejected: "Rejected",
+  mismatch: "Verify mismatch",
+  none: "Not migrated"
+}
+
+/** The migration state of a thread, as a badge (text only). */
+export const MigrationBadge = (props: { readonly state: Model.MigrationState | undefined }) => {
+  const status = props.state?.status ?? "none"
+  return (
+    <span
+      class={`migration migration-${status}`}
+      data-testid="migration-badge"
+      data-migration={status}
+      title={props.state?.reason ?? undefined}
+    >
+      {migrationLabel[status]}
+      {props.state?.status === "migrated" && props.state.intercomId !== null ? ` · ${props.state.intercomId}` : ""}
+    </span>
+  )
 }

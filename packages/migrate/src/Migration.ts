@@ -29,6 +29,7 @@ import type { Drift, Intercom } from "@parley/schema"
 import { DateTime, Effect, Option, Result, Schema, Stream } from "effect"
 import type { SqlError } from "effect/sql"
 import { Ledger } from "./Ledger.ts"
+import * as LedgerReader from "./LedgerReader.ts"
 import * as MigrateWorkflow from "./MigrateWorkflow.ts"
 import * as Plan from "./Plan.ts"
 
@@ -620,7 +621,18 @@ export const verify = Effect.fn("Migration.verify")(
           }]
           : compare(conversationPlan, found.value, Option.getOrUndefined(contact))
         yield* Effect.mapError(
-          ledger.setConversation({ ...row, status: mismatches.length === 0 ? "migrated" : "mismatch" }),
+          ledger.setConversation(
+            mismatches.length === 0
+              ? { ...row, status: "migrated", reason: null }
+              : {
+                ...row,
+                status: "mismatch",
+                // The fields that differ, for readers of the ledger (`LedgerReader`, Parley Inbox).
+                reason: Schema.encodeSync(LedgerReader.MismatchesJson)(
+                  mismatches.map(({ actual, expected, field }) => ({ field, expected, actual }))
+                )
+              }
+          ),
           fromSql
         )
         return mismatches

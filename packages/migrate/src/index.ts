@@ -65,3 +65,11 @@ export * as Budget from "./Budget.ts"
  * @since 0.2.0
  */
 export * as Fleet from "./Fleet.ts"
+
+/**
+ * The ledger read from outside a run, read-only: each conversation's state (pending, migrated with its Intercom
+ * id, rejected with its reason, a verify mismatch with its fields).
+ *
+ * @since 0.2.0
+ */
+export * as LedgerReader from "./LedgerReader.ts"
