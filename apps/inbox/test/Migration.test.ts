@@ -156,7 +156,7 @@ beforeAll(async () => {
       return { drift, intercom, database, migrated, rejected, tampered, report, inbox } satisfies Setup
     }).pipe(Scope.provide(scope))
   )
-}, 120_000)
+}, 480_000)
 
 afterAll(async () => {
   await Effect.runPromise(Scope.close(scope, Exit.void))

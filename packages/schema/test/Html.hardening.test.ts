@@ -117,7 +117,13 @@ describe("Html.sanitize is linear in every body class (time at 4n over time at n
     describe(name, () => {
       for (const [label, make, minChars] of cases) {
         it(label, () => {
-          const { bytes, ratio } = scaling(make, minChars ?? 20_000)
+          // A burst of load on a shared machine can inflate one measurement; a quadratic path gives ~16 on every
+          // attempt, so the best of three attempts still tells linear from not.
+          let { bytes, ratio } = scaling(make, minChars ?? 20_000)
+          for (let attempt = 1; attempt < 3 && ratio >= LINEAR; attempt++) {
+            const again = scaling(make, minChars ?? 20_000)
+            if (again.ratio < ratio) ({ bytes, ratio } = again)
+          }
           expect(ratio, `${label}: ${ratio.toFixed(2)} at ${bytes} characters`).toBeLessThan(LINEAR)
         }, 120_000)
       }
