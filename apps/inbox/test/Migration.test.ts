@@ -13,9 +13,9 @@ import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
-import { Engine, LedgerReader, Migration } from "@parley/migrate"
+import { Engine, LedgerReader, MigrateWorkflow, Migration } from "@parley/migrate"
 import { Drift, type Intercom } from "@parley/schema"
-import { Effect, Exit, Layer, Redacted, Scope, Stream } from "effect"
+import { Duration, Effect, Exit, Layer, Redacted, Scope, Stream } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import * as fs from "node:fs"
@@ -102,7 +102,12 @@ beforeAll(async () => {
         limits: { perMinute: null }
       })
       const database = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parley-inbox-migration-")), "migrate.db")
-      const engine = Engine.layer({ database }).pipe(Layer.provideMerge(clients(drift, intercom)))
+      // The sandbox's search sees writes at once: no search settle window (the default 60 s would make every
+      // refused write wait it out before each retry).
+      const engine = Engine.layer({ database }).pipe(
+        Layer.provideMerge(clients(drift, intercom)),
+        Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, Duration.zero))
+      )
 
       yield* Bundle.ensure({ whenStale: true })
       // A real run of a sample (the rest of the workspace is not in the ledger).
@@ -156,7 +161,7 @@ beforeAll(async () => {
       return { drift, intercom, database, migrated, rejected, tampered, report, inbox } satisfies Setup
     }).pipe(Scope.provide(scope))
   )
-}, 480_000)
+}, 240_000)
 
 afterAll(async () => {
   await Effect.runPromise(Scope.close(scope, Exit.void))
