@@ -14,33 +14,13 @@ import { Fleet, Ledger, Migration } from "@parley/migrate"
 import { Effect, Layer, Redacted, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
 import { randomBytes } from "node:crypto"
+import { adminsFor } from "../../../test-support/admins.ts"
 import { done, fleetKey, startWorker, status, submit, type Workspace } from "../../../test-support/fleet.ts"
 import { binaries, startPostgres } from "../../../test-support/postgres.ts"
 
 /** Intercom calls a minute each workspace's app is allowed: 100 per 10-second window, so the limit binds. */
 const PER_MINUTE = 600
 const CONVERSATIONS = 40
-
-const adminsFor = (drift: DriftSandbox.Running) =>
-  Effect.promise(() =>
-    fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } }).then((r) =>
-      r.json() as Promise<
-        {
-          readonly data: ReadonlyArray<
-            { readonly email?: string | null; readonly name?: string; readonly bot?: boolean }
-          >
-        }
-      >
-    )
-  ).pipe(
-    Effect.map((users) => [
-      { name: "Parley Migration", email: "migration@parley.invalid" },
-      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
-        name: u.name ?? "",
-        email: String(u.email)
-      }))
-    ])
-  )
 
 const startWorkspace = (name: string, seed: number) =>
   Effect.gen(function*() {

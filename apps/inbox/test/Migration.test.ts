@@ -23,6 +23,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { adminsFor } from "../../../test-support/admins.ts"
 import { Bundle, Guard, Inbox, InboxApi } from "../src/index.ts"
 import { artifacts, driftSource } from "./support.ts"
 
@@ -33,22 +34,6 @@ const WORKSPACE = 40
 const SAMPLE = 27
 /** The first run takes this many; the second run the rest of the sample, while Intercom refuses every write. */
 const FIRST = 25
-
-/** The Drift users' emails as Intercom admins (the token's own admin first), as in a real migration. */
-const adminsFor = (drift: DriftSandbox.Running) =>
-  Effect.promise(async () => {
-    const response = await fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } })
-    const users = (await response.json()) as {
-      readonly data: ReadonlyArray<{ readonly email?: string | null; readonly name?: string; readonly bot?: boolean }>
-    }
-    return [
-      { name: "Parley Migration", email: "migration@parley.invalid" },
-      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
-        name: u.name ?? "",
-        email: String(u.email)
-      }))
-    ]
-  })
 
 const clients = (drift: DriftSandbox.Running, intercom: IntercomSandbox.Running) =>
   Layer.mergeAll(

@@ -157,7 +157,12 @@ export interface MakeOptions {
   readonly workspace?: string | undefined
 }
 
-interface RawConversationRow {
+/**
+ * A row of `parley_conversations` as the database returns it (the ledger and {@link LedgerReader} both read it).
+ *
+ * @since 0.2.0
+ */
+export interface RawConversationRow {
   readonly drift_id: string
   readonly status: ConversationStatus
   readonly intercom_id: string | null

@@ -31,7 +31,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import * as Engine from "./Engine.ts"
-import type { ConversationStatus } from "./Ledger.ts"
+import type { ConversationStatus, RawConversationRow } from "./Ledger.ts"
 import * as NodeSqlite from "./NodeSqlite.ts"
 
 /**
@@ -145,14 +145,7 @@ export const open = Effect.fn("LedgerReader.open")(function*(
 export const layer = (database: string): Layer.Layer<SqlClient.SqlClient, LedgerUnreadable> =>
   Layer.effect(SqlClient.SqlClient, open(database))
 
-interface Row {
-  readonly drift_id: string
-  readonly status: ConversationStatus
-  readonly intercom_id: string | null
-  readonly drift_status: string | null
-  readonly reason: string | null
-  readonly updated_at: number | string
-}
+type Row = RawConversationRow
 
 const toState = (row: Row): ConversationState => {
   const decoded = row.status === "mismatch" && row.reason !== null ? decodeMismatches(row.reason) : undefined

@@ -9,34 +9,13 @@ import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
 import { Duration, Effect, Layer, Redacted } from "effect"
+import { adminsFor } from "../../../test-support/admins.ts"
 import { Engine, MigrateWorkflow } from "../src/index.ts"
 
 export interface Sandboxes {
   readonly drift: DriftSandbox.Running
   readonly intercom: IntercomSandbox.Running
 }
-
-/** The Drift users' emails as Intercom admins (plus the token's own admin first), as in a real migration. */
-const adminsFor = (drift: DriftSandbox.Running) =>
-  Effect.promise(() =>
-    fetch(`${drift.url}/users/list`, { headers: { authorization: `Bearer ${drift.token}` } }).then((r) =>
-      r.json() as Promise<
-        {
-          readonly data: ReadonlyArray<
-            { readonly email?: string | null; readonly name?: string; readonly bot?: boolean }
-          >
-        }
-      >
-    )
-  ).pipe(
-    Effect.map((users) => [
-      { name: "Parley Migration", email: "migration@parley.invalid" },
-      ...users.data.filter((u) => u.bot !== true && u.email).map((u) => ({
-        name: u.name ?? "",
-        email: String(u.email)
-      }))
-    ])
-  )
 
 export const startSandboxes = (options: {
   readonly conversations: number
