@@ -97,6 +97,9 @@ export const submit = (options: {
       String(options.perMinute),
       "--drift-per-minute",
       "60000",
+      // The sandbox's search sees writes at once: no settle window.
+      "--search-settle",
+      "0",
       "--json"
     ],
     {

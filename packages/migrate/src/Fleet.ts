@@ -98,7 +98,12 @@ export const Settings = Schema.Struct({
   sample: Schema.NullOr(Schema.Int),
   mapping: Schema.Record(Schema.String, Schema.String),
   defaultAdmin: Schema.NullOr(Schema.String),
-  botAdmin: Schema.NullOr(Schema.String)
+  botAdmin: Schema.NullOr(Schema.String),
+  /**
+   * Seconds Intercom's search may trail a write ({@link MigrateWorkflow.SearchSettle}); absent in workspaces
+   * submitted before it existed, which get the default, 60.
+   */
+  searchSettleSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
 })
 /** @since 0.2.0 */
 export interface Settings extends Schema.Schema.Type<typeof Settings> {}
@@ -122,7 +127,8 @@ export const defaultSettings: Settings = {
   sample: null,
   mapping: {},
   defaultAdmin: null,
-  botAdmin: null
+  botAdmin: null,
+  searchSettleSeconds: 60
 }
 
 /**
@@ -322,7 +328,8 @@ const workspaceLayer = (
     return Layer.mergeAll(
       intercom,
       DriftStream.DriftStream.layer.pipe(Layer.provideMerge(drift)),
-      ledgerLayer(workspace)
+      ledgerLayer(workspace),
+      Layer.succeed(MigrateWorkflow.SearchSettle, Duration.seconds(settings.searchSettleSeconds ?? 60))
     )
   }))
 

@@ -34,7 +34,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Context, Effect, Layer, Option, Schema, Semaphore } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 
 /**
@@ -89,6 +89,17 @@ export interface Service {
   readonly intendedAt: (key: string) => Effect.Effect<Option.Option<number>, SqlError.SqlError>
   /** Records that a write is about to be sent (again: the time is that of the latest attempt). */
   readonly intend: (key: string) => Effect.Effect<void, SqlError.SqlError>
+  /**
+   * Withdraws the intent of a write that is not done, when its answer proved it did not happen (a 429, a 4xx):
+   * the next attempt then writes at once instead of reconciling a write that cannot exist.
+   */
+  readonly retract: (key: string) => Effect.Effect<void, SqlError.SqlError>
+  /**
+   * Runs `effect` as the only one on `key` in this process: a write shared by conversations (a contact) is made by
+   * one of them while the others wait and then find it done, instead of taking its in-flight intent for a write
+   * whose fate is unknown. Workers of a fleet do not share this lock; there the intent's settle window holds.
+   */
+  readonly exclusive: (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Records a write's result (and clears its intent). */
   readonly complete: (key: string, result: string) => Effect.Effect<void, SqlError.SqlError>
   /** Every done write whose key starts with `prefix` (e.g. the parts of one conversation). */
@@ -208,6 +219,22 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, option
   const k = (key: string) => prefix + key
   const like = (start: string) => start.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"
   const toRows = (rows: ReadonlyArray<RawConversationRow>) => rows.map((r) => toRow(r, prefix.length))
+  const locks = new Map<string, { readonly semaphore: Semaphore.Semaphore; users: number }>()
+  const exclusive = (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.suspend(() => {
+      let lock = locks.get(key)
+      if (lock === undefined) {
+        lock = { semaphore: Semaphore.makeUnsafe(1), users: 0 }
+        locks.set(key, lock)
+      }
+      const held = lock
+      held.users++
+      return held.semaphore.withPermits(1)(effect).pipe(
+        Effect.ensuring(Effect.sync(() => {
+          if (--held.users === 0) locks.delete(key)
+        }))
+      )
+    })
   // Without a workspace every row is this ledger's (a single-workspace database); with one, only its own.
   const mine = prefix === "" ? sql`1 = 1` : sql`drift_id LIKE ${like(prefix)} ESCAPE '\\'`
   const service: Service = {
@@ -231,6 +258,9 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, option
         return sql`INSERT INTO parley_writes (key, intended_at) VALUES (${k(key)}, ${at})
           ON CONFLICT (key) DO UPDATE SET intended_at = ${at} WHERE parley_writes.done_at IS NULL`
       }).pipe(Effect.asVoid),
+    exclusive,
+    retract: (key) =>
+      sql`DELETE FROM parley_writes WHERE key = ${k(key)} AND done_at IS NULL`.pipe(Effect.asVoid),
     complete: (key, result) =>
       sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${
         k(key)

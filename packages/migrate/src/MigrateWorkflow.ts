@@ -20,12 +20,12 @@
  *
  * @since 0.1.0
  */
-import { IntercomClient, type IntercomError, type Models } from "@parley/intercom-client"
+import { IntercomClient, IntercomError, type Models } from "@parley/intercom-client"
 import type { Intercom } from "@parley/schema"
 import { Clock, Context, DateTime, Duration, Effect, Option, Schedule, Schema } from "effect"
 import type { SqlError } from "effect/sql"
 import { Activity, Workflow } from "effect/workflow"
-import { Ledger } from "./Ledger.ts"
+import { Ledger, type Service as LedgerService } from "./Ledger.ts"
 import * as Plan from "./Plan.ts"
 
 /**
@@ -131,9 +131,11 @@ export const SearchSettle = Context.Reference<Duration.Duration>("@parley/migrat
  * A write made exactly once: `done` returns the recorded result; an intent without `done` (the write may have
  * happened) reconciles by reading Intercom back, and when the read is a search (`eventual`), not before the search
  * can see the last attempt (see {@link SearchSettle}); otherwise intend, write, complete. Every attempt re-stamps
- * the intent, so the wait counts from the latest write that may have happened.
+ * the intent, so the wait counts from the latest write that may have happened. An answer that proves the write did
+ * not happen (a 429 or a 4xx: writes are retried on 429 only, so every attempt was refused) withdraws the intent,
+ * so the next attempt neither reconciles nor waits.
  */
-const once = <E, R>(
+const once = <E extends IntercomError.IntercomError, R>(
   key: string,
   reconcile: Effect.Effect<Option.Option<string>, E, R>,
   write: Effect.Effect<string, E, R>,
@@ -141,6 +143,17 @@ const once = <E, R>(
 ) =>
   Effect.gen(function*() {
     const ledger = yield* Ledger
+    return yield* ledger.exclusive(key)(onceUnlocked(ledger, key, reconcile, write, options))
+  })
+
+const onceUnlocked = <E extends IntercomError.IntercomError, R>(
+  ledger: LedgerService,
+  key: string,
+  reconcile: Effect.Effect<Option.Option<string>, E, R>,
+  write: Effect.Effect<string, E, R>,
+  options: { readonly eventual: boolean }
+) =>
+  Effect.gen(function*() {
     const done = yield* ledger.done(key)
     if (Option.isSome(done)) return done.value
     const intended = yield* ledger.intendedAt(key)
@@ -161,7 +174,9 @@ const once = <E, R>(
       }
     }
     yield* ledger.intend(key)
-    const result = yield* write
+    const result = yield* write.pipe(
+      Effect.tapError((error) => IntercomError.outcomeUnknown(error) ? Effect.void : ledger.retract(key))
+    )
     yield* ledger.complete(key, result)
     return result
   })

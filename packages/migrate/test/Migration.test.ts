@@ -113,6 +113,33 @@ describe("Migration over loopback (Drift sandbox -> Intercom sandbox)", () => {
       expect(settled.stored).toBe(settled.migrated)
     }))
 
+  // A create refused with 429 did not happen: its intent is withdrawn, so the activity's retry writes again at once
+  // instead of reconciling (by search, after a 10-minute settle window) a write that cannot exist. Every
+  // conversation search answers 500 here: any reconcile would fail, and the fault counter shows none was made.
+  // (The client neither retries nor waits for the window here, so the 429 reaches the activity.)
+  it.live("a conversation create refused with 429 (every 3rd, the client not retrying) is written again without a reconciling search", () =>
+    Effect.gen(function*() {
+      const sandboxes = yield* startSandboxes({
+        conversations: 12,
+        intercom: {
+          limits: { perMinute: null },
+          faults: {
+            rateLimited: { every: 3, writesOnly: true, path: "/conversations" },
+            serverError: { every: 1, path: "/conversations/search" }
+          }
+        }
+      })
+      const layer = migrationLayer(sandboxes, tempDb(), Duration.minutes(10), { retry: { times: 0 }, rateLimit: false })
+      const events = yield* collect().pipe(Effect.provide(layer))
+      const stats = yield* sandboxes.intercom.faults.stats
+      expect(stats.faults.injectedRateLimited).toBeGreaterThanOrEqual(4)
+      expect(stats.faults.serverError).toBe(0)
+      const migrated = events.filter((e) => e._tag === "Migrated")
+      expect(migrated.length + events.filter((e) => e._tag === "Rejected").length).toBe(12)
+      expect(yield* duplicates(sandboxes)).toMatchObject({ conversations: 0, contacts: 0 })
+      expect((yield* storedConversations(sandboxes)).length).toBe(migrated.length)
+    }).pipe(Effect.scoped))
+
   it.live("a conversation Intercom cannot take is quarantined with its reason; the run goes on", () =>
     Effect.gen(function*() {
       const sandboxes = yield* startSandboxes({ conversations: 25, seed: 3, intercom: { limits: { perMinute: null } } })

@@ -35,7 +35,8 @@ export const startSandboxes = (options: {
 export const migrationLayer = (
   sandboxes: Sandboxes,
   database = ":memory:",
-  settle: Duration.Duration = Duration.zero
+  settle: Duration.Duration = Duration.zero,
+  client: Pick<IntercomClient.Options, "retry" | "rateLimit"> = {}
 ) =>
   Engine.layer({ database }).pipe(
     Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, settle)),
@@ -51,7 +52,8 @@ export const migrationLayer = (
         IntercomClient.IntercomClient.layer({
           token: Redacted.make(sandboxes.intercom.token),
           baseUrl: sandboxes.intercom.url,
-          retry: { times: 5, baseDelay: "20 millis", maxDelay: "2 seconds" }
+          retry: { times: 5, baseDelay: "20 millis", maxDelay: "2 seconds" },
+          ...client
         })
       ).pipe(Layer.provide(NodeHttpClient.layerUndici))
     )

@@ -571,6 +571,7 @@ const submitCommand = Command.make(
       Flag.withDescription("Drift's rate limit for this workspace, requests per minute (default 600)"),
       Flag.withDefault(600)
     ),
+    searchSettle: common.searchSettle,
     defaultAdmin: common.defaultAdmin,
     botAdmin: common.botAdmin,
     adminMap: common.adminMap,
@@ -620,7 +621,8 @@ const submitCommand = Command.make(
       sample: options.sample ?? null,
       mapping: options.mapping ?? {},
       defaultAdmin: options.defaultAdmin ?? null,
-      botAdmin: options.botAdmin ?? null
+      botAdmin: options.botAdmin ?? null,
+      searchSettleSeconds: Option.getOrElse(args.searchSettle, () => 60)
     }
     const submitted = yield* Fleet.submit({
       workspace: args.workspace,
