@@ -18,8 +18,8 @@ import { adminsFor } from "../../../test-support/admins.ts"
 import { done, fleetKey, startWorker, status, submit, type Workspace } from "../../../test-support/fleet.ts"
 import { binaries, startPostgres } from "../../../test-support/postgres.ts"
 
-/** Intercom calls a minute each workspace's app is allowed: 100 per 10-second window, so the limit binds. */
-const PER_MINUTE = 600
+/** Intercom calls a minute each workspace's app is allowed: 200 per 10-second window, so the limit binds. */
+const PER_MINUTE = 1_200
 const CONVERSATIONS = 40
 
 const startWorkspace = (name: string, seed: number) =>
