@@ -259,8 +259,7 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, option
           ON CONFLICT (key) DO UPDATE SET intended_at = ${at} WHERE parley_writes.done_at IS NULL`
       }).pipe(Effect.asVoid),
     exclusive,
-    retract: (key) =>
-      sql`DELETE FROM parley_writes WHERE key = ${k(key)} AND done_at IS NULL`.pipe(Effect.asVoid),
+    retract: (key) => sql`DELETE FROM parley_writes WHERE key = ${k(key)} AND done_at IS NULL`.pipe(Effect.asVoid),
     complete: (key, result) =>
       sql`INSERT INTO parley_writes (key, result, intended_at, done_at) VALUES (${
         k(key)
