@@ -1,13 +1,29 @@
 /**
- * Runs the `parley` binary (`apps/cli/src/bin.ts`, from source: Node strips the types) as a child process, the
- * way users run it. Shared by the CLI's tests and the security suite.
+ * Runs the `parley` binary as a child process, the way users run it. Shared by the CLI's tests and the security
+ * suite. From source (`apps/cli/src/bin.ts`: Node strips the types) by default; with `PARLEY_TEST_CLI=bundle`
+ * (what `pnpm test` sets, after `pnpm build`) the published bundle, `apps/cli/dist/bundle/parley.js`, which is
+ * what users install and starts several times faster (the Bundle test checks the two behave alike).
  */
 import { Effect } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
+const SOURCE_BIN = fileURLToPath(new URL("../apps/cli/src/bin.ts", import.meta.url))
+const BUNDLE_BIN = fileURLToPath(new URL("../apps/cli/dist/bundle/parley.js", import.meta.url))
+
+const chooseBin = (): string => {
+  const wanted = process.env.PARLEY_TEST_CLI
+  if (wanted === undefined || wanted === "" || wanted === "source") return SOURCE_BIN
+  if (wanted !== "bundle") throw new Error(`PARLEY_TEST_CLI must be "source" or "bundle", got ${JSON.stringify(wanted)}`)
+  if (!existsSync(BUNDLE_BIN)) {
+    throw new Error(`PARLEY_TEST_CLI=bundle but ${BUNDLE_BIN} does not exist: run pnpm build first`)
+  }
+  return BUNDLE_BIN
+}
+
 /** The binary. */
-export const BIN = fileURLToPath(new URL("../apps/cli/src/bin.ts", import.meta.url))
+export const BIN = chooseBin()
 
 /** What a run produced. */
 export interface Ran {
