@@ -457,8 +457,8 @@ const stages = Effect.fnUntraced(function*(
     output: where.toStdout ? "-" : where.outPath!,
     rejects: where.rejectsPath,
     resume: thePlan.resume,
-    // NDJSON holds one record a line, so the saved line count must match the bytes.
-    verify: thePlan.format === "ndjson",
+    // One record a line (NDJSON): the saved line count must match the bytes.
+    verify: encoding.recordsAreLines,
     saved: Option.getOrUndefined(saved)?.state,
     meta: { to: thePlan.to, format: thePlan.format, withContacts: thePlan.withContacts },
     onResume: (at) =>
