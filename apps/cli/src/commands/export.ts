@@ -6,8 +6,10 @@
  * The command parses flags and composes the stages; the stages live in the packages: the source is
  * `DriftStream` (its thread pages, a quarantine for conversations Drift answers undecodably), the mapper the
  * `@parley/intercom` mapping (or the identity for Drift's shape), the encoder {@link Encoding}, and the sinks
- * `RecordSink` files written with the exactly-once protocol of `DriftStream.runExport` (whole records, fsync,
- * then the checkpoint with both files' byte lengths; cut back on resume), for the output and the rejects file.
+ * `RecordSink.openExport` opens for the exactly-once protocol of `DriftStream.runExport` (whole records, fsync,
+ * then the checkpoint with both files' byte lengths; checked and cut back on resume), for the output and the
+ * rejects file. How the run is reported (the `--json` summary, the closing line, the exit code) is
+ * {@link ExportReport}.
  *
  * Exit codes: 0 done; 3 done, with rejects (see the rejects file); 1 failure, including an export that came up
  * short of Drift's `/conversations/stats`; 2 usage; 130 interrupted.
