@@ -75,6 +75,11 @@ export const CSV_COLUMNS = [
  */
 export interface Encoding {
   readonly format: Format
+  /**
+   * Whether every record is one line and nothing else is (NDJSON): a resume can then check the checkpoint's line
+   * count against the output before cutting it back.
+   */
+  readonly recordsAreLines: boolean
   /** Written first into an empty output. */
   readonly header: ReadonlyArray<string>
   /** Written when the export finishes (after the checkpointed records, so a resume cuts it off again). */
@@ -146,6 +151,7 @@ export const make = (options: {
         const json = toJson(options.to, options.mapper)
         return {
           format: "ndjson",
+          recordsAreLines: true,
           header: [],
           footer: [],
           encode: (thread) => Effect.map(json(thread), (line) => [`${line}\n`]),
@@ -157,6 +163,7 @@ export const make = (options: {
         let written = 0
         return {
           format: "json",
+          recordsAreLines: false,
           header: ["[\n"],
           footer: ["]\n"],
           encode: (thread) => Effect.map(json(thread), (text) => [`${written++ === 0 ? "" : ","}${text}\n`]),
@@ -170,6 +177,7 @@ export const make = (options: {
         const header = yield* csvText([Object.fromEntries(CSV_COLUMNS.map((c) => [c, c]))], false)
         return {
           format: "csv",
+          recordsAreLines: false,
           header: [header],
           footer: [],
           encode: (thread) =>

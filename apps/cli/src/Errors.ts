@@ -19,12 +19,17 @@
  *
  * @since 0.1.0
  */
-import { DriftApiError, DriftError, Secret } from "@parley/drift-client"
-import { SandboxError } from "@parley/drift-sandbox"
-import { Checkpoint, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
-import { ThreadSource } from "@parley/inbox"
-import { Cause, Config, PlatformError, Schema } from "effect"
+import { type DriftError, Secret } from "@parley/drift-client"
+import type { SandboxError } from "@parley/drift-sandbox"
+import type { Checkpoint, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
+import type { Bundle, Guard, ThreadSource } from "@parley/inbox"
+import type { Fleet, LedgerReader, Migration, Secrets } from "@parley/migrate"
+import type { Config, Effect, PlatformError } from "effect"
+import { Cause, Schema } from "effect"
 import { CliError } from "effect/cli"
+import type { HttpServerError } from "effect/http"
+import type { SocketServer } from "effect/socket"
+import type { SqlError } from "effect/sql"
 import { existsSync, statSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 
@@ -259,47 +264,106 @@ export interface Context {
 const resumeHint =
   " Progress up to the last written page is checkpointed: run the same command with --resume to continue."
 
-const describeDrift = (
-  error: DriftError.DriftError,
-  context: Context,
-  resumable: boolean
-): { readonly line: string; readonly exitCode: number } => {
-  const resume = resumable ? resumeHint : ""
-  if (error instanceof DriftApiError.Unauthorized) {
-    return {
-      line:
-        `Drift rejected the token in DRIFT_TOKEN (401). ${TOKEN_HELP}, then export DRIFT_TOKEN=<token>, or run with --sandbox`,
-      exitCode: ExitCode.failure
-    }
-  }
-  if (error instanceof DriftApiError.Forbidden) {
-    const detail = oneLine(error.errors.map((e) => `${e.type}: ${e.message}`).join("; "))
-    return {
-      line:
-        `the token in DRIFT_TOKEN lacks a scope this command needs (403 ${detail}). Grant conversation_read (and contact_read for --with-contacts) to your app at https://dev.drift.com, reinstall it and export its new token as DRIFT_TOKEN`,
-      exitCode: ExitCode.failure
-    }
-  }
-  if (error instanceof DriftError.TransportError) {
-    const host = /^[a-z]+:\/\/([^/]+)/i.exec(error.url)?.[1] ?? context.baseUrl ?? error.url
-    return {
-      line: `cannot reach Drift at ${host} (${oneLine(error.description)}${
-        error.attempts !== undefined && error.attempts > 1 ? `, ${error.attempts} attempts` : ""
-      }). Check DRIFT_BASE_URL${
-        context.baseUrl === undefined ? "" : ` (now ${context.baseUrl})`
-      } and your network, or run with --sandbox.${resume}`,
-      exitCode: ExitCode.failure
-    }
-  }
-  return { line: `${oneLine(error.message)}.${resume}`, exitCode: ExitCode.failure }
+/**
+ * A line and an exit code.
+ *
+ * @since 0.2.0
+ */
+export interface Description {
+  readonly line: string
+  readonly exitCode: number
 }
 
-const isDriftError = (u: unknown): u is DriftError.DriftError =>
-  DriftApiError.isDriftApiError(u) || u instanceof DriftError.TransportError || u instanceof DriftError.Timeout ||
-  u instanceof DriftError.DecodeError || u instanceof DriftError.ResponseTooLarge
+/**
+ * Every typed failure a `parley` command can end with: the CLI's own errors, the Drift client's and stream's, the
+ * sinks', checkpoint's and output guard's, the mapper's config (`SchemaError`), the migration's and fleet's, the
+ * Inbox's, and the command line's (`CliError`). {@link describe} has a line for each (checked exhaustively).
+ *
+ * @since 0.2.0
+ */
+export type Failure =
+  | ParleyError
+  | DriftError.DriftError
+  | DriftError.InvalidOptions
+  | DriftStreamError.DriftStreamError
+  | DriftStreamError.Incomplete
+  | DriftStreamError.RecordRejected
+  | RecordSink.SinkError
+  | Checkpoint.CheckpointError
+  | Checkpoint.ResumeRefused
+  | OutputGuard.OutputGuardError
+  | Schema.SchemaError
+  | Config.ConfigError
+  | PlatformError.PlatformError
+  | CliError.CliError
+  | SandboxError.ListenFailed
+  | ThreadSource.FileUnreadable
+  | Bundle.BundleMissing
+  | Guard.InsecureListen
+  | LedgerReader.LedgerUnreadable
+  | Migration.MigrationFailed
+  | Fleet.FleetError
+  | Secrets.SecretsError
+  | SqlError.SqlError
+  | SocketServer.SocketServerError
+  | HttpServerError.ServeError
 
 /**
- * One line (without the `parley: ` prefix) and an exit code for a failure.
+ * Types an effect's failures as {@link Failure} (a command's handler, so that its declared type names the union
+ * instead of every member's module).
+ *
+ * @since 0.2.0
+ */
+export const typed = <A, R>(self: Effect.Effect<A, Failure, R>): Effect.Effect<A, Failure, R> => self
+
+const failed = (line: string): Description => ({ line, exitCode: ExitCode.failure })
+
+const describeDrift = (error: DriftError.DriftError, context: Context, resumable: boolean): Description => {
+  const resume = resumable ? resumeHint : ""
+  switch (error._tag) {
+    case "Unauthorized":
+      return failed(
+        `Drift rejected the token in DRIFT_TOKEN (401). ${TOKEN_HELP}, then export DRIFT_TOKEN=<token>, or run with --sandbox`
+      )
+    case "Forbidden": {
+      const detail = oneLine(error.errors.map((e) => `${e.type}: ${e.message}`).join("; "))
+      return failed(
+        `the token in DRIFT_TOKEN lacks a scope this command needs (403 ${detail}). Grant conversation_read (and contact_read for --with-contacts) to your app at https://dev.drift.com, reinstall it and export its new token as DRIFT_TOKEN`
+      )
+    }
+    case "TransportError": {
+      const host = /^[a-z]+:\/\/([^/]+)/i.exec(error.url)?.[1] ?? context.baseUrl ?? error.url
+      return failed(
+        `cannot reach Drift at ${host} (${oneLine(error.description)}${
+          error.attempts !== undefined && error.attempts > 1 ? `, ${error.attempts} attempts` : ""
+        }). Check DRIFT_BASE_URL${
+          context.baseUrl === undefined ? "" : ` (now ${context.baseUrl})`
+        } and your network, or run with --sandbox.${resume}`
+      )
+    }
+    case "NotFound":
+    case "ValidationError":
+    case "RateLimited":
+    case "ServerError":
+    case "Timeout":
+    case "DecodeError":
+    case "ResponseTooLarge":
+      return failed(`${oneLine(error.message)}.${resume}`)
+  }
+}
+
+const describePlatform = (error: PlatformError.PlatformError): Description => {
+  const path = error.reason._tag === "BadArgument" ? undefined : error.reason.pathOrDescriptor
+  return failed(
+    typeof path === "string"
+      ? `cannot use ${resolve(path)}: ${fileReason(path, "open", error)}`
+      : oneLine(error.message)
+  )
+}
+
+/**
+ * One line (without the `parley: ` prefix) and an exit code for a typed failure. Every member of
+ * {@link Failure} has its case; a new one that has none fails to compile.
  *
  * @example
  * ```ts
@@ -310,87 +374,108 @@ const isDriftError = (u: unknown): u is DriftError.DriftError =>
  *
  * @since 0.1.0
  */
-export const describe = (
-  error: unknown,
-  context: Context = {}
-): { readonly line: string; readonly exitCode: number } => {
-  if (error instanceof Described) return { line: error.line, exitCode: error.exitCode }
-  if (error instanceof MissingToken || error instanceof UsageError) {
-    return { line: error.message, exitCode: ExitCode.usage }
-  }
-  if (error instanceof RecordsRejected) return { line: error.message, exitCode: ExitCode.rejects }
-  if (error instanceof FileError || error instanceof ResumeError) {
-    return { line: oneLine(error.message), exitCode: ExitCode.failure }
-  }
-  if (error instanceof DriftStreamError.PageFailed || error instanceof DriftStreamError.ThreadFailed) {
-    return describeDrift(error.reason, context, context.resumable ?? true)
-  }
-  if (
-    error instanceof DriftStreamError.CursorUnrecognized || error instanceof DriftStreamError.RecordRejected ||
-    error instanceof DriftStreamError.Incomplete
-  ) {
-    return { line: oneLine(error.message), exitCode: ExitCode.failure }
-  }
-  if (error instanceof RecordSink.SinkError) {
+export const describe = (error: Failure, context: Context = {}): Description => {
+  switch (error._tag) {
+    case "Described":
+      return { line: error.line, exitCode: error.exitCode }
+    case "MissingToken":
+    case "UsageError":
+      return { line: error.message, exitCode: ExitCode.usage }
+    case "RecordsRejected":
+      return { line: error.message, exitCode: ExitCode.rejects }
+    case "FileError":
+    case "ResumeError":
+    case "CursorUnrecognized":
+    case "RecordRejected":
+    case "Incomplete":
+    case "CheckpointError":
     // The sink already says it in plain words (from the system error code), with what to do.
-    return { line: oneLine(error.message), exitCode: ExitCode.failure }
+    case "SinkError":
+      return failed(oneLine(error.message))
+    case "PageFailed":
+    case "ThreadFailed":
+      return describeDrift(error.reason, context, context.resumable ?? true)
+    case "InvalidOptions":
+      return { line: `${oneLine(error.message)} (check the DRIFT_* variables)`, exitCode: ExitCode.usage }
+    case "CheckpointMismatch":
+      return {
+        line:
+          `the checkpoint was written by an export with other options (saved ${error.saved}, asked ${error.requested}). Resume with the same --status, --page-size and --since (or leave them out to reuse the saved ones), or start over without --resume`,
+        exitCode: ExitCode.usage
+      }
+    case "CursorLoop":
+      return failed(`${oneLine(error.message)}${context.resumable === false ? "" : resumeHint}`)
+    case "ResumeRefused":
+      return { line: oneLine(error.message), exitCode: ExitCode.usage }
+    case "OutputGuardError": {
+      const usage = error.reason === "SameFile" || error.reason === "WouldReplace"
+      return { line: oneLine(error.message), exitCode: usage ? ExitCode.usage : ExitCode.failure }
+    }
+    case "Unauthorized":
+    case "Forbidden":
+    case "NotFound":
+    case "RateLimited":
+    case "ServerError":
+    case "TransportError":
+    case "Timeout":
+    case "DecodeError":
+    case "ResponseTooLarge":
+      return describeDrift(error, context, false)
+    // A Drift answer and a command-line check share the tag.
+    case "ValidationError":
+      return CliError.isCliError(error)
+        ? { line: oneLine(error.message), exitCode: ExitCode.usage }
+        : describeDrift(error, context, false)
+    // The mapper's config is a Schema: an option it cannot use is a SchemaError naming the option.
+    case "SchemaError":
+      return {
+        line: `invalid mapper option: ${oneLine(error.message)} (check the PARLEY_INTERCOM_* variables)`,
+        exitCode: ExitCode.usage
+      }
+    case "UnrecognizedOption":
+    case "DuplicateOption":
+    case "MissingOption":
+    case "MissingArgument":
+    case "UnexpectedArgument":
+    case "InvalidValue":
+    case "UnknownSubcommand":
+    case "UserError":
+    case "ShowHelp":
+      return { line: oneLine(error.message), exitCode: ExitCode.usage }
+    case "ListenFailed":
+      return failed(error.message)
+    case "FileUnreadable":
+      return failed(`cannot read the export file ${resolve(error.path)}: ${error.reason}`)
+    case "PlatformError":
+      return describePlatform(error)
+    case "ConfigError":
+      return { line: `invalid configuration: ${oneLine(error.message)}`, exitCode: ExitCode.usage }
+    case "BundleMissing":
+    case "InsecureListen":
+    case "LedgerUnreadable":
+    case "MigrationFailed":
+    case "FleetError":
+    case "SecretsError":
+    case "SqlError":
+    case "SocketServerError":
+    case "ServeError":
+      return failed(oneLine(error.message))
+    default:
+      return absurd(error)
   }
+}
 
-  if (error instanceof DriftError.InvalidOptions) {
-    return { line: `${oneLine(error.message)} (check the DRIFT_* variables)`, exitCode: ExitCode.usage }
-  }
-  if (error instanceof DriftStreamError.CheckpointMismatch) {
-    return {
-      line:
-        `the checkpoint was written by an export with other options (saved ${error.saved}, asked ${error.requested}). Resume with the same --status, --page-size and --since (or leave them out to reuse the saved ones), or start over without --resume`,
-      exitCode: ExitCode.usage
-    }
-  }
-  if (error instanceof DriftStreamError.CursorLoop) {
-    return {
-      line: `${oneLine(error.message)}${context.resumable === false ? "" : resumeHint}`,
-      exitCode: ExitCode.failure
-    }
-  }
-  if (error instanceof Checkpoint.CheckpointError) return { line: oneLine(error.message), exitCode: ExitCode.failure }
-  if (error instanceof Checkpoint.ResumeRefused) return { line: oneLine(error.message), exitCode: ExitCode.usage }
-  if (error instanceof OutputGuard.OutputGuardError) {
-    const usage = error.reason === "SameFile" || error.reason === "WouldReplace"
-    return { line: oneLine(error.message), exitCode: usage ? ExitCode.usage : ExitCode.failure }
-  }
-  if (isDriftError(error)) return describeDrift(error, context, false)
-  // The mapper's config is a Schema: an option it cannot use is a SchemaError naming the option.
-  if (Schema.isSchemaError(error)) {
-    return {
-      line: `invalid mapper option: ${oneLine(error.message)} (check the PARLEY_INTERCOM_* variables)`,
-      exitCode: ExitCode.usage
-    }
-  }
-  if (CliError.isCliError(error)) return { line: oneLine(error.message), exitCode: ExitCode.usage }
-  if (error instanceof SandboxError.ListenFailed) return { line: error.message, exitCode: ExitCode.failure }
-  if (error instanceof ThreadSource.FileUnreadable) {
-    return {
-      line: `cannot read the export file ${resolve(error.path)}: ${error.reason}`,
-      exitCode: ExitCode.failure
-    }
-  }
-  if (error instanceof PlatformError.PlatformError) {
-    const path = error.reason._tag === "BadArgument" ? undefined : error.reason.pathOrDescriptor
-    return {
-      line: typeof path === "string"
-        ? `cannot use ${resolve(path)}: ${fileReason(path, "open", error)}`
-        : oneLine(error.message),
-      exitCode: ExitCode.failure
-    }
-  }
-  if (error instanceof Config.ConfigError) {
-    return { line: `invalid configuration: ${oneLine(error.message)}`, exitCode: ExitCode.usage }
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  return {
-    line: `internal error: ${oneLine(message)} (run with PARLEY_DEBUG=1 for details, and report it)`,
-    exitCode: ExitCode.failure
-  }
+/** Exhaustiveness: with every member of {@link Failure} handled, `error` is `never` here. */
+const absurd = (error: never): Description => describeUntyped(error)
+
+/**
+ * The line of a defect (a failure no type names: a bug, or a thrown value): `internal error: ...`, exit 1.
+ *
+ * @since 0.2.0
+ */
+export const describeUntyped = (defect: unknown): Description => {
+  const message = defect instanceof Error ? defect.message : String(defect)
+  return failed(`internal error: ${oneLine(message)} (run with PARLEY_DEBUG=1 for details, and report it)`)
 }
 
 /**
@@ -398,14 +483,11 @@ export const describe = (
  *
  * @since 0.1.0
  */
-export const describeCause = (
-  cause: Cause.Cause<unknown>,
-  context: Context = {}
-): { readonly line: string; readonly exitCode: number } => {
+export const describeCause = (cause: Cause.Cause<Failure>, context: Context = {}): Description => {
   const failure = cause.reasons.find(Cause.isFailReason)
   if (failure !== undefined) return describe(failure.error, context)
   const defect = cause.reasons.find(Cause.isDieReason)
-  if (defect !== undefined) return describe(defect.defect, context)
+  if (defect !== undefined) return describeUntyped(defect.defect)
   return { line: "interrupted", exitCode: ExitCode.interrupted }
 }
 

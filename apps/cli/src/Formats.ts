@@ -26,7 +26,7 @@
  */
 import { Mapping, MappingError } from "@parley/intercom"
 import { Drift, Intercom, JsonPath } from "@parley/schema"
-import { Exit, Result, Schema, SchemaIssue } from "effect"
+import { Cause, Exit, Result, Schema, SchemaIssue } from "effect"
 
 /**
  * The shapes.
@@ -141,8 +141,8 @@ type Step<A> = { readonly _tag: "Ok"; readonly value: A } | Extract<Result, { _t
 
 const fromExit = <A>(exit: Exit.Exit<A, Schema.SchemaError>, input: unknown): Step<A> => {
   if (Exit.isSuccess(exit)) return { _tag: "Ok", value: exit.value }
-  const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
-  if (failure !== undefined && failure._tag === "Fail") {
+  const failure = exit.cause.reasons.find(Cause.isFailReason)
+  if (failure !== undefined) {
     return rejectedFromIssue(failure.error.issue, input) as Extract<Result, { _tag: "Rejected" }>
   }
   throw exit.cause

@@ -19,6 +19,13 @@ export * as Cli from "./Cli.ts"
 export * as Export from "./commands/export.ts"
 
 /**
+ * How `parley export` reports a run: the `--json` summary, the closing line and the exit code.
+ *
+ * @since 0.2.0
+ */
+export * as ExportReport from "./ExportReport.ts"
+
+/**
  * `parley convert`: flags and the summary type.
  *
  * @since 0.1.0

@@ -31,6 +31,7 @@ import { DriftClient, type DriftError } from "@parley/drift-client"
 import { DriftStream, type DriftStreamError } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
 import {
+  Cause,
   Context,
   Deferred,
   Duration,
@@ -153,8 +154,8 @@ class Load {
         this.state = "ready"
       } else if (!Exit.hasInterrupts(exit)) {
         this.state = "failed"
-        const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
-        this.error = failure !== undefined && failure._tag === "Fail"
+        const failure = exit.cause.reasons.find(Cause.isFailReason)
+        this.error = failure !== undefined
           ? failure.error.message
           : "The index could not be built (unexpected error)"
       }
@@ -334,8 +335,8 @@ export const readLine = (
   if (line.length > Limits.MAX_BODY_CHARS) Limits.clipBodies((json as { messages?: unknown } | null)?.messages)
   const exit = decodeThread(json)
   if (Exit.isSuccess(exit)) return { _tag: "Thread", thread: exit.value }
-  const failure = exit.cause.reasons.find((r) => r._tag === "Fail")
-  const message = failure !== undefined && failure._tag === "Fail"
+  const failure = exit.cause.reasons.find(Cause.isFailReason)
+  const message = failure !== undefined
     ? issueMessage(failure.error.issue)
     : "not a Drift thread"
   const intercom = typeof json === "object" && json !== null && ("conversation_message" in json || "source" in json)

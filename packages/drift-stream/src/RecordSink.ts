@@ -6,7 +6,9 @@
  * position in the {@link Checkpoint.Checkpoint} afterwards. A crash between the two leaves records the
  * checkpoint does not vouch for; on resume {@link RecordSink.truncate} cuts the file back to the saved
  * position and the resumed export writes those records again. `DriftStream.runExport` follows it for the
- * output and the rejects file alike.
+ * output and the rejects file alike; {@link openExport} opens both sinks of an export for it (the checkpoint
+ * forgotten before a fresh export empties them, the saved record checked against the file before a resume cuts
+ * it back).
  *
  * @example
  * ```ts
@@ -23,6 +25,7 @@
  * @since 0.2.0
  */
 import { Effect, FileSystem, Schema, Scope } from "effect"
+import * as Checkpoint from "./Checkpoint.ts"
 import * as OutputGuard from "./OutputGuard.ts"
 
 /**
@@ -231,3 +234,105 @@ export const memory: Effect.Effect<RecordSink & { readonly records: Effect.Effec
       records: Effect.sync(() => held.slice())
     }
   })
+
+/**
+ * The sinks of one export and the checkpoint record that describes them: spread into `DriftStream.runExport`'s
+ * options (`{ ...sinks, encode, ... }`).
+ *
+ * @since 0.2.0
+ */
+export interface ExportSinks<E = never, R = never> {
+  readonly output: RecordSink
+  readonly rejects: RecordSink
+  /** Whether the export continues the saved checkpoint. */
+  readonly resume: boolean
+  /** The keys saved with every checkpoint's sink record beside the positions (shape, format, ...). */
+  readonly meta: { readonly [key: string]: string | number | boolean }
+  /** The sink record of the empty output, saved before the first page (a kill before it leaves a checkpoint). */
+  readonly initialSink: Checkpoint.State["sink"]
+  /** The resume check: the saved record against the output file, then the caller's `onResume`. */
+  readonly onResume: (
+    record: NonNullable<Checkpoint.State["sink"]>
+  ) => Effect.Effect<void, E | Checkpoint.ResumeRefused, R | FileSystem.FileSystem>
+}
+
+const count = (record: Checkpoint.State["sink"], key: string): number =>
+  typeof record?.[key] === "number" ? record[key] as number : 0
+
+/**
+ * Opens the output and rejects sinks of an export for the exactly-once protocol of `DriftStream.runExport`:
+ *
+ * - `output` is a file path or `-` (stdout), `rejects` a file path or `-` (stderr; the rejects file is created
+ *   on the first reject only);
+ * - a fresh export (`resume: false`) forgets the {@link Checkpoint.Checkpoint} first and then empties the files,
+ *   so a crash in between never leaves a checkpoint vouching for bytes that are gone; a resume keeps them (the
+ *   export cuts them back to the checkpoint);
+ * - on resume, with `verify` (a line-delimited output such as NDJSON, where every record is one line), the saved
+ *   sink record is checked against the output file ({@link Checkpoint.verifyOutput}) before anything is cut;
+ *   then `onResume` gets the position the output is cut back to.
+ *
+ * @example
+ * ```ts
+ * import { NodeServices } from "@effect/platform-node"
+ * import { Checkpoint, DriftStream, RecordSink } from "@parley/drift-stream"
+ * import { Drift } from "@parley/schema"
+ * import { Effect, Layer, Schema } from "effect"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const sinks = yield* RecordSink.openExport({
+ *     output: "out.ndjson",
+ *     rejects: "out.rejects.ndjson",
+ *     resume: false,
+ *     verify: true,
+ *     meta: { format: "ndjson" }
+ *   })
+ *   return yield* DriftStream.runExport({
+ *     ...sinks,
+ *     encode: (thread) => Effect.succeed([JSON.stringify(Schema.encodeSync(Drift.Thread)(thread)) + "\n"])
+ *   })
+ * })).pipe(
+ *   Effect.provide(Checkpoint.Checkpoint.layerFile("out.checkpoint.json").pipe(Layer.provideMerge(NodeServices.layer)))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const openExport = Effect.fn("RecordSink.openExport")(function*<E = never, R = never>(options: {
+  readonly output: string
+  readonly rejects: string
+  readonly resume: boolean
+  /** Check the saved record against the output before a resume cuts it (every record one line). */
+  readonly verify: boolean
+  readonly meta: { readonly [key: string]: string | number | boolean }
+  /** The checkpoint state a resume continues (as loaded to plan the run): what `verify` checks the file against. */
+  readonly saved?: Checkpoint.State | undefined
+  /** Called on resume with the position the output is cut back to, after the check. */
+  readonly onResume?: ((at: Position) => Effect.Effect<void, E, R>) | undefined
+}): Effect.fn.Return<
+  ExportSinks<E, R>,
+  SinkError | Checkpoint.CheckpointError,
+  FileSystem.FileSystem | Scope.Scope | Checkpoint.Checkpoint
+> {
+  const checkpoint = yield* Checkpoint.Checkpoint
+  const mode = options.resume ? "keep" : "truncate"
+  if (!options.resume) yield* checkpoint.clear
+  const toStdout = options.output === "-"
+  const output = toStdout ? yield* stdout : yield* file(options.output, { mode })
+  const rejects = options.rejects === "-" ? yield* stderr : yield* file(options.rejects, { mode, lazy: true })
+  return {
+    output,
+    rejects,
+    resume: options.resume,
+    meta: options.meta,
+    initialSink: { bytes: 0, lines: 0, ...options.meta },
+    onResume: (record) =>
+      Effect.gen(function*() {
+        if (options.verify && !toStdout && options.saved !== undefined) {
+          yield* Checkpoint.verifyOutput({ path: options.output, state: { ...options.saved, sink: record } })
+        }
+        if (options.onResume !== undefined) {
+          yield* options.onResume({ bytes: count(record, "bytes"), records: count(record, "lines") })
+        }
+      })
+  }
+})

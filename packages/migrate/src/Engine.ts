@@ -45,10 +45,10 @@ export const isPostgres = (database: string): boolean => /^postgres(ql)?:\/\//i.
  *
  * @since 0.1.0
  */
-export const database = (database: string) =>
-  (isPostgres(database)
+export const database = (database: string): Layer.Layer<SqlClient.SqlClient, SqlError.SqlError> =>
+  isPostgres(database)
     ? PgClient.layer({ url: Redacted.make(database) })
-    : NodeSqlite.layer({ filename: database })) as Layer.Layer<SqlClient.SqlClient, unknown>
+    : NodeSqlite.layer({ filename: database })
 
 /**
  * The workflow engine, the ledger and the registered workflow over the SQL client in context.
@@ -67,12 +67,13 @@ export const layerWithoutDatabase: Layer.Layer<
 )
 
 /**
- * Everything a migration needs besides the Drift and Intercom clients, on the given database.
+ * Everything a migration needs besides the Drift and Intercom clients, on the given database. It fails with the
+ * database's `SqlError` (cannot open or migrate it) or a `ConfigError`.
  *
  * @since 0.1.0
  */
 export const layer = (options: { readonly database: string }): Layer.Layer<
   WorkflowEngine.WorkflowEngine | Ledger | SqlClient.SqlClient,
-  unknown,
+  SqlError.SqlError | Config.ConfigError,
   IntercomClient.IntercomClient
 > => layerWithoutDatabase.pipe(Layer.provideMerge(database(options.database)))

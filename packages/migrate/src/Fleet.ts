@@ -579,8 +579,8 @@ export const shardingDefaults: Partial<ShardingConfig.ShardingConfig["Service"]>
  *
  * @since 0.2.0
  */
-export const database = (url: string): Layer.Layer<SqlClient.SqlClient, unknown> =>
-  PgClient.layer({ url: Redacted.make(url), maxConnections: 16 }) as Layer.Layer<SqlClient.SqlClient, unknown>
+export const database = (url: string): Layer.Layer<SqlClient.SqlClient, SqlError.SqlError> =>
+  PgClient.layer({ url: Redacted.make(url), maxConnections: 16 })
 
 const serialization = RpcSerialization.layerSchemaBinary({})
 const messageStorage = SqlMessageStorage.layer.pipe(Layer.provide(NodeCrypto.layerDigest))
@@ -622,7 +622,7 @@ export interface WorkerOptions {
  */
 export const layerWorker = (
   options: WorkerOptions
-): Layer.Layer<WorkerAddress | WorkflowEngine.WorkflowEngine, unknown> => {
+): Layer.Layer<WorkerAddress | WorkflowEngine.WorkflowEngine, SocketServer.SocketServerError | SqlError.SqlError> => {
   const host = options.host ?? "127.0.0.1"
   const server = NodeSocketServer.layer({ host, port: options.port ?? 34431 })
   const config = Layer.effect(
@@ -676,7 +676,7 @@ export const layerWorker = (
     Layer.provide(cluster),
     Layer.provide(tables),
     Layer.provide(database(options.database))
-  ) as Layer.Layer<WorkerAddress | WorkflowEngine.WorkflowEngine, unknown>
+  )
 }
 
 /**
@@ -688,7 +688,7 @@ export const layerWorker = (
 export const layerClient = (
   url: string,
   sharding: Partial<ShardingConfig.ShardingConfig["Service"]> = {}
-): Layer.Layer<WorkflowEngine.WorkflowEngine | SqlClient.SqlClient, unknown> => {
+): Layer.Layer<WorkflowEngine.WorkflowEngine | SqlClient.SqlClient, SqlError.SqlError> => {
   const cluster = SocketRunner.layerClientOnly.pipe(
     Layer.provideMerge(messageStorage),
     Layer.provide(runnerStorage),
@@ -700,7 +700,7 @@ export const layerClient = (
     Layer.provide(cluster),
     Layer.provideMerge(Layer.effectDiscard(Effect.flatMap(SqlClient.SqlClient, createTables))),
     Layer.provideMerge(database(url))
-  ) as Layer.Layer<WorkflowEngine.WorkflowEngine | SqlClient.SqlClient, unknown>
+  )
 }
 
 // -----------------------------------------------------------------------------

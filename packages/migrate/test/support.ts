@@ -3,7 +3,7 @@
  * sandbox holds (its admin view), for the migration tests.
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { DriftClient } from "@parley/drift-client"
+import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Sandbox as DriftSandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
@@ -37,7 +37,13 @@ export const migrationLayer = (
   database = ":memory:",
   settle: Duration.Duration = Duration.zero,
   client: Pick<IntercomClient.Options, "retry" | "rateLimit"> = {}
-) =>
+): Layer.Layer<
+  | Layer.Success<ReturnType<typeof Engine.layer>>
+  | DriftStream.DriftStream
+  | DriftClient.DriftClient
+  | IntercomClient.IntercomClient,
+  Layer.Error<ReturnType<typeof Engine.layer>> | DriftError.InvalidOptions
+> =>
   Engine.layer({ database }).pipe(
     Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, settle)),
     Layer.provideMerge(

@@ -153,8 +153,7 @@ const run = Effect.fnUntraced(function*(args: Args) {
   const tracker = new Progress.Tracker("records")
   const config = yield* MapperConfig.fromEnv
   const users = Option.isSome(args.users) ? yield* Users.load(args.users.value) : []
-  // The error stays `unknown` here, as before the mapper returned a Result (the CLI types its failures elsewhere).
-  const mapper = yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make({ ...config, users }))
+  const mapper = yield* Effect.fromResult(Mapping.make({ ...config, users }))
   const tellLosses = (detected: Formats.Shape) =>
     args.quiet ? Effect.void : Effect.forEach(
       Users.lossNotes({ from: detected, to: args.to, users: Option.isSome(args.users) }),

@@ -6,8 +6,10 @@
  * The command parses flags and composes the stages; the stages live in the packages: the source is
  * `DriftStream` (its thread pages, a quarantine for conversations Drift answers undecodably), the mapper the
  * `@parley/intercom` mapping (or the identity for Drift's shape), the encoder {@link Encoding}, and the sinks
- * `RecordSink` files written with the exactly-once protocol of `DriftStream.runExport` (whole records, fsync,
- * then the checkpoint with both files' byte lengths; cut back on resume), for the output and the rejects file.
+ * `RecordSink.openExport` opens for the exactly-once protocol of `DriftStream.runExport` (whole records, fsync,
+ * then the checkpoint with both files' byte lengths; checked and cut back on resume), for the output and the
+ * rejects file. How the run is reported (the `--json` summary, the closing line, the exit code) is
+ * {@link ExportReport}.
  *
  * Exit codes: 0 done; 3 done, with rejects (see the rejects file); 1 failure, including an export that came up
  * short of Drift's `/conversations/stats`; 2 usage; 130 interrupted.
@@ -19,12 +21,13 @@ import { Sandbox, SandboxCommand } from "@parley/drift-sandbox"
 import { Checkpoint, DriftStream, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
-import { Cause, DateTime, Effect, Layer, Option, Redacted } from "effect"
+import { DateTime, Effect, Layer, Option, Redacted } from "effect"
 import { Command, Flag } from "effect/cli"
 import { resolve } from "node:path"
 import * as Connection from "../Connection.ts"
 import * as Encoding from "../Encoding.ts"
 import * as Errors from "../Errors.ts"
+import * as ExportReport from "../ExportReport.ts"
 import * as Formats from "../Formats.ts"
 import * as Progress from "../Progress.ts"
 import * as Users from "../Users.ts"
@@ -315,7 +318,7 @@ const plan = Effect.fnUntraced(function*(
  */
 const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean) {
   const config = yield* MapperConfig.fromEnv
-  if (to === "drift") return yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make(config))
+  if (to === "drift") return yield* Effect.fromResult(Mapping.make(config))
   const client = yield* DriftClient.DriftClient
   const users = yield* client.listUsers().pipe(
     Effect.catchTag("Forbidden", (e: DriftApiError.Forbidden) =>
@@ -328,7 +331,7 @@ const makeMapper = Effect.fnUntraced(function*(to: Formats.Shape, quiet: boolean
         [] as ReadonlyArray<Drift.User>
       ))
   )
-  return yield* Effect.fromResult<Mapping.Mapper, unknown>(Mapping.make({ ...config, users }))
+  return yield* Effect.fromResult(Mapping.make({ ...config, users }))
 })
 
 /** The number of conversations to export, from Drift's stats, into the tracker (best effort). */
@@ -346,97 +349,11 @@ const reportTotals = (statuses: ReadonlyArray<Drift.FilterableStatus>, tracker: 
   )
 
 /**
- * The export summary (`--json`). `status`: `done`, `rejects` (done, but some conversations are in the rejects
- * file: exit code 3), `incomplete` (fewer conversations than Drift counts: exit code 1), `failed`,
- * `interrupted`.
+ * The export summary (`--json`); see {@link ExportReport.Summary}.
  *
  * @since 0.1.0
  */
-export interface Summary {
-  readonly command: "export"
-  readonly ok: boolean
-  readonly status: "done" | "rejects" | "incomplete" | "failed" | "interrupted"
-  readonly exitCode: number
-  readonly to: Formats.Shape
-  readonly format: Encoding.Format
-  readonly out: string
-  readonly rejectsFile: string
-  readonly checkpoint: string | null
-  readonly sandbox: boolean
-  readonly resumed: boolean
-  /** Conversations written by this run. */
-  readonly conversations: number
-  /** Messages read by this run. */
-  readonly messages: number
-  /** Conversations in the output, this run and the runs it resumed. */
-  readonly totalConversations: number
-  readonly bytes: number
-  /** Conversations quarantined by this run. */
-  readonly rejects: number
-  /** Conversations in the rejects file, this run and the runs it resumed. */
-  readonly totalRejects: number
-  /** Drift's count and what was read (null: not checked: `--since`, or no stats endpoint). */
-  readonly completeness: DriftStream.Completeness | null
-  readonly requests: number
-  readonly retries: number
-  readonly durationMs: number
-  readonly threadsPerSecond: number
-  readonly since: string | null
-  readonly watermark: string | null
-  readonly error?: string
-}
-
-const iso = (ms: number | null | undefined): string | null =>
-  ms === null || ms === undefined ? null : new Date(ms).toISOString()
-
-/** The run's result as the summary, the closing line and the exit code. */
-const summarize = (
-  args: Args,
-  where: { readonly out: string; readonly rejects: string; readonly checkpoint: string | undefined },
-  plan: Plan | undefined,
-  tracker: Progress.Tracker,
-  result: DriftStream.ExportSummary | undefined,
-  status: Summary["status"],
-  error?: string
-): Summary => {
-  const snapshot = tracker.snapshot()
-  const state = result?.state
-  const rejected = state?.counts.rejected ?? 0
-  const exitCode = status === "done"
-    ? Errors.ExitCode.ok
-    : status === "rejects"
-    ? Errors.ExitCode.rejects
-    : status === "interrupted"
-    ? Errors.ExitCode.interrupted
-    : Errors.ExitCode.failure
-  return {
-    command: "export",
-    ok: status === "done",
-    status,
-    exitCode,
-    to: plan?.to ?? Option.getOrElse(args.to, () => "drift" as const),
-    format: plan?.format ?? Option.getOrElse(args.format, () => "ndjson" as const),
-    out: where.out,
-    rejectsFile: where.rejects,
-    checkpoint: where.checkpoint ?? null,
-    sandbox: args.sandbox,
-    resumed: plan?.resume ?? false,
-    conversations: result?.written.threads ?? Math.max(0, snapshot.done - snapshot.rejects),
-    messages: snapshot.messages,
-    totalConversations: state === undefined ? 0 : Math.max(0, state.emittedCount - rejected),
-    bytes: result?.output.bytes ?? 0,
-    rejects: result?.written.rejected ?? snapshot.rejects,
-    totalRejects: rejected,
-    completeness: result?.completeness ?? null,
-    requests: snapshot.requests,
-    retries: snapshot.retried,
-    durationMs: snapshot.elapsedMs,
-    threadsPerSecond: Math.round(snapshot.rate * 10) / 10,
-    since: iso(plan?.since),
-    watermark: iso(state?.watermark ?? plan?.since),
-    ...(error === undefined ? {} : { error })
-  }
-}
+export type Summary = ExportReport.Summary
 
 /** Where the records come from: the embedded sandbox or Drift (the token from the environment). */
 const source = (args: Args, overrides: Connection.Overrides) =>
@@ -452,216 +369,171 @@ const source = (args: Args, overrides: Connection.Overrides) =>
     )
     : Connection.fromEnv(overrides)
 
-const run = Effect.fnUntraced(function*(args: Args) {
-  const out = Option.getOrUndefined(args.out)
-  const toStdout = Shared.isStd(out)
-  const checkpointPath = Option.getOrElse(args.checkpoint, () => toStdout ? undefined : `${out}.checkpoint.json`)
-  const rejectsPath = Option.getOrElse(args.rejects, () => toStdout ? "-" : `${out}.rejects.ndjson`)
-  const where = {
-    out: toStdout ? "-" : resolve(out!),
+/** Where the export writes, from `--out`, `--rejects` and `--checkpoint`. */
+const paths = (args: Args): ExportReport.Where => {
+  const outPath = Option.getOrUndefined(args.out)
+  const toStdout = Shared.isStd(outPath)
+  const checkpointPath = Option.getOrElse(args.checkpoint, () => toStdout ? undefined : `${outPath}.checkpoint.json`)
+  const rejectsPath = Option.getOrElse(args.rejects, () => toStdout ? "-" : `${outPath}.rejects.ndjson`)
+  return {
+    outPath,
+    toStdout,
+    rejectsPath,
+    checkpointPath,
+    out: toStdout ? "-" : resolve(outPath!),
     rejects: rejectsPath === "-" ? "stderr" : resolve(rejectsPath),
     checkpoint: checkpointPath === undefined ? undefined : resolve(checkpointPath)
   }
-  if (args.resume && toStdout) {
+}
+
+/** The flag checks that need no checkpoint; the client's overrides. */
+const checkFlags = Effect.fnUntraced(function*(args: Args, where: ExportReport.Where) {
+  if (args.resume && where.toStdout) {
     return yield* usage("--resume needs --out FILE: stdout cannot be cut back to the checkpoint")
   }
   if (args.concurrency < 1 || args.concurrency > 64) {
     return yield* usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
   }
-  if (args.withUsers && toStdout) {
+  if (args.withUsers && where.toStdout) {
     return yield* usage("--with-users needs --out FILE: the user directory is written beside it, to <out>.users.json")
   }
   const requestsPerMinute = Option.getOrUndefined(args.requestsPerMinute)
   if (requestsPerMinute !== undefined && !(requestsPerMinute >= 0)) {
     return yield* usage(`--requests-per-minute must be 0 (no limit) or more, got ${requestsPerMinute}`)
   }
-  const tracker = new Progress.Tracker("threads")
-  const context: { baseUrl?: string; sandbox: boolean; resumable?: boolean } = { sandbox: args.sandbox }
-  let planned: Plan | undefined
-  let summarized = false
+  return requestsPerMinute === undefined ? {} : { requestsPerMinute }
+})
 
-  const program = Effect.gen(function*() {
-    const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
-    const thePlan = yield* plan(args, saved, checkpointPath)
-    planned = thePlan
-    // Nothing is replaced unasked and one export writes an output at a time (before anything is cleared).
-    yield* OutputGuard.acquire({
-      outputs: [
-        { name: "--out", path: out, lock: true },
-        { name: "--checkpoint", path: checkpointPath, existing: "allow" },
-        { name: "checkpoint ids file", path: checkpointPath && `${checkpointPath}.ids`, existing: "allow" },
-        { name: "rejects file", path: rejectsPath === "-" ? undefined : rejectsPath },
-        ...(args.withUsers ? [{ name: "users file", path: out && `${out}.users.json` }] : [])
-      ],
-      overwrite: args.overwrite,
-      resume: thePlan.resume
-    })
-    if (!args.quiet) { for (const line of thePlan.notes) yield* Shared.note(line) }
-    const clientOptions = yield* source(args, requestsPerMinute === undefined ? {} : { requestsPerMinute })
-    context.baseUrl = String(clientOptions.baseUrl)
-    return yield* Effect.gen(function*() {
-      if (args.withUsers) {
-        const users = yield* DriftClient.DriftClient.use((client) => client.listUsers())
-        yield* Users.write(`${out}.users.json`, users)
-        if (!args.quiet) {
-          yield* Shared.note(
-            `wrote ${Progress.count(users.length)} users to ${
-              resolve(`${out}.users.json`)
-            } (for parley convert --users)`
-          )
-        }
-      }
-      const encoding = yield* Encoding.make({
-        format: thePlan.format,
-        to: thePlan.to,
-        mapper: yield* makeMapper(thePlan.to, args.quiet)
-      })
-      const mode = thePlan.resume ? "keep" : "truncate"
-      // A fresh export forgets the old checkpoint before it empties the output, so a crash in between never
-      // leaves a checkpoint vouching for bytes that are gone.
-      if (!thePlan.resume) yield* Checkpoint.Checkpoint.use((c) => c.clear)
-      const output = toStdout ? yield* RecordSink.stdout : yield* RecordSink.file(out!, { mode })
-      const rejects = rejectsPath === "-"
-        ? yield* RecordSink.stderr
-        : yield* RecordSink.file(rejectsPath, { mode, lazy: true })
-      yield* Progress.start(tracker, {
-        mode: Progress.modeFor({ quiet: args.quiet }),
-        intervalMs: args.progressInterval * 1000
-      })
-      // runExport reports the totals of a fresh export only; a resumed one asks for them here (for the ETA).
-      if (thePlan.resume && thePlan.since === null) yield* reportTotals(thePlan.statuses, tracker)
-      const result = yield* DriftStream.runExport({
-        statuses: thePlan.statuses,
-        pageSize: thePlan.pageSize,
-        ...(thePlan.since === null ? {} : { since: DateTime.makeUnsafe(thePlan.since) }),
-        concurrency: args.concurrency,
-        withContact: thePlan.withContacts,
-        strict: args.strict,
-        resume: thePlan.resume,
-        output,
-        rejects,
-        encode: encoding.encode,
-        header: encoding.header,
-        meta: { to: thePlan.to, format: thePlan.format, withContacts: thePlan.withContacts },
-        initialSink: { bytes: 0, lines: 0, to: thePlan.to, format: thePlan.format, withContacts: thePlan.withContacts },
-        workspace: {
-          baseUrl: args.sandbox ? "sandbox" : String(clientOptions.baseUrl),
-          orgId: null,
-          sandbox: args.sandbox ? { seed: args.sandboxSeed, conversations: args.sandboxConversations } : null,
-          tokenFingerprint: Checkpoint.fingerprint(Redacted.value(clientOptions.token))
-        },
-        onResume: (record) =>
-          Effect.gen(function*() {
-            // The sink record is checked against the file before the file is cut back to it (NDJSON: one record
-            // a line, so the line count must match the bytes).
-            if (!toStdout && thePlan.format === "ndjson" && Option.isSome(saved)) {
-              yield* Checkpoint.verifyOutput({ path: out!, state: { ...saved.value.state, sink: record } })
-            }
-            const lines = typeof record["lines"] === "number" ? record["lines"] : 0
-            encoding.resumeAt(lines)
-            tracker.before = Math.max(0, lines - encoding.header.length)
-          }),
-        onProgress: (event) =>
-          Effect.sync(() => {
-            if (event._tag === "Totals") {
-              return tracker.setTotal(event.conversations, { lowerBound: thePlan.statuses.length === 0 })
-            }
-            tracker.client = event.client
-            if (event._tag === "Thread") tracker.add(1, { messages: event.messages })
-            if (event._tag === "Rejected") tracker.add(1, { rejects: 1 })
-          })
-      }).pipe(
-        // A page size only the newer list API takes, sent to a server on the legacy one, is a usage error.
-        Effect.catchReason(
-          "PageFailed",
-          "ValidationError",
-          (reason, error): Effect.Effect<never, Errors.UsageError | DriftStreamError.PageFailed> =>
-            reason.param === "limit" && thePlan.pageSize > 50
-              ? Effect.fail(
-                usage(
-                  `--page-size ${thePlan.pageSize}: this Drift answers with the legacy list API, which takes 50 at most; use --page-size 50 or less`
-                )
-              )
-              : Effect.fail(error)
-        ),
-        // An export that comes up short wrote everything it read: its summary says so, then it fails.
-        Effect.catchTag("Incomplete", (incomplete) =>
-          Effect.gen(function*() {
-            if (args.json) {
-              yield* Shared.printJson(
-                summarize(args, where, planned, tracker, undefined, "incomplete", incomplete.message),
-                toStdout
-              )
-            }
-            summarized = true
-            return yield* new Errors.Described({ line: incomplete.message, exitCode: Errors.ExitCode.failure })
-          }))
-      )
-      if (result.state.phase === "done" && encoding.footer.length > 0) yield* output.append(encoding.footer)
-      tracker.client = yield* DriftClient.DriftClient.use((c) => c.stats)
-      return result
-    }).pipe(Effect.provide(DriftStream.DriftStream.layer.pipe(Layer.provideMerge(Connection.layer(clientOptions)))))
+/** Nothing is replaced unasked and one export writes an output at a time (before anything is cleared). */
+const guard = (args: Args, where: ExportReport.Where, resume: boolean) => {
+  const out = where.outPath
+  const checkpoint = where.checkpointPath
+  return OutputGuard.acquire({
+    outputs: [
+      { name: "--out", path: out, lock: true },
+      { name: "--checkpoint", path: checkpoint, existing: "allow" },
+      { name: "checkpoint ids file", path: checkpoint && `${checkpoint}.ids`, existing: "allow" },
+      { name: "rejects file", path: where.rejectsPath === "-" ? undefined : where.rejectsPath },
+      ...(args.withUsers ? [{ name: "users file", path: out && `${out}.users.json` }] : [])
+    ],
+    overwrite: args.overwrite,
+    resume
   })
+}
 
-  const checkpointLayer = checkpointPath === undefined
-    ? Checkpoint.Checkpoint.layerMemory
-    : Checkpoint.Checkpoint.layerFile(checkpointPath)
-
-  const exit = yield* Effect.scoped(program).pipe(
-    Effect.provide(Layer.fresh(checkpointLayer)),
-    Effect.onInterrupt(() =>
-      Effect.suspend(() => {
-        const s = summarize(args, where, planned, tracker, undefined, "interrupted")
-        const line = `interrupted after ${Progress.count(tracker.snapshot().done)} conversations${
-          checkpointPath === undefined || toStdout ? "" : `; run the same command with --resume to continue`
-        }`
-        return Effect.andThen(
-          args.json ? Shared.printJson({ ...s, error: line }, toStdout) : Effect.void,
-          Shared.note(line)
-        )
-      })
-    ),
-    Effect.exit
-  )
-
-  if (exit._tag === "Failure") {
-    if (Cause.hasInterruptsOnly(exit.cause) || summarized) return yield* Effect.failCause(exit.cause)
-    context.resumable = !toStdout && checkpointPath !== undefined && tracker.snapshot().done > 0
-    const described = Errors.describeCause(exit.cause, context)
-    if (args.json) {
-      yield* Shared.printJson(summarize(args, where, planned, tracker, undefined, "failed", described.line), toStdout)
-    }
-    return yield* new Errors.Described(described)
-  }
-
-  const result = exit.value
-  const rejected = result.state.counts.rejected ?? 0
-  const s = summarize(args, where, planned, tracker, result, rejected > 0 ? "rejects" : "done")
-  if (args.json) yield* Shared.printJson(s, toStdout)
+/** `--with-users`: Drift's user directory beside the output. */
+const writeUsers = Effect.fnUntraced(function*(args: Args, out: string) {
+  const users = yield* DriftClient.DriftClient.use((client) => client.listUsers())
+  yield* Users.write(`${out}.users.json`, users)
   if (!args.quiet) {
-    const resumed = s.resumed ? ` (resumed: ${s.totalConversations} in the output)` : ""
-    const checked = s.completeness === null
-      ? ""
-      : `; complete: ${s.completeness.read} of ${s.completeness.required} counted by Drift`
     yield* Shared.note(
-      `exported ${s.conversations.toLocaleString("en-US")} conversations (${
-        s.messages.toLocaleString("en-US")
-      } messages) as ${s.to} ${s.format} to ${toStdout ? "stdout" : where.out} in ${
-        Progress.formatDuration(s.durationMs)
-      } (${
-        Math.round(s.threadsPerSecond)
-      } threads/s)${resumed}; ${s.rejects} rejects; ${s.requests} requests, ${s.retries} retries${checked}${
-        s.watermark === null ? "" : `; watermark ${s.watermark}`
-      }${result.state.phase !== "done" || checkpointPath === undefined ? "" : `; checkpoint ${checkpointPath}`}`
+      `wrote ${Progress.count(users.length)} users to ${resolve(`${out}.users.json`)} (for parley convert --users)`
     )
   }
-  if (rejected > 0) {
-    return yield* new Errors.Described({
-      line:
-        `finished with rejects: ${rejected} conversations could not be read or written; they are in ${where.rejects} (raw answer, request and JSON path of each); the others were exported`,
-      exitCode: Errors.ExitCode.rejects
-    })
-  }
+})
+
+/** The workspace the checkpoint pins (a resume against another is refused). */
+const workspaceOf = (args: Args, connection: DriftClient.Options): Checkpoint.Workspace => ({
+  baseUrl: args.sandbox ? "sandbox" : String(connection.baseUrl),
+  orgId: null,
+  sandbox: args.sandbox ? { seed: args.sandboxSeed, conversations: args.sandboxConversations } : null,
+  tokenFingerprint: Checkpoint.fingerprint(Redacted.value(connection.token))
+})
+
+/**
+ * The stages, composed: the source (`DriftStream`'s thread pages) through the mapper and the encoder of
+ * `--to`/`--format` into the sinks `RecordSink.openExport` opens for the exactly-once protocol.
+ */
+const stages = Effect.fnUntraced(function*(
+  args: Args,
+  thePlan: Plan,
+  saved: Option.Option<Checkpoint.Saved>,
+  report: ExportReport.Report,
+  connection: DriftClient.Options
+) {
+  const where = report.where
+  if (args.withUsers) yield* writeUsers(args, where.outPath!)
+  const mapper = yield* makeMapper(thePlan.to, args.quiet)
+  const encoding = yield* Encoding.make({ format: thePlan.format, to: thePlan.to, mapper })
+  const sinks = yield* RecordSink.openExport({
+    output: where.toStdout ? "-" : where.outPath!,
+    rejects: where.rejectsPath,
+    resume: thePlan.resume,
+    // One record a line (NDJSON): the saved line count must match the bytes.
+    verify: encoding.recordsAreLines,
+    saved: Option.getOrUndefined(saved)?.state,
+    meta: { to: thePlan.to, format: thePlan.format, withContacts: thePlan.withContacts },
+    onResume: (at) =>
+      Effect.sync(() => {
+        encoding.resumeAt(at.records)
+        report.tracker.before = Math.max(0, at.records - encoding.header.length)
+      })
+  })
+  yield* Progress.start(report.tracker, {
+    mode: Progress.modeFor({ quiet: args.quiet }),
+    intervalMs: args.progressInterval * 1000
+  })
+  // runExport reports the totals of a fresh export only; a resumed one asks for them here (for the ETA).
+  if (thePlan.resume && thePlan.since === null) yield* reportTotals(thePlan.statuses, report.tracker)
+  const result = yield* DriftStream.runExport({
+    ...sinks,
+    statuses: thePlan.statuses,
+    pageSize: thePlan.pageSize,
+    ...(thePlan.since === null ? {} : { since: DateTime.makeUnsafe(thePlan.since) }),
+    concurrency: args.concurrency,
+    withContact: thePlan.withContacts,
+    strict: args.strict,
+    encode: encoding.encode,
+    header: encoding.header,
+    workspace: workspaceOf(args, connection),
+    onProgress: report.progress
+  }).pipe(
+    // A page size only the newer list API takes, sent to a server on the legacy one, is a usage error.
+    Effect.catchReason(
+      "PageFailed",
+      "ValidationError",
+      (reason, error): Effect.Effect<never, Errors.UsageError | DriftStreamError.PageFailed> =>
+        reason.param === "limit" && thePlan.pageSize > 50
+          ? Effect.fail(
+            usage(
+              `--page-size ${thePlan.pageSize}: this Drift answers with the legacy list API, which takes 50 at most; use --page-size 50 or less`
+            )
+          )
+          : Effect.fail(error)
+    ),
+    Effect.catchTag("Incomplete", report.incomplete)
+  )
+  if (result.state.phase === "done" && encoding.footer.length > 0) yield* sinks.output.append(encoding.footer)
+  report.tracker.client = yield* DriftClient.DriftClient.use((c) => c.stats)
+  return result
+})
+
+/** `parley export`: flag parsing, then the stages composed over the checkpoint and the Drift connection. */
+const run = Effect.fnUntraced(function*(args: Args) {
+  const where = paths(args)
+  const overrides = yield* checkFlags(args, where)
+  const report = new ExportReport.Report(args, where)
+  const program = Effect.gen(function*() {
+    const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
+    const thePlan = yield* plan(args, saved, where.checkpointPath)
+    report.plan = thePlan
+    yield* guard(args, where, thePlan.resume)
+    if (!args.quiet) { for (const line of thePlan.notes) yield* Shared.note(line) }
+    const connection = yield* source(args, overrides)
+    report.baseUrl = String(connection.baseUrl)
+    return yield* stages(args, thePlan, saved, report, connection).pipe(
+      Effect.provide(DriftStream.DriftStream.layer.pipe(Layer.provideMerge(Connection.layer(connection))))
+    )
+  })
+  const checkpoint = where.checkpointPath === undefined
+    ? Checkpoint.Checkpoint.layerMemory
+    : Checkpoint.Checkpoint.layerFile(where.checkpointPath)
+  const exit = yield* Effect.scoped(program).pipe(
+    Effect.provide(Layer.fresh(checkpoint)),
+    Effect.onInterrupt(() => report.interrupted),
+    Effect.exit
+  )
+  return yield* report.finish(exit)
 })
 
 /**
@@ -669,7 +541,11 @@ const run = Effect.fnUntraced(function*(args: Args) {
  *
  * @since 0.1.0
  */
-export const command = Command.make("export", flags, (args) => run(args).pipe(Effect.withSpan("parley.export"))).pipe(
+export const command = Command.make(
+  "export",
+  flags,
+  (args) => run(args).pipe(Effect.withSpan("parley.export"), Errors.typed)
+).pipe(
   Command.withDescription(
     "Export every Drift conversation with its messages as NDJSON, a JSON array or CSV, in Drift's or Intercom's shape, checkpointed and resumable; conversations that cannot be read go to a rejects file (exit code 3)"
   ),

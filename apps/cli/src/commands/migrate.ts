@@ -289,33 +289,39 @@ const print = (json: boolean, value: unknown, human: string) =>
 const planCommand = Command.make(
   "plan",
   common,
-  Effect.fn("parley.migrate.plan")(function*(args) {
-    const options = yield* runOptions(args)
-    const env = yield* environment(args)
-    const report = yield* Migration.plan({
-      ...options,
-      // The embedded Drift sandbox has no rate limit; against Drift the client's default (600/min) applies.
-      ...(args.sandbox ? { intercomPerMinute: args.sandboxPerMinute, driftPerMinute: Number.POSITIVE_INFINITY } : {})
-    }).pipe(Effect.provide(env.layer))
-    const counts = Object.entries(report.driftCounts).map(([k, v]) => `${formatCount(v)} ${k}`).join(", ")
-    const human = [
-      `parley: Drift holds ${counts}; this run takes ${formatCount(report.conversations)} conversations.`,
-      `parley: from a sample of ${report.sampled} (${report.sampledRejected} would be rejected): ${
-        report.callsPerConversation.toFixed(1)
-      } Intercom calls and ${report.driftRequestsPerConversation.toFixed(1)} Drift requests per conversation.`,
-      `parley: about ${formatCount(report.intercomCalls)} Intercom calls (${
-        Progress.formatDuration(report.minutesAtIntercomLimit * 60_000)
-      } at ${formatCount(report.intercomPerMinute)}/min) and ${formatCount(report.driftRequests)} Drift requests (${
-        Progress.formatDuration(report.minutesAtDriftLimit * 60_000)
-      } at ${formatCount(report.driftPerMinute)}/min); the run takes the longer.`,
-      report.unmatchedUsers.length === 0
-        ? "parley: every Drift user has an Intercom admin."
-        : `parley: ${report.unmatchedUsers.length} Drift users have no Intercom admin (their messages go to the default admin; map them with --admin-map): ${
-          report.unmatchedUsers.slice(0, 10).map((u) => `${u.id} ${u.name ?? ""} <${u.email ?? "no email"}>`).join(", ")
-        }${report.unmatchedUsers.length > 10 ? ", ..." : ""}`
-    ].join("\n")
-    yield* print(args.json, report, human)
-  }, Effect.scoped)
+  Effect.fn("parley.migrate.plan")(
+    function*(args) {
+      const options = yield* runOptions(args)
+      const env = yield* environment(args)
+      const report = yield* Migration.plan({
+        ...options,
+        // The embedded Drift sandbox has no rate limit; against Drift the client's default (600/min) applies.
+        ...(args.sandbox ? { intercomPerMinute: args.sandboxPerMinute, driftPerMinute: Number.POSITIVE_INFINITY } : {})
+      }).pipe(Effect.provide(env.layer))
+      const counts = Object.entries(report.driftCounts).map(([k, v]) => `${formatCount(v)} ${k}`).join(", ")
+      const human = [
+        `parley: Drift holds ${counts}; this run takes ${formatCount(report.conversations)} conversations.`,
+        `parley: from a sample of ${report.sampled} (${report.sampledRejected} would be rejected): ${
+          report.callsPerConversation.toFixed(1)
+        } Intercom calls and ${report.driftRequestsPerConversation.toFixed(1)} Drift requests per conversation.`,
+        `parley: about ${formatCount(report.intercomCalls)} Intercom calls (${
+          Progress.formatDuration(report.minutesAtIntercomLimit * 60_000)
+        } at ${formatCount(report.intercomPerMinute)}/min) and ${formatCount(report.driftRequests)} Drift requests (${
+          Progress.formatDuration(report.minutesAtDriftLimit * 60_000)
+        } at ${formatCount(report.driftPerMinute)}/min); the run takes the longer.`,
+        report.unmatchedUsers.length === 0
+          ? "parley: every Drift user has an Intercom admin."
+          : `parley: ${report.unmatchedUsers.length} Drift users have no Intercom admin (their messages go to the default admin; map them with --admin-map): ${
+            report.unmatchedUsers.slice(0, 10).map((u) => `${u.id} ${u.name ?? ""} <${u.email ?? "no email"}>`).join(
+              ", "
+            )
+          }${report.unmatchedUsers.length > 10 ? ", ..." : ""}`
+      ].join("\n")
+      yield* print(args.json, report, human)
+    },
+    Effect.scoped,
+    Errors.typed
+  )
 ).pipe(
   Command.withDescription("Count what a migration would do: conversations, Intercom calls, duration, unmatched users")
 )
@@ -343,98 +349,106 @@ const runFlags = {
 const runCommand = Command.make(
   "run",
   runFlags,
-  Effect.fn("parley.migrate.run")(function*(args) {
-    const options = yield* runOptions(args)
-    const env = yield* environment(args)
-    const cwd = process.env["INIT_CWD"] ?? process.cwd()
-    const rejectsPath = path.resolve(cwd, Option.getOrElse(args.rejects, () => "parley-migrate.rejects.ndjson"))
-    const tracker = new Progress.Tracker("conversations")
-    let migrated = 0
-    let already = 0
-    let rejected = 0
-    let replies = 0
-    let rejectsFd: number | undefined
-    const summary = yield* Effect.gen(function*() {
-      const intercom = yield* IntercomClient.IntercomClient
-      const expected = yield* Migration.total(options)
-      if (expected !== undefined) tracker.setTotal(expected)
-      yield* Progress.start(tracker, {
-        mode: Progress.modeFor({ quiet: args.quiet }),
-        intervalMs: args.progressInterval * 1000
-      })
-      yield* Migration.run(options).pipe(
-        Stream.runForEach((event) =>
-          Effect.gen(function*() {
-            if (event._tag === "Migrated") {
-              if (event.already) already++
-              else migrated++
-              replies += event.replies
-              tracker.add(1, { messages: event.replies + 1 })
-            } else {
-              rejected++
-              tracker.add(1, { rejects: 1 })
-              yield* Effect.sync(() => {
-                // Appended whole lines: a rejects file is never truncated, so a re-run keeps earlier ones.
-                rejectsFd ??= fs.openSync(rejectsPath, "a")
-                fs.writeSync(rejectsFd, `${JSON.stringify(event)}\n`)
-              })
-            }
-            tracker.client = yield* intercom.stats
-          })
-        ),
-        Effect.ensuring(Effect.sync(() => rejectsFd !== undefined && fs.closeSync(rejectsFd)))
-      )
-      const stats = yield* intercom.stats
-      tracker.client = stats
-      const verified = args.verify ? yield* Migration.verify({ concurrency: args.concurrency }) : undefined
-      return {
-        ...(verified === undefined ? {} : { verified }),
-        migrated,
-        alreadyMigrated: already,
-        rejected,
-        replies,
-        intercomRequests: stats.requests,
-        intercomRetries: stats.retries,
-        intercomRateLimited: stats.rateLimited,
-        elapsedMs: tracker.snapshot().elapsedMs,
-        database: env.database,
-        ...(rejected > 0 ? { rejects: rejectsPath } : {})
+  Effect.fn("parley.migrate.run")(
+    function*(args) {
+      const options = yield* runOptions(args)
+      const env = yield* environment(args)
+      const cwd = process.env["INIT_CWD"] ?? process.cwd()
+      const rejectsPath = path.resolve(cwd, Option.getOrElse(args.rejects, () => "parley-migrate.rejects.ndjson"))
+      const tracker = new Progress.Tracker("conversations")
+      let migrated = 0
+      let already = 0
+      let rejected = 0
+      let replies = 0
+      let rejectsFd: number | undefined
+      const summary = yield* Effect.gen(function*() {
+        const intercom = yield* IntercomClient.IntercomClient
+        const expected = yield* Migration.total(options)
+        if (expected !== undefined) tracker.setTotal(expected)
+        yield* Progress.start(tracker, {
+          mode: Progress.modeFor({ quiet: args.quiet }),
+          intervalMs: args.progressInterval * 1000
+        })
+        yield* Migration.run(options).pipe(
+          Stream.runForEach((event) =>
+            Effect.gen(function*() {
+              if (event._tag === "Migrated") {
+                if (event.already) already++
+                else migrated++
+                replies += event.replies
+                tracker.add(1, { messages: event.replies + 1 })
+              } else {
+                rejected++
+                tracker.add(1, { rejects: 1 })
+                yield* Effect.sync(() => {
+                  // Appended whole lines: a rejects file is never truncated, so a re-run keeps earlier ones.
+                  rejectsFd ??= fs.openSync(rejectsPath, "a")
+                  fs.writeSync(rejectsFd, `${JSON.stringify(event)}\n`)
+                })
+              }
+              tracker.client = yield* intercom.stats
+            })
+          ),
+          Effect.ensuring(Effect.sync(() => rejectsFd !== undefined && fs.closeSync(rejectsFd)))
+        )
+        const stats = yield* intercom.stats
+        tracker.client = stats
+        const verified = args.verify ? yield* Migration.verify({ concurrency: args.concurrency }) : undefined
+        return {
+          ...(verified === undefined ? {} : { verified }),
+          migrated,
+          alreadyMigrated: already,
+          rejected,
+          replies,
+          intercomRequests: stats.requests,
+          intercomRetries: stats.retries,
+          intercomRateLimited: stats.rateLimited,
+          elapsedMs: tracker.snapshot().elapsedMs,
+          database: env.database,
+          ...(rejected > 0 ? { rejects: rejectsPath } : {})
+        }
+      }).pipe(Effect.provide(env.layer))
+      const human = `parley: migrated ${formatCount(summary.migrated)} conversations (${
+        formatCount(summary.replies)
+      } later messages) in ${Progress.formatDuration(summary.elapsedMs)}; ${
+        formatCount(summary.alreadyMigrated)
+      } were already migrated; ${formatCount(summary.intercomRequests)} Intercom requests, ${
+        formatCount(summary.intercomRetries)
+      } retries, ${formatCount(summary.intercomRateLimited)} answered 429${
+        summary.rejected > 0 ? `; ${formatCount(summary.rejected)} rejected (see ${rejectsPath})` : ""
+      }`
+      const { verified, ...rest } = summary
+      if (!args.quiet || args.json) {
+        yield* print(
+          args.json,
+          verified === undefined
+            ? rest
+            : {
+              ...rest,
+              verified: {
+                checked: verified.checked,
+                matching: verified.matching,
+                mismatches: verified.mismatches.length
+              }
+            },
+          human
+        )
       }
-    }).pipe(Effect.provide(env.layer))
-    const human = `parley: migrated ${formatCount(summary.migrated)} conversations (${
-      formatCount(summary.replies)
-    } later messages) in ${Progress.formatDuration(summary.elapsedMs)}; ${
-      formatCount(summary.alreadyMigrated)
-    } were already migrated; ${formatCount(summary.intercomRequests)} Intercom requests, ${
-      formatCount(summary.intercomRetries)
-    } retries, ${formatCount(summary.intercomRateLimited)} answered 429${
-      summary.rejected > 0 ? `; ${formatCount(summary.rejected)} rejected (see ${rejectsPath})` : ""
-    }`
-    const { verified, ...rest } = summary
-    if (!args.quiet || args.json) {
-      yield* print(
-        args.json,
-        verified === undefined
-          ? rest
-          : {
-            ...rest,
-            verified: { checked: verified.checked, matching: verified.matching, mismatches: verified.mismatches.length }
-          },
-        human
-      )
-    }
-    if (verified !== undefined) {
-      const mismatch = yield* reportVerify(verified, args.report, args.json || args.quiet)
-      if (mismatch !== undefined) return yield* mismatch
-    }
-    if (summary.rejected > 0) {
-      return yield* new Errors.Described({
-        line:
-          `finished with ${summary.rejected} rejected conversations, written to ${rejectsPath} with their reasons; the others are migrated (a later run retries the ones Intercom could not take)`,
-        exitCode: Errors.ExitCode.rejects
-      })
-    }
-  }, Effect.scoped)
+      if (verified !== undefined) {
+        const mismatch = yield* reportVerify(verified, args.report, args.json || args.quiet)
+        if (mismatch !== undefined) return yield* mismatch
+      }
+      if (summary.rejected > 0) {
+        return yield* new Errors.Described({
+          line:
+            `finished with ${summary.rejected} rejected conversations, written to ${rejectsPath} with their reasons; the others are migrated (a later run retries the ones Intercom could not take)`,
+          exitCode: Errors.ExitCode.rejects
+        })
+      }
+    },
+    Effect.scoped,
+    Errors.typed
+  )
 ).pipe(Command.withDescription("Migrate the conversations into Intercom, exactly once (resumes where a run stopped)"))
 
 // -----------------------------------------------------------------------------
@@ -468,7 +482,7 @@ const statusCommand = Command.make(
         formatCount(counts.rejected)
       } rejected, ${formatCount(counts.mismatch)} mismatched`
     )
-  })
+  }, Errors.typed)
 ).pipe(
   Command.withDescription(
     "What a migration database holds: migrated, pending, rejected, mismatched (on a fleet: every workspace, with rate and ETA)"
@@ -509,19 +523,23 @@ const verifyCommand = Command.make(
       Flag.optional
     )
   },
-  Effect.fn("parley.migrate.verify")(function*(args) {
-    const env = yield* environment(args)
-    const report = yield* Migration.verify({ concurrency: args.concurrency }).pipe(Effect.provide(env.layer))
-    if (args.json) {
-      yield* print(
-        true,
-        { checked: report.checked, matching: report.matching, mismatches: report.mismatches.length },
-        ""
-      )
-    }
-    const mismatch = yield* reportVerify(report, args.report, args.json)
-    if (mismatch !== undefined) return yield* mismatch
-  }, Effect.scoped)
+  Effect.fn("parley.migrate.verify")(
+    function*(args) {
+      const env = yield* environment(args)
+      const report = yield* Migration.verify({ concurrency: args.concurrency }).pipe(Effect.provide(env.layer))
+      if (args.json) {
+        yield* print(
+          true,
+          { checked: report.checked, matching: report.matching, mismatches: report.mismatches.length },
+          ""
+        )
+      }
+      const mismatch = yield* reportVerify(report, args.report, args.json)
+      if (mismatch !== undefined) return yield* mismatch
+    },
+    Effect.scoped,
+    Errors.typed
+  )
 ).pipe(Command.withDescription("Read every migrated conversation back from Intercom and compare it with its plan"))
 
 // -----------------------------------------------------------------------------
@@ -581,16 +599,60 @@ const submitCommand = Command.make(
     sample: common.sample,
     json: Shared.json
   },
-  Effect.fn("parley.migrate.submit")(function*(args) {
-    if (!Engine.isPostgres(args.database)) {
-      return yield* usage("--database must be a postgres:// URL: a fleet shares one PostgreSQL database")
-    }
-    if (!Fleet.isWorkspaceName(args.workspace)) {
-      return yield* usage(
-        `--workspace must be 1 to 64 letters, digits, dots, dashes or underscores, got ${
-          JSON.stringify(args.workspace)
-        }`
+  Effect.fn("parley.migrate.submit")(
+    function*(args) {
+      if (!Engine.isPostgres(args.database)) {
+        return yield* usage("--database must be a postgres:// URL: a fleet shares one PostgreSQL database")
+      }
+      if (!Fleet.isWorkspaceName(args.workspace)) {
+        return yield* usage(
+          `--workspace must be 1 to 64 letters, digits, dots, dashes or underscores, got ${
+            JSON.stringify(args.workspace)
+          }`
+        )
+      }
+      if (args.intercomPerMinute < 6 || args.driftPerMinute < 60) {
+        return yield* usage("--intercom-per-minute must be at least 6 and --drift-per-minute at least 60")
+      }
+      const options = yield* runOptions({ ...args, concurrency: 8 } as unknown as CommonArgs)
+      const drift = yield* Connection.fromEnv({})
+      const intercomToken = yield* Config.option(Config.Redacted("INTERCOM_TOKEN"))
+      if (Option.isNone(intercomToken) || Redacted.value(intercomToken.value).trim() === "") {
+        return yield* usage(
+          "INTERCOM_TOKEN is not set: export the workspace's Intercom access token (and INTERCOM_REGION=eu|au outside the US, or INTERCOM_BASE_URL)"
+        )
+      }
+      const region = yield* Config.String("INTERCOM_REGION").pipe(Config.withDefault("us"))
+      if (region !== "us" && region !== "eu" && region !== "au") {
+        return yield* usage(`INTERCOM_REGION must be us, eu or au, got ${JSON.stringify(region)}`)
+      }
+      const intercomBaseUrl = yield* Config.option(Config.String("INTERCOM_BASE_URL"))
+      const settings: Fleet.Settings = {
+        ...Fleet.defaultSettings,
+        driftBaseUrl: String(drift.baseUrl ?? Fleet.defaultSettings.driftBaseUrl),
+        intercomBaseUrl: Option.getOrNull(intercomBaseUrl),
+        intercomRegion: region,
+        intercomPerMinute: args.intercomPerMinute,
+        driftPerMinute: args.driftPerMinute,
+        statuses: options.statuses ?? [],
+        until: options.until === undefined ? null : DateTime.toEpochMillis(options.until),
+        since: options.since === undefined ? null : DateTime.toEpochMillis(options.since),
+        sample: options.sample ?? null,
+        mapping: options.mapping ?? {},
+        defaultAdmin: options.defaultAdmin ?? null,
+        botAdmin: options.botAdmin ?? null
+      }
+      const submitted = yield* Fleet.submit({
+        workspace: args.workspace,
+        tokens: { drift: drift.token, intercom: intercomToken.value },
+        settings
+      }).pipe(Effect.provide(Layer.mergeAll(Fleet.layerClient(args.database), Fleet.layerCrypto)))
+      yield* print(
+        args.json,
+        submitted,
+        `parley: submitted workspace ${submitted.workspace} (run ${submitted.run}) to the fleet; follow it with parley migrate status --database ...`
       )
+<<<<<<< HEAD
     }
     if (args.intercomPerMinute < 6 || args.driftPerMinute < 60) {
       return yield* usage("--intercom-per-minute must be at least 6 and --drift-per-minute at least 60")
@@ -635,6 +697,12 @@ const submitCommand = Command.make(
       `parley: submitted workspace ${submitted.workspace} (run ${submitted.run}) to the fleet; follow it with parley migrate status --database ...`
     )
   }, Effect.scoped)
+=======
+    },
+    Effect.scoped,
+    Errors.typed
+  )
+>>>>>>> house
 ).pipe(
   Command.withDescription(
     "Start a workspace's migration on a fleet of parley workers (tokens from DRIFT_TOKEN and INTERCOM_TOKEN, sealed with PARLEY_FLEET_KEY)"

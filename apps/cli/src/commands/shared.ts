@@ -62,7 +62,8 @@ export const note = (line: string): Effect.Effect<void> => Console.error(`parley
  *
  * @since 0.1.0
  */
-export const describeWith = (context: Errors.Context) => (error: unknown) => Errors.describe(error, context)
+export const describeWith = (context: Errors.Context) => (error: Errors.Failure): Errors.Description =>
+  Errors.describe(error, context)
 
 /**
  * Whether `path` means stdin/stdout.
