@@ -640,7 +640,8 @@ const submitCommand = Command.make(
         sample: options.sample ?? null,
         mapping: options.mapping ?? {},
         defaultAdmin: options.defaultAdmin ?? null,
-        botAdmin: options.botAdmin ?? null
+        botAdmin: options.botAdmin ?? null,
+        searchSettleSeconds: Option.getOrElse(args.searchSettle, () => 60)
       }
       const submitted = yield* Fleet.submit({
         workspace: args.workspace,
@@ -652,57 +653,10 @@ const submitCommand = Command.make(
         submitted,
         `parley: submitted workspace ${submitted.workspace} (run ${submitted.run}) to the fleet; follow it with parley migrate status --database ...`
       )
-<<<<<<< HEAD
-    }
-    if (args.intercomPerMinute < 6 || args.driftPerMinute < 60) {
-      return yield* usage("--intercom-per-minute must be at least 6 and --drift-per-minute at least 60")
-    }
-    const options = yield* runOptions({ ...args, concurrency: 8 } as unknown as CommonArgs)
-    const drift = yield* Connection.fromEnv({})
-    const intercomToken = yield* Config.option(Config.Redacted("INTERCOM_TOKEN"))
-    if (Option.isNone(intercomToken) || Redacted.value(intercomToken.value).trim() === "") {
-      return yield* usage(
-        "INTERCOM_TOKEN is not set: export the workspace's Intercom access token (and INTERCOM_REGION=eu|au outside the US, or INTERCOM_BASE_URL)"
-      )
-    }
-    const region = yield* Config.String("INTERCOM_REGION").pipe(Config.withDefault("us"))
-    if (region !== "us" && region !== "eu" && region !== "au") {
-      return yield* usage(`INTERCOM_REGION must be us, eu or au, got ${JSON.stringify(region)}`)
-    }
-    const intercomBaseUrl = yield* Config.option(Config.String("INTERCOM_BASE_URL"))
-    const settings: Fleet.Settings = {
-      ...Fleet.defaultSettings,
-      driftBaseUrl: String(drift.baseUrl ?? Fleet.defaultSettings.driftBaseUrl),
-      intercomBaseUrl: Option.getOrNull(intercomBaseUrl),
-      intercomRegion: region,
-      intercomPerMinute: args.intercomPerMinute,
-      driftPerMinute: args.driftPerMinute,
-      statuses: options.statuses ?? [],
-      until: options.until === undefined ? null : DateTime.toEpochMillis(options.until),
-      since: options.since === undefined ? null : DateTime.toEpochMillis(options.since),
-      sample: options.sample ?? null,
-      mapping: options.mapping ?? {},
-      defaultAdmin: options.defaultAdmin ?? null,
-      botAdmin: options.botAdmin ?? null,
-      searchSettleSeconds: Option.getOrElse(args.searchSettle, () => 60)
-    }
-    const submitted = yield* Fleet.submit({
-      workspace: args.workspace,
-      tokens: { drift: drift.token, intercom: intercomToken.value },
-      settings
-    }).pipe(Effect.provide(Layer.mergeAll(Fleet.layerClient(args.database), Fleet.layerCrypto)))
-    yield* print(
-      args.json,
-      submitted,
-      `parley: submitted workspace ${submitted.workspace} (run ${submitted.run}) to the fleet; follow it with parley migrate status --database ...`
-    )
-  }, Effect.scoped)
-=======
     },
     Effect.scoped,
     Errors.typed
   )
->>>>>>> house
 ).pipe(
   Command.withDescription(
     "Start a workspace's migration on a fleet of parley workers (tokens from DRIFT_TOKEN and INTERCOM_TOKEN, sealed with PARLEY_FLEET_KEY)"
