@@ -15,7 +15,9 @@ const BUNDLE_BIN = fileURLToPath(new URL("../apps/cli/dist/bundle/parley.js", im
 const chooseBin = (): string => {
   const wanted = process.env.PARLEY_TEST_CLI
   if (wanted === undefined || wanted === "" || wanted === "source") return SOURCE_BIN
-  if (wanted !== "bundle") throw new Error(`PARLEY_TEST_CLI must be "source" or "bundle", got ${JSON.stringify(wanted)}`)
+  if (wanted !== "bundle") {
+    throw new Error(`PARLEY_TEST_CLI must be "source" or "bundle", got ${JSON.stringify(wanted)}`)
+  }
   if (!existsSync(BUNDLE_BIN)) {
     throw new Error(`PARLEY_TEST_CLI=bundle but ${BUNDLE_BIN} does not exist: run pnpm build first`)
   }
