@@ -264,7 +264,11 @@ export class Report {
     const resumed = s.resumed ? ` (resumed: ${s.totalConversations} in the output)` : ""
     const checked = s.completeness === null
       ? ""
-      : `; complete: ${s.completeness.read} of ${s.completeness.required} counted by Drift`
+      // Drift's stats count open, closed and pending conversations; the list also holds bulk-sent ones, so an
+      // export of every status reads more than the stats count.
+      : `; complete: ${s.completeness.read.toLocaleString("en-US")} read, at least the ${
+        s.completeness.required.toLocaleString("en-US")
+      } Drift's stats count`
     const checkpoint = this.where.checkpointPath
     return `exported ${s.conversations.toLocaleString("en-US")} conversations (${
       s.messages.toLocaleString("en-US")
