@@ -475,12 +475,40 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
       )
     })
 
+  /**
+   * Every message of one conversation, as {@link messages} streams them, collected by a plain loop over the pages
+   * (a thread is read whole, so the stream's per-page machinery buys nothing there).
+   */
+  const allMessages = (
+    conversationId: Drift.ConversationId
+  ): Effect.Effect<Array<Drift.Message>, ThreadFailed | CursorLoop> =>
+    Effect.suspend(() => {
+      const seen = new Set<string>()
+      const all: Array<Drift.Message> = []
+      const page = (cursor: string | null): Effect.Effect<Array<Drift.Message>, ThreadFailed | CursorLoop> =>
+        client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
+          Effect.mapError((reason) => new ThreadFailed({ conversationId, what: "messages", cursor, reason })),
+          Effect.flatMap((answer) => {
+            if (cursor !== null) seen.add(cursor)
+            const next = Drift.nextCursor(Drift.messagesPagination(answer))
+            if (Option.isSome(next) && (next.value === cursor || seen.has(next.value))) {
+              return Effect.fail(
+                new CursorLoop({ what: `messages of conversation ${conversationId}`, cursor: next.value })
+              )
+            }
+            for (const message of answer.data.messages) all.push(message)
+            return Option.isSome(next) ? page(next.value) : Effect.succeed(all)
+          })
+        )
+      return page(null)
+    })
+
   const thread = (
     conversation: Drift.Conversation,
     options: { readonly withContact?: boolean | undefined } = {}
   ): Effect.Effect<Drift.Thread, ThreadFailed | CursorLoop> =>
     Effect.gen(function*() {
-      const all = yield* Stream.runCollect(messages(conversation.id))
+      const all = yield* allMessages(conversation.id)
       if (options.withContact !== true) return { conversation, messages: all }
       const contact = yield* client.getContact(conversation.contactId).pipe(
         Effect.map(Option.some),
