@@ -460,6 +460,28 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
 }
 
 /**
+ * `Effect.retry(attempt, schedule)` for an attempt that already failed once with `first`: the schedule sees `first`
+ * as its first input (so delays and the retry budget are exactly those of `Effect.retry`), then every later failure
+ * of `attempt`. The schedule is only stepped when there is something to retry, so a call that succeeds at once
+ * never builds it.
+ */
+const retryAfter = <A, E, R>(
+  first: E,
+  attempt: Effect.Effect<A, E, R>,
+  schedule: Schedule.Schedule<unknown, E, never, R>
+): Effect.Effect<A, E, R> => {
+  let replay = true
+  return Effect.retry(
+    Effect.suspend(() => {
+      if (!replay) return attempt
+      replay = false
+      return Effect.fail(first)
+    }),
+    schedule
+  )
+}
+
+/**
  * Builds the service: the transport, the generated `HttpApiClient`, one decoder per endpoint, and the retry
  * loop around each call. Prefer {@link DriftClient.layer}.
  *
@@ -548,7 +570,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         )
       })
       return once.pipe(
-        Effect.retry(options.write === true ? writeSchedule : schedule),
+        Effect.catch((first) => retryAfter(first, once, options.write === true ? writeSchedule : schedule)),
         Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("drift.attempts", attempts)))
       )
     })
