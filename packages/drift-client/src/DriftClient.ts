@@ -460,6 +460,28 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
 }
 
 /**
+ * An attempt through the generated method (in `response-only` mode, so every failure before an answer is a
+ * request failure), decoded with the endpoint's decoder.
+ */
+const generic = <A>(
+  send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
+  decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>
+) =>
+(ctx: Classify.Context): Effect.Effect<A, DriftError.DriftError> =>
+  send.pipe(
+    Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
+    Effect.flatMap((response) =>
+      decode(response).pipe(
+        Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
+      )
+    )
+  )
+
+const isLimit = (limit: number | undefined) =>
+  limit === undefined || (Number.isSafeInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE_NEW)
+const isText = (value: unknown) => value === undefined || typeof value === "string"
+
+/**
  * `Effect.retry(attempt, schedule)` for an attempt that already failed once with `first`: the schedule sees `first`
  * as its first input (so delays and the retry budget are exactly those of `Effect.retry`), then every later failure
  * of `attempt`. The schedule is only stepped when there is something to retry, so a call that succeeds at once
@@ -576,24 +598,6 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     })
 
   /**
-   * An attempt through the generated method (in `response-only` mode, so every failure before an answer is a
-   * request failure), decoded with the endpoint's decoder.
-   */
-  const generic = <A>(
-    send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
-    decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>
-  ) =>
-  (ctx: Classify.Context): Effect.Effect<A, DriftError.DriftError> =>
-    send.pipe(
-      Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
-      Effect.flatMap((response) =>
-        decode(response).pipe(
-          Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
-        )
-      )
-    )
-
-  /**
    * An attempt on the lean path (see `internal/lean.ts`): a `200` whose body the schema decodes is returned at
    * once; any other answer goes to the endpoint's decoder as a response of the same bytes, so it fails exactly as
    * the generated method's answer would.
@@ -615,10 +619,6 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         )
       })
     )
-
-  const isLimit = (limit: number | undefined) =>
-    limit === undefined || (Number.isSafeInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE_NEW)
-  const isText = (value: unknown) => value === undefined || typeof value === "string"
 
   const listConversations = Effect.fn("DriftClient.listConversations")(function*(
     options: ListConversationsOptions = {}

@@ -42,8 +42,11 @@ export const readBody = (
   const declared = header === undefined ? Number.NaN : Number(header)
   if (declared > limit) return Effect.fail(tooLarge(declared))
   if (declared >= 0) {
-    return Effect.flatMap(response.arrayBuffer, (buffer) =>
-      buffer.byteLength > limit ? Effect.fail(tooLarge(buffer.byteLength)) : Effect.succeed(new Uint8Array(buffer)))
+    return Effect.flatMap(
+      response.arrayBuffer,
+      (buffer) =>
+        buffer.byteLength > limit ? Effect.fail(tooLarge(buffer.byteLength)) : Effect.succeed(new Uint8Array(buffer))
+    )
   }
   return Effect.gen(function*() {
     const chunks: Array<Uint8Array> = []

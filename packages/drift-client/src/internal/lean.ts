@@ -10,8 +10,8 @@
  * @internal
  */
 import { Duration, Effect, Option, Schema } from "effect"
-import { type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import type { Redacted } from "effect"
+import { type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { AnswerTooLarge, AttemptTimeout, readBody } from "./classify.ts"
 
 /** What one attempt read: the request sent, the response's status and headers, and its whole body. */
