@@ -570,6 +570,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const counts = { requests: 0, retries: 0, rateLimited: 0 }
 
   /**
+   * The method's span (`DriftClient.<method>`), for the read methods, which run once per page: without the
+   * call-site stack trace `Effect.fn` captures on every call (an `Error` per call, measurable on an export).
+   */
+  const span = (name: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.withSpan(effect, name, { captureStackTrace: false })
+
+  /**
    * One call: `attempt` (classifying its own failures) run on the retry schedule, every attempt counted, the
    * attempt count annotated on the method's span.
    */
@@ -620,7 +627,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       })
     )
 
-  const listConversations = Effect.fn("DriftClient.listConversations")(function*(
+  const listConversations = Effect.fnUntraced(function*(
     options: ListConversationsOptions = {}
   ) {
     const cursor: Drift.ListCursor | undefined = options.cursor ??
@@ -652,9 +659,9 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       ...(statusId === undefined ? {} : { statusId })
     }
     return yield* call(generic(api.conversations.list({ query, responseMode: "response-only" }), decoders.list))
-  })
+  }, span("DriftClient.listConversations"))
 
-  const getConversation = Effect.fn("DriftClient.getConversation")(function*(id: Drift.ConversationId) {
+  const getConversation = Effect.fnUntraced(function*(id: Drift.ConversationId) {
     yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
     const response = yield* call(
       Lean.isId(id)
@@ -662,9 +669,9 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         : generic(api.conversations.get({ params: { id }, responseMode: "response-only" }), decoders.get)
     )
     return response.data
-  })
+  }, span("DriftClient.getConversation"))
 
-  const listMessages = Effect.fn("DriftClient.listMessages")(function*(
+  const listMessages = Effect.fnUntraced(function*(
     id: Drift.ConversationId,
     options: ListMessagesOptions = {}
   ) {
@@ -681,7 +688,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           decoders.messages
         )
     )
-  })
+  }, span("DriftClient.listMessages"))
 
   const createConversation = Effect.fn("DriftClient.createConversation")(function*(
     request: Drift.CreateConversationRequest
@@ -707,11 +714,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return Drift.createdMessage(response)
   })
 
-  const conversationStats = Effect.fn("DriftClient.conversationStats")(function*() {
+  const conversationStats = Effect.fnUntraced(function*() {
     return yield* call(lean("/conversations/stats", fast.stats, decoders.stats))
-  })
+  }, span("DriftClient.conversationStats"))
 
-  const getContact = Effect.fn("DriftClient.getContact")(function*(id: Drift.ContactId) {
+  const getContact = Effect.fnUntraced(function*(id: Drift.ContactId) {
     yield* Effect.annotateCurrentSpan("drift.contact_id", id)
     const response = yield* call(
       Lean.isId(id)
@@ -719,18 +726,18 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         : generic(api.contacts.get({ params: { id }, responseMode: "response-only" }), decoders.contact)
     )
     return response.data
-  })
+  }, span("DriftClient.getContact"))
 
-  const findContacts = Effect.fn("DriftClient.findContacts")(function*(email: string) {
+  const findContacts = Effect.fnUntraced(function*(email: string) {
     const response = yield* call(
       typeof email === "string"
         ? lean(`/contacts${Lean.query([["email", email]])}`, fast.contacts, decoders.contacts)
         : generic(api.contacts.find({ query: { email }, responseMode: "response-only" }), decoders.contacts)
     )
     return response.data
-  })
+  }, span("DriftClient.findContacts"))
 
-  const getUser = Effect.fn("DriftClient.getUser")(function*(id: Drift.UserId) {
+  const getUser = Effect.fnUntraced(function*(id: Drift.UserId) {
     yield* Effect.annotateCurrentSpan("drift.user_id", id)
     const response = yield* call(
       Lean.isId(id)
@@ -738,12 +745,12 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         : generic(api.users.get({ params: { id }, responseMode: "response-only" }), decoders.user)
     )
     return response.data
-  })
+  }, span("DriftClient.getUser"))
 
-  const listUsers = Effect.fn("DriftClient.listUsers")(function*() {
+  const listUsers = Effect.fnUntraced(function*() {
     const response = yield* call(lean("/users/list", fast.users, decoders.users))
     return response.data
-  })
+  }, span("DriftClient.listUsers"))
 
   return DriftClient.of({
     stats: Effect.sync((): Stats => ({ ...counts })),

@@ -518,7 +518,11 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         onNone: () => ({ conversation, messages: all }),
         onSome: (contact) => ({ conversation, messages: all, contact })
       })
-    }).pipe(Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }))
+    }).pipe(
+      Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }, {
+        captureStackTrace: false
+      })
+    )
 
   /** A thread, or its quarantine record when Drift's answer for it does not decode (unless `strict`). */
   const threadOrReject = (
