@@ -31,10 +31,11 @@ import { Config, Context, Duration, Effect, flow, identity, Layer, Option, Redac
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import { RateLimiter } from "effect/persistence"
-import { DriftApi } from "./DriftApi.ts"
+import { DriftApi, MAX_PAGE_SIZE_NEW } from "./DriftApi.ts"
 import * as DriftApiError from "./DriftApiError.ts"
 import * as DriftError from "./DriftError.ts"
 import * as Classify from "./internal/classify.ts"
+import * as Lean from "./internal/lean.ts"
 
 // -----------------------------------------------------------------------------
 // Options
@@ -370,10 +371,32 @@ const resolve = Effect.fnUntraced(function*(options: Options) {
 })
 
 /**
- * The `HttpClient` every generated method runs through, innermost first: base URL and `Accept`, the body read
- * inside the per-attempt timeout, the rate limiter, and the `Authorization` header, added last.
+ * The rate limiter's turn, shared by every method of one client (all attempts count): a token bucket that
+ * delays a request when it is empty, never fails it. `Effect.void` without a limit.
  */
-const transport = Effect.fnUntraced(function*(http: HttpClient.HttpClient, options: Resolved) {
+const admission = Effect.fnUntraced(function*(options: Resolved) {
+  const rateLimit = options.rateLimit
+  if (rateLimit === undefined) return Lean.noAdmit
+  const limiter = yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory))
+  const window = Lean.clampWindow(Duration.millis(rateLimit.burst * 60_000 / rateLimit.requestsPerMinute))
+  return limiter.consume({
+    algorithm: "token-bucket",
+    onExceeded: "delay",
+    key: "drift",
+    limit: rateLimit.burst,
+    window
+  }).pipe(
+    Effect.flatMap(({ delay }) => Duration.isZero(delay) ? Effect.void : Effect.sleep(delay)),
+    // The in-memory store cannot fail, and `onExceeded: "delay"` waits instead of failing.
+    Effect.orDie
+  )
+})
+
+/**
+ * The `HttpClient` every generated method runs through, innermost first: base URL and `Accept`, the body read
+ * inside the per-attempt timeout, the rate limiter's turn, and the `Authorization` header, added last.
+ */
+const transport = (http: HttpClient.HttpClient, options: Resolved, admit: Effect.Effect<void>) => {
   const timed = http.pipe(
     HttpClient.mapRequest(flow(HttpClientRequest.prependUrl(options.baseUrl), HttpClientRequest.acceptJson)),
     HttpClient.transform((effect, request) =>
@@ -387,23 +410,11 @@ const transport = Effect.fnUntraced(function*(http: HttpClient.HttpClient, optio
       )
     )
   )
-  const limited = options.rateLimit === undefined ? timed : timed.pipe(
-    HttpClient.withRateLimiter({
-      limiter: yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory)),
-      key: "drift",
-      algorithm: "token-bucket",
-      limit: options.rateLimit.burst,
-      window: Duration.millis(options.rateLimit.burst * 60_000 / options.rateLimit.requestsPerMinute),
-      // Retries are the client's job (below); the limiter only spaces requests.
-      times: 0,
-      disableResponseInspection: true,
-      disableAdaptiveLearning: true
-    }),
-    // The in-memory store cannot fail, and `onExceeded: "delay"` waits instead of failing.
-    HttpClient.catchTag("RateLimiterError", (error) => Effect.die(error))
-  )
+  const limited = options.rateLimit === undefined
+    ? timed
+    : timed.pipe(HttpClient.transform((effect) => Effect.andThen(admit, effect)))
   return limited.pipe(HttpClient.mapRequest(HttpClientRequest.bearerToken(options.token)))
-})
+}
 
 const retryAfterOf = (error: DriftError.DriftError): number | undefined =>
   error instanceof DriftApiError.RateLimited || error instanceof DriftApiError.ServerError
@@ -449,6 +460,50 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
 }
 
 /**
+ * An attempt through the generated method (in `response-only` mode, so every failure before an answer is a
+ * request failure), decoded with the endpoint's decoder.
+ */
+const generic = <A>(
+  send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
+  decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>
+) =>
+(ctx: Classify.Context): Effect.Effect<A, DriftError.DriftError> =>
+  send.pipe(
+    Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
+    Effect.flatMap((response) =>
+      decode(response).pipe(
+        Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
+      )
+    )
+  )
+
+const isLimit = (limit: number | undefined) =>
+  limit === undefined || (Number.isSafeInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE_NEW)
+const isText = (value: unknown) => value === undefined || typeof value === "string"
+
+/**
+ * `Effect.retry(attempt, schedule)` for an attempt that already failed once with `first`: the schedule sees `first`
+ * as its first input (so delays and the retry budget are exactly those of `Effect.retry`), then every later failure
+ * of `attempt`. The schedule is only stepped when there is something to retry, so a call that succeeds at once
+ * never builds it.
+ */
+const retryAfter = <A, E, R>(
+  first: E,
+  attempt: Effect.Effect<A, E, R>,
+  schedule: Schedule.Schedule<unknown, E, never, R>
+): Effect.Effect<A, E, R> => {
+  let replay = true
+  return Effect.retry(
+    Effect.suspend(() => {
+      if (!replay) return attempt
+      replay = false
+      return Effect.fail(first)
+    }),
+    schedule
+  )
+}
+
+/**
  * Builds the service: the transport, the generated `HttpApiClient`, one decoder per endpoint, and the retry
  * loop around each call. Prefer {@link DriftClient.layer}.
  *
@@ -465,8 +520,18 @@ export const retrySchedule = (options: RetryOptions = {}): Schedule.Schedule<
  */
 export const make = Effect.fnUntraced(function*(options: Options) {
   const resolved = yield* resolve(options)
-  const http = yield* transport(yield* HttpClient.HttpClient, resolved)
+  const base = yield* HttpClient.HttpClient
+  const admit = yield* admission(resolved)
+  const http = transport(base, resolved, admit)
   const api = yield* HttpApiClient.makeWith(DriftApi, { httpClient: http })
+  const get = Lean.makeGet({
+    http: base,
+    baseUrl: resolved.baseUrl,
+    token: resolved.token,
+    timeout: resolved.timeout,
+    maxResponseBytes: resolved.maxResponseBytes,
+    admit
+  })
   const schedule = retrySchedule(resolved.retry)
   // A write that failed with a 5xx, a timeout or a cut connection may have happened: repeating it could post a
   // message twice. Writes are retried only when Drift refused them outright (429).
@@ -490,31 +555,42 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     users: HttpApiClient.decodeResponse(DriftApi, { group: "users", endpoint: "list" })
   }
 
-  /**
-   * One call: send (the generated method in `response-only` mode, so every failure before an answer is a
-   * request failure), decode with the endpoint's decoder, classify failures, retry on the schedule.
-   */
+  // The read endpoints' success schemas, decoded straight from the parsed body on the lean path.
+  const fast = {
+    list: Lean.fastDecoder(Drift.ConversationsPage),
+    stats: Lean.fastDecoder(Drift.ConversationStats),
+    get: Lean.fastDecoder(Drift.ConversationResponse),
+    messages: Lean.fastDecoder(Drift.MessagesPage),
+    contact: Lean.fastDecoder(Drift.ContactResponse),
+    contacts: Lean.fastDecoder(Drift.ContactsResponse),
+    user: Lean.fastDecoder(Drift.UserResponse),
+    users: Lean.fastDecoder(Drift.UsersResponse)
+  }
+
   const counts = { requests: 0, retries: 0, rateLimited: 0 }
 
+  /**
+   * The method's span (`DriftClient.<method>`), for the read methods, which run once per page: without the
+   * call-site stack trace `Effect.fn` captures on every call (an `Error` per call, measurable on an export).
+   */
+  const span = (name: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.withSpan(effect, name, { captureStackTrace: false })
+
+  /**
+   * One call: `attempt` (classifying its own failures) run on the retry schedule, every attempt counted, the
+   * attempt count annotated on the method's span.
+   */
   const call = <A>(
-    send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
-    decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>,
+    attempt: (ctx: Classify.Context) => Effect.Effect<A, DriftError.DriftError>,
     options: { readonly write?: boolean } = {}
   ): Effect.Effect<A, DriftError.DriftError> =>
     Effect.suspend(() => {
       let attempts = 0
-      const attempt = Effect.suspend(() => {
+      const once = Effect.suspend(() => {
         attempts++
         counts.requests++
         if (attempts > 1) counts.retries++
-        const ctx: Classify.Context = { attempts, timeoutMillis, scrub }
-        return send.pipe(
-          Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
-          Effect.flatMap((response) =>
-            decode(response).pipe(
-              Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
-            )
-          ),
+        return attempt({ attempts, timeoutMillis, scrub }).pipe(
           Effect.tapError((error) =>
             Effect.sync(() => {
               if (error._tag === "RateLimited") counts.rateLimited++
@@ -522,60 +598,103 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           )
         )
       })
-      return attempt.pipe(
-        Effect.retry(options.write === true ? writeSchedule : schedule),
+      return once.pipe(
+        Effect.catch((first) => retryAfter(first, once, options.write === true ? writeSchedule : schedule)),
         Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("drift.attempts", attempts)))
       )
     })
 
-  const listConversations = Effect.fn("DriftClient.listConversations")(function*(
+  /**
+   * An attempt on the lean path (see `internal/lean.ts`): a `200` whose body the schema decodes is returned at
+   * once; any other answer goes to the endpoint's decoder as a response of the same bytes, so it fails exactly as
+   * the generated method's answer would.
+   */
+  const lean = <A>(
+    pathAndQuery: string,
+    decodeFast: (answer: Lean.Answer) => Option.Option<A>,
+    decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>
+  ) =>
+  (ctx: Classify.Context): Effect.Effect<A, DriftError.DriftError> =>
+    get(pathAndQuery).pipe(
+      Effect.catch((error) => Classify.classifySendFailure(error, ctx)),
+      Effect.flatMap((answer) => {
+        const value = decodeFast(answer)
+        if (Option.isSome(value)) return Effect.succeed(value.value)
+        const response = Classify.bytesResponse(answer.request, answer.response, answer.body)
+        return decode(response).pipe(
+          Effect.catch((error) => Classify.classifyResponseFailure(error, response, ctx))
+        )
+      })
+    )
+
+  const listConversations = Effect.fnUntraced(function*(
     options: ListConversationsOptions = {}
   ) {
     const cursor: Drift.ListCursor | undefined = options.cursor ??
       (options.next === undefined ? undefined : { _tag: "next", value: options.next })
+    const statusId = options.statuses === undefined || options.statuses.length === 0
+      ? undefined
+      : options.statuses.map(Drift.statusIdOf)
+    const next = cursor?._tag === "next" ? cursor.value : undefined
+    const pageToken = cursor !== undefined && cursor._tag !== "next" ? cursor.value : undefined
+    // Input the query schema would refuse takes the generated method, which reports it as it always did.
+    if (isLimit(options.limit) && isText(next) && isText(pageToken) && (statusId?.every(Lean.isId) ?? true)) {
+      return yield* call(lean(
+        `/conversations/list${
+          Lean.query([
+            ["limit", options.limit === undefined ? undefined : String(options.limit)],
+            ["next", next],
+            ["page_token", pageToken],
+            ["statusId", statusId?.map(String)]
+          ])
+        }`,
+        fast.list,
+        decoders.list
+      ))
+    }
     const query = {
       ...(options.limit === undefined ? {} : { limit: options.limit }),
-      ...(cursor === undefined ? {} : cursor._tag === "next" ? { next: cursor.value } : { page_token: cursor.value }),
-      ...(options.statuses === undefined || options.statuses.length === 0
-        ? {}
-        : { statusId: options.statuses.map(Drift.statusIdOf) })
+      ...(next === undefined ? {} : { next }),
+      ...(pageToken === undefined ? {} : { page_token: pageToken }),
+      ...(statusId === undefined ? {} : { statusId })
     }
-    return yield* call(
-      api.conversations.list({ query, responseMode: "response-only" }),
-      decoders.list
-    )
-  })
+    return yield* call(generic(api.conversations.list({ query, responseMode: "response-only" }), decoders.list))
+  }, span("DriftClient.listConversations"))
 
-  const getConversation = Effect.fn("DriftClient.getConversation")(function*(id: Drift.ConversationId) {
+  const getConversation = Effect.fnUntraced(function*(id: Drift.ConversationId) {
     yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
     const response = yield* call(
-      api.conversations.get({ params: { id }, responseMode: "response-only" }),
-      decoders.get
+      Lean.isId(id)
+        ? lean(`/conversations/${id}`, fast.get, decoders.get)
+        : generic(api.conversations.get({ params: { id }, responseMode: "response-only" }), decoders.get)
     )
     return response.data
-  })
+  }, span("DriftClient.getConversation"))
 
-  const listMessages = Effect.fn("DriftClient.listMessages")(function*(
+  const listMessages = Effect.fnUntraced(function*(
     id: Drift.ConversationId,
     options: ListMessagesOptions = {}
   ) {
     yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
     return yield* call(
-      api.conversations.messages({
-        params: { id },
-        query: options.next === undefined ? {} : { next: options.next },
-        responseMode: "response-only"
-      }),
-      decoders.messages
+      Lean.isId(id) && isText(options.next)
+        ? lean(`/conversations/${id}/messages${Lean.query([["next", options.next]])}`, fast.messages, decoders.messages)
+        : generic(
+          api.conversations.messages({
+            params: { id },
+            query: options.next === undefined ? {} : { next: options.next },
+            responseMode: "response-only"
+          }),
+          decoders.messages
+        )
     )
-  })
+  }, span("DriftClient.listMessages"))
 
   const createConversation = Effect.fn("DriftClient.createConversation")(function*(
     request: Drift.CreateConversationRequest
   ) {
     return yield* call(
-      api.conversations.create({ payload: request, responseMode: "response-only" }),
-      decoders.create,
+      generic(api.conversations.create({ payload: request, responseMode: "response-only" }), decoders.create),
       { write: true }
     )
   })
@@ -586,53 +705,52 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   ) {
     yield* Effect.annotateCurrentSpan("drift.conversation_id", id)
     const response = yield* call(
-      api.conversations.createMessage({ params: { id }, payload: request, responseMode: "response-only" }),
-      decoders.createMessage,
+      generic(
+        api.conversations.createMessage({ params: { id }, payload: request, responseMode: "response-only" }),
+        decoders.createMessage
+      ),
       { write: true }
     )
     return Drift.createdMessage(response)
   })
 
-  const conversationStats = Effect.fn("DriftClient.conversationStats")(function*() {
-    return yield* call(
-      api.conversations.stats({ responseMode: "response-only" }),
-      decoders.stats
-    )
-  })
+  const conversationStats = Effect.fnUntraced(function*() {
+    return yield* call(lean("/conversations/stats", fast.stats, decoders.stats))
+  }, span("DriftClient.conversationStats"))
 
-  const getContact = Effect.fn("DriftClient.getContact")(function*(id: Drift.ContactId) {
+  const getContact = Effect.fnUntraced(function*(id: Drift.ContactId) {
     yield* Effect.annotateCurrentSpan("drift.contact_id", id)
     const response = yield* call(
-      api.contacts.get({ params: { id }, responseMode: "response-only" }),
-      decoders.contact
+      Lean.isId(id)
+        ? lean(`/contacts/${id}`, fast.contact, decoders.contact)
+        : generic(api.contacts.get({ params: { id }, responseMode: "response-only" }), decoders.contact)
     )
     return response.data
-  })
+  }, span("DriftClient.getContact"))
 
-  const findContacts = Effect.fn("DriftClient.findContacts")(function*(email: string) {
+  const findContacts = Effect.fnUntraced(function*(email: string) {
     const response = yield* call(
-      api.contacts.find({ query: { email }, responseMode: "response-only" }),
-      decoders.contacts
+      typeof email === "string"
+        ? lean(`/contacts${Lean.query([["email", email]])}`, fast.contacts, decoders.contacts)
+        : generic(api.contacts.find({ query: { email }, responseMode: "response-only" }), decoders.contacts)
     )
     return response.data
-  })
+  }, span("DriftClient.findContacts"))
 
-  const getUser = Effect.fn("DriftClient.getUser")(function*(id: Drift.UserId) {
+  const getUser = Effect.fnUntraced(function*(id: Drift.UserId) {
     yield* Effect.annotateCurrentSpan("drift.user_id", id)
     const response = yield* call(
-      api.users.get({ params: { id }, responseMode: "response-only" }),
-      decoders.user
+      Lean.isId(id)
+        ? lean(`/users/${id}`, fast.user, decoders.user)
+        : generic(api.users.get({ params: { id }, responseMode: "response-only" }), decoders.user)
     )
     return response.data
-  })
+  }, span("DriftClient.getUser"))
 
-  const listUsers = Effect.fn("DriftClient.listUsers")(function*() {
-    const response = yield* call(
-      api.users.list({ responseMode: "response-only" }),
-      decoders.users
-    )
+  const listUsers = Effect.fnUntraced(function*() {
+    const response = yield* call(lean("/users/list", fast.users, decoders.users))
     return response.data
-  })
+  }, span("DriftClient.listUsers"))
 
   return DriftClient.of({
     stats: Effect.sync((): Stats => ({ ...counts })),

@@ -40,7 +40,7 @@
  */
 import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Drift } from "@parley/schema"
-import { Context, DateTime, Effect, Layer, Option, Result, Stream } from "effect"
+import { Context, DateTime, Effect, Layer, Option, Result, Semaphore, Stream } from "effect"
 import { EmittedIds, type Saved, type State } from "./Checkpoint.ts"
 import * as Checkpoint from "./Checkpoint.ts"
 import {
@@ -310,10 +310,6 @@ const rejectOf = (
   answer: reason.body ?? reason.excerpt
 })
 
-type Event =
-  | { readonly _tag: "Conversation"; readonly conversation: Drift.Conversation }
-  | { readonly _tag: "PageEnd"; readonly state: State; readonly emitted: EmittedIds }
-
 const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"] => {
   const listPage = (state: State) =>
     client.listConversations({
@@ -475,12 +471,40 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
       )
     })
 
+  /**
+   * Every message of one conversation, as {@link messages} streams them, collected by a plain loop over the pages
+   * (a thread is read whole, so the stream's per-page machinery buys nothing there).
+   */
+  const allMessages = (
+    conversationId: Drift.ConversationId
+  ): Effect.Effect<Array<Drift.Message>, ThreadFailed | CursorLoop> =>
+    Effect.suspend(() => {
+      const seen = new Set<string>()
+      const all: Array<Drift.Message> = []
+      const page = (cursor: string | null): Effect.Effect<Array<Drift.Message>, ThreadFailed | CursorLoop> =>
+        client.listMessages(conversationId, cursor === null ? {} : { next: cursor }).pipe(
+          Effect.mapError((reason) => new ThreadFailed({ conversationId, what: "messages", cursor, reason })),
+          Effect.flatMap((answer) => {
+            if (cursor !== null) seen.add(cursor)
+            const next = Drift.nextCursor(Drift.messagesPagination(answer))
+            if (Option.isSome(next) && (next.value === cursor || seen.has(next.value))) {
+              return Effect.fail(
+                new CursorLoop({ what: `messages of conversation ${conversationId}`, cursor: next.value })
+              )
+            }
+            for (const message of answer.data.messages) all.push(message)
+            return Option.isSome(next) ? page(next.value) : Effect.succeed(all)
+          })
+        )
+      return page(null)
+    })
+
   const thread = (
     conversation: Drift.Conversation,
     options: { readonly withContact?: boolean | undefined } = {}
   ): Effect.Effect<Drift.Thread, ThreadFailed | CursorLoop> =>
     Effect.gen(function*() {
-      const all = yield* Stream.runCollect(messages(conversation.id))
+      const all = yield* allMessages(conversation.id)
       if (options.withContact !== true) return { conversation, messages: all }
       const contact = yield* client.getContact(conversation.contactId).pipe(
         Effect.map(Option.some),
@@ -494,7 +518,11 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         onNone: () => ({ conversation, messages: all }),
         onSome: (contact) => ({ conversation, messages: all, contact })
       })
-    }).pipe(Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }))
+    }).pipe(
+      Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }, {
+        captureStackTrace: false
+      })
+    )
 
   /** A thread, or its quarantine record when Drift's answer for it does not decode (unless `strict`). */
   const threadOrReject = (
@@ -513,6 +541,12 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     )
   }
 
+  /**
+   * Pages whose threads are read at once: the next page's conversations start as soon as a permit frees up, so the
+   * concurrency does not drain at every page boundary; the permits bound the conversations read at once.
+   */
+  const PAGES_IN_FLIGHT = 2
+
   const threadPages = (
     options: ThreadsOptions & { readonly from?: Saved | undefined } = {}
   ): Stream.Stream<ThreadPage, DriftStreamError> => {
@@ -520,66 +554,58 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
     const concurrency = Math.max(1, Math.trunc(options.concurrency ?? 4))
     const startMessages = options.from?.state.counts.messages ?? 0
     const startRejected = options.from?.state.counts.rejected ?? 0
-    type Item =
-      | { readonly _tag: "Read"; readonly result: Result.Result<Drift.Thread, RejectedThread> }
-      | Extract<Event, { _tag: "PageEnd" }>
-    interface Acc {
-      readonly threads: Array<Drift.Thread>
-      readonly rejects: Array<RejectedThread>
-      messages: number
-      rejected: number
+    interface Counts {
+      readonly messages: number
+      readonly rejected: number
     }
-    return conversationPages(options).pipe(
-      Stream.flatMap((page) =>
-        Stream.fromArray<Event>([
-          ...page.conversations.map((conversation) => ({ _tag: "Conversation" as const, conversation })),
-          { _tag: "PageEnd", state: page.state, emitted: page.emitted }
-        ])
-      ),
-      Stream.mapEffect(
-        (event): Effect.Effect<Item, ThreadFailed | CursorLoop> =>
-          event._tag === "PageEnd"
-            ? Effect.succeed(event)
-            : threadOrReject(event.conversation, options).pipe(
-              Effect.tap((result) =>
-                Effect.flatMap(client.stats, (stats) =>
-                  Result.isSuccess(result)
-                    ? onProgress({
-                      _tag: "Thread",
-                      conversationId: result.success.conversation.id,
-                      messages: result.success.messages.length,
-                      client: stats
-                    })
-                    : onProgress({ _tag: "Rejected", reject: result.failure, client: stats }))
-              ),
-              Effect.map((result): Item => ({ _tag: "Read", result }))
-            ),
-        { concurrency }
-      ),
-      Stream.mapAccum(
-        (): Acc => ({ threads: [], rejects: [], messages: startMessages, rejected: startRejected }),
-        (acc, item): readonly [Acc, ReadonlyArray<ThreadPage>] => {
-          if (item._tag === "Read") {
-            if (Result.isSuccess(item.result)) {
-              acc.threads.push(item.result.success)
-              acc.messages += item.result.success.messages.length
-            } else {
-              acc.rejects.push(item.result.failure)
-              acc.rejected++
-            }
-            return [acc, []]
-          }
-          const state: State = {
-            ...item.state,
-            counts: { ...item.state.counts, messages: acc.messages, rejected: acc.rejected }
-          }
-          return [
-            { threads: [], rejects: [], messages: acc.messages, rejected: acc.rejected },
-            [{ threads: acc.threads, rejects: acc.rejects, state, emitted: item.emitted }]
-          ]
-        }
+    const read = (conversation: Drift.Conversation) =>
+      threadOrReject(conversation, options).pipe(
+        Effect.tap((result) =>
+          Effect.flatMap(client.stats, (stats) =>
+            Result.isSuccess(result)
+              ? onProgress({
+                _tag: "Thread",
+                conversationId: result.success.conversation.id,
+                messages: result.success.messages.length,
+                client: stats
+              })
+              : onProgress({ _tag: "Rejected", reject: result.failure, client: stats }))
+        )
       )
-    )
+    return Stream.unwrap(Effect.map(Semaphore.make(concurrency), (permits) => {
+      const readPermitted = (conversation: Drift.Conversation) => permits.withPermits(1)(read(conversation))
+      return conversationPages(options).pipe(
+        // Each page's threads in list order; at most `concurrency` conversations read at once, across pages.
+        Stream.mapEffect(
+          (page) =>
+            Effect.map(
+              Effect.forEach(page.conversations, readPermitted, { concurrency: "unbounded" }),
+              (results) => ({ page, results })
+            ),
+          { concurrency: PAGES_IN_FLIGHT }
+        ),
+        Stream.mapAccum(
+          (): Counts => ({ messages: startMessages, rejected: startRejected }),
+          (counts, { page, results }): readonly [Counts, ReadonlyArray<ThreadPage>] => {
+            const threads: Array<Drift.Thread> = []
+            const rejects: Array<RejectedThread> = []
+            let messages = counts.messages
+            let rejected = counts.rejected
+            for (const result of results) {
+              if (Result.isSuccess(result)) {
+                threads.push(result.success)
+                messages += result.success.messages.length
+              } else {
+                rejects.push(result.failure)
+                rejected++
+              }
+            }
+            const state: State = { ...page.state, counts: { ...page.state.counts, messages, rejected } }
+            return [{ messages, rejected }, [{ threads, rejects, state, emitted: page.emitted }]]
+          }
+        )
+      )
+    }))
   }
 
   return DriftStream.of({

@@ -27,18 +27,27 @@ export class AnswerTooLarge extends Data.TaggedError("AnswerTooLarge")<{
 }> {}
 
 /**
- * Reads a response's body, at most `limit` bytes (refusing at once when `Content-Length` says more), and returns a
- * response of those bytes.
+ * Reads a response's body, at most `limit` bytes (refusing at once when `Content-Length` says more). With a declared
+ * length within the limit the body is read in one piece (`arrayBuffer`); without one it is streamed and counted, so
+ * an endless answer is cut at the limit.
  */
-export const readBounded = (
+export const readBody = (
   request: HttpClientRequest.HttpClientRequest,
   response: HttpClientResponse.HttpClientResponse,
   limit: number
-): Effect.Effect<HttpClientResponse.HttpClientResponse, AnswerTooLarge | HttpClientError.HttpClientError> => {
+): Effect.Effect<Uint8Array, AnswerTooLarge | HttpClientError.HttpClientError> => {
   const tooLarge = (received: number) =>
     new AnswerTooLarge({ method: request.method, url: request.url, status: response.status, limit, received })
-  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  const header = response.headers["content-length"]
+  const declared = header === undefined ? Number.NaN : Number(header)
   if (declared > limit) return Effect.fail(tooLarge(declared))
+  if (declared >= 0) {
+    return Effect.flatMap(
+      response.arrayBuffer,
+      (buffer) =>
+        buffer.byteLength > limit ? Effect.fail(tooLarge(buffer.byteLength)) : Effect.succeed(new Uint8Array(buffer))
+    )
+  }
   return Effect.gen(function*() {
     const chunks: Array<Uint8Array> = []
     let received = 0
@@ -50,21 +59,41 @@ export const readBounded = (
         return Effect.void
       })
     )
+    if (chunks.length === 1) return chunks[0]!
     const body = new Uint8Array(received)
     let at = 0
     for (const chunk of chunks) {
       body.set(chunk, at)
       at += chunk.byteLength
     }
-    const headers = new globalThis.Headers()
-    for (const [k, v] of Object.entries(response.headers)) if (k !== "content-encoding") headers.set(k, v)
-    const status = response.status
-    return HttpClientResponse.fromWeb(
-      request,
-      new Response(status === 204 || status === 304 ? null : body, { status, headers })
-    )
+    return body
   })
 }
+
+/** A response of `body`, read already, with the status and headers of `response` (minus `Content-Encoding`). */
+export const bytesResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  body: Uint8Array
+): HttpClientResponse.HttpClientResponse => {
+  const headers = new globalThis.Headers()
+  for (const [k, v] of Object.entries(response.headers)) if (k !== "content-encoding") headers.set(k, v)
+  const status = response.status
+  return HttpClientResponse.fromWeb(
+    request,
+    new Response(status === 204 || status === 304 ? null : body as Uint8Array<ArrayBuffer>, { status, headers })
+  )
+}
+
+/**
+ * Reads a response's body, at most `limit` bytes (see {@link readBody}), and returns a response of those bytes.
+ */
+export const readBounded = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<HttpClientResponse.HttpClientResponse, AnswerTooLarge | HttpClientError.HttpClientError> =>
+  Effect.map(readBody(request, response, limit), (body) => bytesResponse(request, response, body))
 
 /** Everything a classification needs besides the failure itself. */
 export interface Context {
