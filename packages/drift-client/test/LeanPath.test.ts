@@ -14,9 +14,9 @@ import { Drift } from "@parley/schema"
 import { Cause, Effect, Exit, Option, Redacted, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import type { IncomingMessage, ServerResponse } from "node:http"
 import { DriftApi, DriftApiError, DriftClient, DriftError } from "../src/index.ts"
+import { serve } from "./serve.ts"
 import { Sandbox } from "./support.ts"
 
 const layers = {
@@ -103,27 +103,6 @@ layer(Sandbox.layer({ conversations: 140 }), { excludeTestServices: true, timeou
     }
   }
 )
-
-/** A loopback server answering every request with `answer`; counts the requests. */
-const serve = (answer: (request: IncomingMessage, response: ServerResponse) => void) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly url: string; readonly hits: () => number; readonly server: Server }>((resume) => {
-      let hits = 0
-      const server = createServer((request, response) => {
-        hits++
-        answer(request, response)
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, hits: () => hits, server }))
-      })
-    }),
-    ({ server }) =>
-      Effect.sync(() => {
-        server.closeAllConnections()
-        server.close()
-      })
-  )
 
 /** `body` with `Content-Length` (`declared`) or chunked, without one. */
 const answer =

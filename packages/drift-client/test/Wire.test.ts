@@ -5,29 +5,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Option, Redacted } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import type { IncomingMessage } from "node:http"
 import { DriftApiError, DriftClient, DriftError } from "../src/index.ts"
-
-const serve = (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly url: string; readonly hits: () => number; readonly server: Server }>((resume) => {
-      let hits = 0
-      const server = createServer((request, response) => {
-        hits++
-        handler(request, response)
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, hits: () => hits, server }))
-      })
-    }),
-    ({ server }) =>
-      Effect.sync(() => {
-        server.closeAllConnections()
-        server.close()
-      })
-  )
+import { serve } from "./serve.ts"
 
 const client = (url: string, options: Partial<DriftClient.Options> = {}) =>
   DriftClient.make({
