@@ -15,7 +15,7 @@ import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
 import { Engine, LedgerReader, MigrateWorkflow, Migration } from "@parley/migrate"
 import { Drift, type Intercom } from "@parley/schema"
-import { Duration, Effect, Exit, Layer, Redacted, Scope, Stream } from "effect"
+import { Duration, Effect, Exit, Layer, Redacted, Schedule, Scope, Stream } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import * as fs from "node:fs"
@@ -91,7 +91,11 @@ beforeAll(async () => {
       // refused write wait it out before each retry).
       const engine = Engine.layer({ database }).pipe(
         Layer.provideMerge(clients(drift, intercom)),
-        Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, Duration.zero))
+        Layer.provide(Layer.succeed(MigrateWorkflow.SearchSettle, Duration.zero)),
+        // The refused writes are retried twice, not for a minute, before their conversations are quarantined.
+        Layer.provide(
+          Layer.succeed(MigrateWorkflow.ActivityRetry, Schedule.spaced("20 millis").pipe(Schedule.upTo({ times: 2 })))
+        )
       )
 
       yield* Bundle.ensure({ whenStale: true })

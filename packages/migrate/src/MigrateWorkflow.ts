@@ -115,6 +115,18 @@ export const retrySchedule = Schedule.exponential("200 millis", 2).pipe(
 )
 
 /**
+ * The retry policy of every activity after a transient failure, {@link retrySchedule} unless provided: a 5xx or a
+ * lost answer keeps failing for about a minute before the conversation is quarantined. Provide a shorter one for
+ * a server known to be down for good, or in tests.
+ *
+ * @since 0.2.0
+ */
+export const ActivityRetry = Context.Reference<Schedule.Schedule<unknown, unknown>>(
+  "@parley/migrate/MigrateWorkflow/ActivityRetry",
+  { defaultValue: () => retrySchedule }
+)
+
+/**
  * How long Intercom's search may trail a write: a contact or conversation created a moment ago can be missing from
  * `POST /contacts/search` and `POST /conversations/search` for a while (the index is eventually consistent), while
  * `GET` by id sees it at once. A write whose answer was lost and that is looked up by search is only taken as "not
@@ -375,7 +387,9 @@ const activity = <A, R>(
     success,
     error: MigrateError,
     execute: Effect.mapError(
-      Effect.retry(execute, { schedule: retrySchedule, while: transient }),
+      Effect.gen(function*() {
+        return yield* Effect.retry(execute, { schedule: yield* ActivityRetry, while: transient })
+      }),
       classify(plan.driftConversationId, name)
     )
   })
