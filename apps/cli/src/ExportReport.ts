@@ -274,9 +274,9 @@ export class Report {
       s.messages.toLocaleString("en-US")
     } messages) as ${s.to} ${s.format} to ${this.where.toStdout ? "stdout" : this.where.out} in ${
       Progress.formatDuration(s.durationMs)
-    } (${
-      Math.round(s.threadsPerSecond)
-    } threads/s)${resumed}; ${s.rejects} rejects; ${s.requests} requests, ${s.retries} retries${checked}${
+    } (${Math.round(s.threadsPerSecond).toLocaleString("en-US")} threads/s)${resumed}; ${
+      s.rejects.toLocaleString("en-US")
+    } rejects; ${s.requests.toLocaleString("en-US")} requests, ${s.retries.toLocaleString("en-US")} retries${checked}${
       s.watermark === null ? "" : `; watermark ${s.watermark}`
     }${result.state.phase !== "done" || checkpoint === undefined ? "" : `; checkpoint ${checkpoint}`}`
   }
