@@ -198,10 +198,28 @@ export const layer = (
       options.migration === undefined ? Layer.empty : MigrationLedger.MigrationLedger.layer(options.migration)
     ),
     Layer.provideMerge(sourceLayer(options.source ?? defaults.source)),
-    Layer.provideMerge(
-      NodeHttpServer.layer(createServer, { port: options.port ?? defaults.port, host: options.host ?? defaults.host })
-    )
+    Layer.provideMerge(nodeServer(options.port ?? defaults.port, options.host ?? defaults.host))
   )
+
+/**
+ * The Node HTTP server, whose connections are all closed when the Inbox stops. A browser keeps sockets open that
+ * have sent no request yet (preconnects) or are between requests, and Node's `close` waits for the first kind; the
+ * graceful shutdown then gives up after its timeout (20 s by default) while those connections go on being served.
+ * Here a request in flight gets one second to finish; then every connection is closed and the Inbox answers no more.
+ */
+const nodeServer = (port: number, host: string) =>
+  Layer.unwrap(Effect.sync(() => {
+    const server = createServer()
+    const closeEveryConnection = Layer.effectDiscard(Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        server.close()
+        server.closeAllConnections()
+      })
+    ))
+    return closeEveryConnection.pipe(
+      Layer.provideMerge(NodeHttpServer.layer(() => server, { port, host, gracefulShutdownTimeout: "1 second" }))
+    )
+  }))
 
 /**
  * Starts the Inbox in the current scope (building the web bundle first if it is missing) and tells where it

@@ -63,6 +63,12 @@ const open = async (
   return watch
 }
 
+/**
+ * How long a page may take to show what a step waits for. Usually well under a second; on a busy 2-core machine
+ * (CI runs two test files at once, beside other work) a step has been seen to take over 15 s.
+ */
+const WAIT = 30_000
+
 const text = async (page: Page, selector: string): Promise<string> => {
   await page.locator(selector).first().waitFor({ state: "attached" })
   return (await page.locator(selector).first().textContent()) ?? ""
@@ -72,7 +78,7 @@ const waitForText = (page: Page, selector: string, pattern: RegExp) =>
   page.waitForFunction(
     ([sel, source, flags]) => new RegExp(source!, flags).test(document.querySelector(sel!)?.textContent ?? ""),
     [selector, pattern.source, pattern.flags] as const,
-    { timeout: 15_000 }
+    { timeout: WAIT }
   )
 
 const ids = (page: Page) =>
@@ -87,7 +93,7 @@ const listChanged = async (page: Page, before?: ReadonlyArray<string>) => {
         (prev === null || JSON.stringify(now) !== JSON.stringify(prev))
     },
     before === undefined ? null : [...before],
-    { timeout: 15_000 }
+    { timeout: WAIT }
   )
 }
 
@@ -140,7 +146,7 @@ const assertSafe = async (watch: Watch) => {
       [...document.images].every((img) => img.complete || img.loading === "lazy") &&
       [...document.querySelectorAll("iframe")].every((frame) => frame.contentDocument?.readyState !== "loading"),
     undefined,
-    { timeout: 15_000 }
+    { timeout: WAIT }
   )
   await watch.page.evaluate(() =>
     new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))
@@ -164,7 +170,7 @@ const screenshot = async (page: Page, name: string): Promise<string> => {
 }
 
 // Skipped without Chromium, except in CI: there every test fails with the message of `beforeAll`.
-describe.skipIf(missing && process.env["CI"] === undefined)("Inbox in Chromium", () => {
+describe.skipIf(missing && process.env["CI"] === undefined)("Inbox in Chromium", { timeout: 180_000 }, () => {
   beforeAll(async () => {
     if (missing) {
       throw new Error(
