@@ -20,9 +20,10 @@
  *
  * @since 0.2.0
  */
-import { Context, Duration, Effect, Layer, Random, Schedule, Semaphore } from "effect"
+import { Context, Duration, Effect, Layer, Random, Schedule } from "effect"
 import { HttpClient } from "effect/http"
 import { SqlClient, type SqlError } from "effect/sql"
+import * as KeyedLock from "./internal/keyedLock.ts"
 
 /**
  * One budget: `perWindow` permits in each `windowMillis` window (aligned on the epoch), none in the last
@@ -196,7 +197,7 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
     offset: number
   }
   const pools = new Map<string, Pool>()
-  const locks = new Map<string, Semaphore.Semaphore>()
+  const claiming = KeyedLock.make()
   const fromPool = (rule: Rule): boolean => {
     const pool = pools.get(rule.key)
     if (pool === undefined || pool.remaining === 0) return false
@@ -208,15 +209,10 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient) {
   const take = (rule: Rule): Effect.Effect<void, SqlError.SqlError> =>
     Effect.gen(function*() {
       const batch = Math.max(1, Math.floor(rule.batch ?? defaultBatch(rule)))
-      let lock = locks.get(rule.key)
-      if (lock === undefined) {
-        lock = Semaphore.makeUnsafe(1)
-        locks.set(rule.key, lock)
-      }
       while (true) {
         if (fromPool(rule)) return
         // One claim at a time per key in this worker; the others find its leftovers in the pool.
-        const wait = yield* lock.withPermits(1)(Effect.gen(function*() {
+        const wait = yield* claiming(rule.key)(Effect.gen(function*() {
           if (fromPool(rule)) return 0
           const local = Date.now()
           const result = yield* claim(rule, batch)

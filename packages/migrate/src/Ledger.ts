@@ -34,8 +34,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Schema, Semaphore } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
+import * as KeyedLock from "./internal/keyedLock.ts"
 
 /**
  * What a migration knows about one Drift conversation.
@@ -219,22 +220,7 @@ export const make = Effect.fnUntraced(function*(sql: SqlClient.SqlClient, option
   const k = (key: string) => prefix + key
   const like = (start: string) => start.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"
   const toRows = (rows: ReadonlyArray<RawConversationRow>) => rows.map((r) => toRow(r, prefix.length))
-  const locks = new Map<string, { readonly semaphore: Semaphore.Semaphore; users: number }>()
-  const exclusive = (key: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.suspend(() => {
-      let lock = locks.get(key)
-      if (lock === undefined) {
-        lock = { semaphore: Semaphore.makeUnsafe(1), users: 0 }
-        locks.set(key, lock)
-      }
-      const held = lock
-      held.users++
-      return held.semaphore.withPermits(1)(effect).pipe(
-        Effect.ensuring(Effect.sync(() => {
-          if (--held.users === 0) locks.delete(key)
-        }))
-      )
-    })
+  const exclusive = KeyedLock.make()
   // Without a workspace every row is this ledger's (a single-workspace database); with one, only its own.
   const mine = prefix === "" ? sql`1 = 1` : sql`drift_id LIKE ${like(prefix)} ESCAPE '\\'`
   const service: Service = {
