@@ -20,11 +20,16 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type RunningSandbox, startSandbox } from "../../test-support/sandbox.ts"
+import * as Ladder from "./export-ladder.ts"
 import * as Minimal from "./export-minimal.ts"
 import type { Options, Section } from "./options.ts"
 import * as Report from "./report.ts"
 
 const CHILD = fileURLToPath(new URL("./export-child.ts", import.meta.url))
+const LADDER = fileURLToPath(new URL("./export-ladder.ts", import.meta.url))
+
+/** Rounds in each ladder process: the first is the process cold, the last warm. */
+const LADDER_ROUNDS = 3
 
 const CONCURRENCY = [1, 4, 16] as const
 
@@ -154,6 +159,29 @@ const child = (sandbox: RunningSandbox, concurrency: number, idle: boolean) =>
     })
   })
 
+/** One process of `export-ladder.ts` on one rung: its rounds, first (cold) to last (warm). */
+const ladderChild = (sandbox: RunningSandbox, rung: Ladder.Rung) =>
+  Effect.callback<ReadonlyArray<Ladder.Round>, Error>((resume) => {
+    const args = [LADDER, rung, sandbox.url, sandbox.token, String(LIMIT_CONCURRENCY), String(LADDER_ROUNDS)]
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-8192)))
+    proc.on("error", (error) => resume(Effect.fail(error)))
+    proc.on("exit", (code) => {
+      if (code !== 0) return resume(Effect.fail(new Error(`export ladder (${rung}) exited with ${code}: ${stderr}`)))
+      try {
+        resume(Effect.succeed(stdout.trim().split("\n").map((line) => JSON.parse(line) as Ladder.Round)))
+      } catch (error) {
+        resume(Effect.fail(error instanceof Error ? error : new Error(String(error))))
+      }
+    })
+    return Effect.sync(() => {
+      if (proc.exitCode === null) proc.kill("SIGKILL")
+    })
+  })
+
 const median = (xs: ReadonlyArray<number>): number => {
   const s = xs.toSorted((a, b) => a - b)
   const m = s.length >> 1
@@ -166,6 +194,7 @@ const MB = 1024 * 1024
 export const run = (options: Options): Promise<Section> => {
   const throughputSize = options.quick ? 1000 : 2000
   const repeats = options.quick ? 1 : 5
+  const ladderRepeats = options.quick ? 1 : 3
   const rssSizes = options.quick ? [2000, 10_000] : [10_000, 100_000]
   const rssConcurrency = 4
   const program = Effect.gen(function*() {
@@ -191,6 +220,7 @@ export const run = (options: Options): Promise<Section> => {
     }))
     // The CLI against the serving limit, interleaved rounds on one sandbox.
     const limitRounds: Array<LimitRound> = []
+    const ladder = new Map<Ladder.Rung, Array<ReadonlyArray<Ladder.Round>>>(Ladder.rungs.map((r) => [r, []]))
     yield* Effect.scoped(Effect.gen(function*() {
       const sandbox = yield* startSandbox({ conversations: throughputSize })
       const minimal = () => Effect.promise(() => Minimal.exportThreads(sandbox.url, sandbox.token, LIMIT_CONCURRENCY))
@@ -221,6 +251,18 @@ export const run = (options: Options): Promise<Section> => {
         )
         limitRounds.push(round)
       }
+      // The ladder: the same export one layer at a time, each rung in processes of its own (interleaved).
+      for (let r = 0; r < ladderRepeats; r++) {
+        for (const rung of r % 2 === 0 ? Ladder.rungs : Ladder.rungs.toReversed()) {
+          const rounds = yield* ladderChild(sandbox, rung)
+          options.log(
+            `export: ladder ${rung} ${r + 1}/${ladderRepeats}: ${
+              rounds.map((x) => `${(x.ms / 1000).toFixed(2)} s`).join(", ")
+            }`
+          )
+          ladder.get(rung)!.push(rounds)
+        }
+      }
     }))
     // Peak RSS, one child process per size.
     const rss: Array<{ size: number; idle: ChildResult; full: ChildResult; sandboxRssBytes: number }> = []
@@ -240,9 +282,9 @@ export const run = (options: Options): Promise<Section> => {
         rss.push({ size, idle, full, sandboxRssBytes: stats.memory.rssBytes })
       }))
     }
-    return { runs, rss, limitRounds }
+    return { runs, rss, limitRounds, ladder }
   })
-  return Effect.runPromise(program).then(({ limitRounds, rss, runs }) => {
+  return Effect.runPromise(program).then(({ ladder, limitRounds, rss, runs }) => {
     const perSecond = (threads: number, ms: number) => threads / (ms / 1000)
     const limit = {
       concurrency: LIMIT_CONCURRENCY,
@@ -257,6 +299,30 @@ export const run = (options: Options): Promise<Section> => {
       sourceRatio: ratioStats(limitRounds.map((r) => r.minimal.ms / r.source.ms))
     }
     const limitMedian = (pick: (r: (typeof limit.rounds)[number]) => number) => median(limit.rounds.map(pick))
+    const ladderRows = Ladder.rungs.map((rung) => {
+      const processes = ladder.get(rung)!
+      const at = (i: number, pick: (x: Ladder.Round) => number) =>
+        median(processes.map((rounds) => pick(rounds[i === -1 ? rounds.length - 1 : i]!)))
+      return {
+        rung,
+        processes: processes.length,
+        requests: processes[0]![0]!.requests,
+        coldMs: at(0, (x) => x.ms),
+        coldCpuMs: at(0, (x) => x.cpuMs),
+        warmMs: at(-1, (x) => x.ms),
+        warmCpuMs: at(-1, (x) => x.cpuMs)
+      }
+    })
+    // The ladder's own serving limit: the minimal client warm, in its own process.
+    const ladderLimitMs = ladderRows[0]!.warmMs
+    const ladderRatio = (ms: number) => Report.ratio(ladderLimitMs / ms)
+    const rungLabels: Record<Ladder.Rung, string> = {
+      minimal: "minimal client (`node:http`, `JSON.parse`)",
+      http: "+ Effect `HttpClient` (undici), bodies `JSON.parse`d",
+      client: "+ `DriftClient` (retries, timeouts, page decoders, sanitizing)",
+      threads: "+ `DriftStream.threads`",
+      encode: "+ Drift wire encoding, `JSON.stringify`"
+    }
     const range = (x: { readonly median: number; readonly min: number; readonly max: number }) =>
       `${Report.ratio(x.median)} (rounds: ${Report.ratio(x.min)} to ${Report.ratio(x.max)})`
     const throughputRows = CONCURRENCY.map((c) => {
@@ -348,6 +414,32 @@ export const run = (options: Options): Promise<Section> => {
         ]
       ),
       "",
+      `**Where the time goes.** The same export one layer at a time (\`export-ladder.ts\`), each rung in a ` +
+      `process of its own, ${LADDER_ROUNDS} rounds in a row: "cold" is the first round (V8 has optimized nothing ` +
+      `yet, as in every \`parley export\`), "warm" the last; medians of ${ladderRepeats} process${
+        ladderRepeats > 1 ? "es" : ""
+      } per rung, interleaved, on the sandbox above. Ratios are against the minimal client warm.`,
+      "",
+      Report.table(
+        ["rung", "cold: wall (CPU)", "÷ limit", "warm: wall (CPU)", "÷ limit"],
+        [
+          ...ladderRows.map((r) => [
+            rungLabels[r.rung],
+            `${(r.coldMs / 1000).toFixed(2)} s (${(r.coldCpuMs / 1000).toFixed(2)} s)`,
+            ladderRatio(r.coldMs),
+            `${(r.warmMs / 1000).toFixed(2)} s (${(r.warmCpuMs / 1000).toFixed(2)} s)`,
+            ladderRatio(r.warmMs)
+          ]),
+          [
+            "`parley export`, published bundle (whole process: startup, checkpoints, file)",
+            `${(median(limitRounds.map((r) => r.bundle.ms)) / 1000).toFixed(2)} s`,
+            ladderRatio(median(limitRounds.map((r) => r.bundle.ms))),
+            "",
+            ""
+          ]
+        ]
+      ),
+      "",
       Report.targets([{
         target: "`parley export` (published bundle) ≥ 0.5× the serving limit measured in the same run",
         measured: range(limit.bundleRatio),
@@ -374,7 +466,8 @@ export const run = (options: Options): Promise<Section> => {
         })),
         growth
       },
-      servingLimit: limit
+      servingLimit: limit,
+      ladder: { rounds: LADDER_ROUNDS, rows: ladderRows }
     }
     return { title: "export", markdown, data }
   })

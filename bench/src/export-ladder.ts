@@ -1,0 +1,161 @@
+/**
+ * Where an export's time goes, one layer at a time: each rung reads the same workspace from a sandbox as the rung
+ * below it plus one more layer, in a process of its own, `rounds` times in a row. The first round is the process
+ * cold (code not yet optimized by V8, as in every `parley export`), the last one warm.
+ *
+ * - `minimal`: `export-minimal.ts` (`node:http`, `JSON.parse`), the serving limit.
+ * - `http`: the same requests through Effect's `HttpClient` (`@effect/platform-node`'s undici client, the one the
+ *   CLI uses), each body read whole and `JSON.parse`d; no schema.
+ * - `client`: the same requests through `DriftClient` (`listConversations`, `listMessages`: retries, timeouts, the
+ *   compiled page decoders, sanitized bodies).
+ * - `threads`: `DriftStream.threads({ concurrency })` drained.
+ * - `encode`: the same, each thread encoded to Drift's wire shape and `JSON.stringify`d (what `parley export --to
+ *   drift` writes, without the file).
+ *
+ * `node bench/src/export-ladder.ts <rung> <url> <token> <concurrency> <rounds>` prints one JSON line a round:
+ * `{ rung, round, ms, cpuMs, requests }`.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { DriftClient } from "@parley/drift-client"
+import { DriftStream } from "@parley/drift-stream"
+import { Drift } from "@parley/schema"
+import { Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
+import * as Minimal from "./export-minimal.ts"
+
+/** The rungs, bottom first. */
+export const rungs = ["minimal", "http", "client", "threads", "encode"] as const
+
+/** One rung of the ladder. */
+export type Rung = (typeof rungs)[number]
+
+/** What one round printed. */
+export interface Round {
+  readonly rung: Rung
+  readonly round: number
+  readonly ms: number
+  readonly cpuMs: number
+  readonly requests: number
+}
+
+interface Page {
+  readonly data?: unknown
+  readonly pagination?:
+    | { readonly more?: boolean | undefined; readonly next?: string | number | null | undefined }
+    | undefined
+}
+
+const nextOf = (pagination: Page["pagination"]): string | undefined =>
+  pagination === undefined || pagination.more === false || pagination.next == null || pagination.next === ""
+    ? undefined
+    : String(pagination.next)
+
+const main = (rung: Rung, url: string, token: string, concurrency: number, rounds: number) => {
+  const clientLayer = DriftClient.DriftClient.layer({ token: Redacted.make(token), baseUrl: url, rateLimit: false })
+    .pipe(Layer.provide(NodeHttpClient.layerUndici))
+  const layer = Layer.mergeAll(
+    DriftStream.DriftStream.layer.pipe(Layer.provide(clientLayer)),
+    clientLayer,
+    NodeHttpClient.layerUndici
+  )
+  const encode = Schema.encodeSync(Drift.Thread)
+  const utf8 = new TextDecoder()
+
+  const program = Effect.gen(function*() {
+    const http = yield* HttpClient.HttpClient
+    const client = yield* DriftClient.DriftClient
+    const stream = yield* DriftStream.DriftStream
+    const template = HttpClientRequest.get(url).pipe(
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.bearerToken(token)
+    )
+    let requests = 0
+    const getJson = (path: string) =>
+      Effect.suspend(() => {
+        requests++
+        return http.execute(HttpClientRequest.setUrl(template, url + path)).pipe(
+          Effect.flatMap((response) => response.arrayBuffer),
+          Effect.map((bytes) => JSON.parse(utf8.decode(bytes)) as Page)
+        )
+      })
+    /** Every list page, then every conversation's message pages, `concurrency` conversations at a time. */
+    const pages = <E>(
+      list: (next: string | undefined) => Effect.Effect<Page, E>,
+      messages: (id: number, next: string | undefined) => Effect.Effect<Page, E>
+    ) =>
+      Effect.gen(function*() {
+        const ids: Array<number> = []
+        let next: string | undefined
+        do {
+          const page = yield* list(next)
+          for (const c of page.data as ReadonlyArray<{ readonly id: number }>) ids.push(c.id)
+          next = nextOf(page.pagination)
+        } while (next !== undefined)
+        yield* Effect.forEach(ids, (id) =>
+          Effect.gen(function*() {
+            let cursor: string | undefined
+            do {
+              const page = yield* messages(id, cursor)
+              const data = page.data as { readonly pagination?: Page["pagination"] }
+              cursor = nextOf(page.pagination ?? data.pagination)
+            } while (cursor !== undefined)
+          }), { concurrency, discard: true })
+      })
+    const work: Record<Rung, Effect.Effect<unknown, unknown>> = {
+      minimal: Effect.promise(() => Minimal.exportThreads(url, token, concurrency)).pipe(
+        Effect.tap((run) => Effect.sync(() => (requests += run.requests)))
+      ),
+      http: pages(
+        (next) =>
+          getJson(`/conversations/list?limit=50${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`),
+        (id, next) =>
+          getJson(`/conversations/${id}/messages${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`)
+      ),
+      client: pages(
+        (next): Effect.Effect<Page, unknown> =>
+          client.listConversations({ limit: 50, ...(next === undefined ? {} : { next }) }),
+        (id, next): Effect.Effect<Page, unknown> =>
+          client.listMessages(id as Drift.ConversationId, next === undefined ? {} : { next })
+      ),
+      threads: stream.threads({ concurrency }).pipe(Stream.runDrain),
+      encode: stream.threads({ concurrency }).pipe(
+        Stream.runForEach((thread) => Effect.sync(() => JSON.stringify(encode(thread))))
+      )
+    }
+    for (let round = 0; round < rounds; round++) {
+      requests = 0
+      const before = (yield* client.stats).requests
+      const started = performance.now()
+      const cpu = process.cpuUsage()
+      yield* work[rung]
+      const used = process.cpuUsage(cpu)
+      // The rungs on DriftClient count its requests.
+      requests += (yield* client.stats).requests - before
+      const line: Round = {
+        rung,
+        round,
+        ms: performance.now() - started,
+        cpuMs: (used.user + used.system) / 1000,
+        requests
+      }
+      process.stdout.write(`${JSON.stringify(line)}\n`)
+    }
+  })
+  // No spans: the CLI runs with the tracer off too.
+  return Effect.runPromise(program.pipe(Effect.provide(layer), Effect.withTracerEnabled(false)))
+}
+
+if (import.meta.main) {
+  const [rung, url, token, concurrency, rounds] = process.argv.slice(2)
+  if (!(rungs as ReadonlyArray<string | undefined>).includes(rung) || url === undefined || token === undefined) {
+    console.error(`usage: node export-ladder.ts <${rungs.join("|")}> <url> <token> <concurrency> <rounds>`)
+    process.exit(2)
+  }
+  main(rung as Rung, url, token, Number(concurrency ?? 16), Number(rounds ?? 3)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    }
+  )
+}
