@@ -136,10 +136,9 @@ interface ChildResult {
   readonly heapUsedAfterGcBytes: number
 }
 
-/** Runs `export-child.ts` against the sandbox and returns what it printed. */
-const child = (sandbox: RunningSandbox, concurrency: number, idle: boolean) =>
-  Effect.callback<ChildResult, Error>((resume) => {
-    const args = ["--expose-gc", CHILD, sandbox.url, sandbox.token, String(concurrency), ...(idle ? ["--idle"] : [])]
+/** Runs `node <args>` and returns the JSON lines it printed on stdout, parsed; `what` names it in errors. */
+const jsonLines = (what: string, args: ReadonlyArray<string>) =>
+  Effect.callback<ReadonlyArray<unknown>, Error>((resume) => {
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
@@ -147,9 +146,9 @@ const child = (sandbox: RunningSandbox, concurrency: number, idle: boolean) =>
     proc.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-8192)))
     proc.on("error", (error) => resume(Effect.fail(error)))
     proc.on("exit", (code) => {
-      if (code !== 0) return resume(Effect.fail(new Error(`export child exited with ${code}: ${stderr}`)))
+      if (code !== 0) return resume(Effect.fail(new Error(`${what} exited with ${code}: ${stderr}`)))
       try {
-        resume(Effect.succeed(JSON.parse(stdout.trim().split("\n").pop()!) as ChildResult))
+        resume(Effect.succeed(stdout.trim().split("\n").map((line): unknown => JSON.parse(line))))
       } catch (error) {
         resume(Effect.fail(error instanceof Error ? error : new Error(String(error))))
       }
@@ -159,28 +158,27 @@ const child = (sandbox: RunningSandbox, concurrency: number, idle: boolean) =>
     })
   })
 
+/** Runs `export-child.ts` against the sandbox and returns what it printed. */
+const child = (sandbox: RunningSandbox, concurrency: number, idle: boolean) =>
+  jsonLines("export child", [
+    "--expose-gc",
+    CHILD,
+    sandbox.url,
+    sandbox.token,
+    String(concurrency),
+    ...(idle ? ["--idle"] : [])
+  ]).pipe(Effect.map((lines) => lines[lines.length - 1] as ChildResult))
+
 /** One process of `export-ladder.ts` on one rung: its rounds, first (cold) to last (warm). */
 const ladderChild = (sandbox: RunningSandbox, rung: Ladder.Rung) =>
-  Effect.callback<ReadonlyArray<Ladder.Round>, Error>((resume) => {
-    const args = [LADDER, rung, sandbox.url, sandbox.token, String(LIMIT_CONCURRENCY), String(LADDER_ROUNDS)]
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-8192)))
-    proc.on("error", (error) => resume(Effect.fail(error)))
-    proc.on("exit", (code) => {
-      if (code !== 0) return resume(Effect.fail(new Error(`export ladder (${rung}) exited with ${code}: ${stderr}`)))
-      try {
-        resume(Effect.succeed(stdout.trim().split("\n").map((line) => JSON.parse(line) as Ladder.Round)))
-      } catch (error) {
-        resume(Effect.fail(error instanceof Error ? error : new Error(String(error))))
-      }
-    })
-    return Effect.sync(() => {
-      if (proc.exitCode === null) proc.kill("SIGKILL")
-    })
-  })
+  jsonLines(`export ladder (${rung})`, [
+    LADDER,
+    rung,
+    sandbox.url,
+    sandbox.token,
+    String(LIMIT_CONCURRENCY),
+    String(LADDER_ROUNDS)
+  ]).pipe(Effect.map((lines) => lines as ReadonlyArray<Ladder.Round>))
 
 const median = (xs: ReadonlyArray<number>): number => {
   const s = xs.toSorted((a, b) => a - b)
