@@ -4,6 +4,8 @@
  * cold (code not yet optimized by V8, as in every `parley export`), the last one warm.
  *
  * - `minimal`: `export-minimal.ts` (`node:http`, `JSON.parse`), the serving limit.
+ * - `undici`: the same requests on undici's own `Agent.dispatch` (the HTTP client under Effect's Node one), each body
+ *   gathered whole and `JSON.parse`d; no Effect: what an Effect `HttpClient` over undici could come down to.
  * - `http`: the same requests through Effect's `HttpClient` (`@effect/platform-node`'s undici client, the one the
  *   CLI uses), each body read whole and `JSON.parse`d; no schema.
  * - `client`: the same requests through `DriftClient` (`listConversations`, `listMessages`: retries, timeouts, the
@@ -21,10 +23,11 @@ import { DriftStream } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
 import { Effect, Layer, Redacted, Schema, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
+import { Agent } from "undici"
 import * as Minimal from "./export-minimal.ts"
 
 /** The rungs, bottom first. */
-export const rungs = ["minimal", "http", "client", "threads", "encode"] as const
+export const rungs = ["minimal", "undici", "http", "client", "threads", "encode"] as const
 
 /** One rung of the ladder. */
 export type Rung = (typeof rungs)[number]
@@ -49,6 +52,35 @@ const nextOf = (pagination: Page["pagination"]): string | undefined =>
   pagination === undefined || pagination.more === false || pagination.next == null || pagination.next === ""
     ? undefined
     : String(pagination.next)
+
+/** `GET url + path` on undici's `dispatch`, the body gathered whole and parsed. */
+const dispatchJson = (agent: Agent, url: string, token: string) => {
+  const origin = new URL(url).origin
+  const headers = { authorization: `Bearer ${token}`, accept: "application/json" }
+  return (path: string): Promise<Page> =>
+    new Promise((resolve, reject) => {
+      const chunks: Array<Buffer> = []
+      let status = 0
+      agent.dispatch({ origin, path, method: "GET", headers }, {
+        onRequestStart: () => {},
+        onResponseStart: (_controller, statusCode) => {
+          status = statusCode
+        },
+        onResponseData: (_controller, chunk) => {
+          chunks.push(chunk)
+        },
+        onResponseEnd: () => {
+          if (status !== 200) return reject(new Error(`GET ${path}: ${status}`))
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Page)
+          } catch (error) {
+            reject(error)
+          }
+        },
+        onResponseError: (_controller, error) => reject(error)
+      })
+    })
+}
 
 const main = (rung: Rung, url: string, token: string, concurrency: number, rounds: number) => {
   const clientLayer = DriftClient.DriftClient.layer({ token: Redacted.make(token), baseUrl: url, rateLimit: false })
@@ -101,9 +133,25 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
             } while (cursor !== undefined)
           }), { concurrency, discard: true })
       })
+    const agent = yield* Effect.acquireRelease(
+      Effect.sync(() => new Agent({ connections: concurrency + 1 })),
+      (agent) => Effect.promise(() => agent.close())
+    )
+    const dispatch = dispatchJson(agent, url, token)
+    const undiciGet = (path: string) =>
+      Effect.suspend(() => {
+        requests++
+        return Effect.promise(() => dispatch(path))
+      })
     const work: Record<Rung, Effect.Effect<unknown, unknown>> = {
       minimal: Effect.promise(() => Minimal.exportThreads(url, token, concurrency)).pipe(
         Effect.tap((run) => Effect.sync(() => (requests += run.requests)))
+      ),
+      undici: pages(
+        (next) =>
+          undiciGet(`/conversations/list?limit=50${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`),
+        (id, next) =>
+          undiciGet(`/conversations/${id}/messages${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`)
       ),
       http: pages(
         (next) =>
@@ -142,7 +190,7 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
     }
   })
   // No spans: the CLI runs with the tracer off too.
-  return Effect.runPromise(program.pipe(Effect.provide(layer), Effect.withTracerEnabled(false)))
+  return Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(layer), Effect.withTracerEnabled(false)))
 }
 
 if (import.meta.main) {

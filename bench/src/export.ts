@@ -316,7 +316,8 @@ export const run = (options: Options): Promise<Section> => {
     const ladderRatio = (ms: number) => Report.ratio(ladderLimitMs / ms)
     const rungLabels: Record<Ladder.Rung, string> = {
       minimal: "minimal client (`node:http`, `JSON.parse`)",
-      http: "+ Effect `HttpClient` (undici), bodies `JSON.parse`d",
+      undici: "undici's `Agent.dispatch`, no Effect (what an Effect client over undici could come down to)",
+      http: "Effect `HttpClient` (undici), bodies `JSON.parse`d",
       client: "+ `DriftClient` (retries, timeouts, page decoders, sanitizing)",
       threads: "+ `DriftStream.threads`",
       encode: "+ Drift wire encoding, `JSON.stringify`"
