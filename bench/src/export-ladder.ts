@@ -41,23 +41,11 @@ export interface Round {
   readonly requests: number
 }
 
-interface Page {
-  readonly data?: unknown
-  readonly pagination?:
-    | { readonly more?: boolean | undefined; readonly next?: string | number | null | undefined }
-    | undefined
-}
-
-const nextOf = (pagination: Page["pagination"]): string | undefined =>
-  pagination === undefined || pagination.more === false || pagination.next == null || pagination.next === ""
-    ? undefined
-    : String(pagination.next)
-
 /** `GET url + path` on undici's `dispatch`, the body gathered whole and parsed. */
 const dispatchJson = (agent: Agent, url: string, token: string) => {
   const origin = new URL(url).origin
   const headers = { authorization: `Bearer ${token}`, accept: "application/json" }
-  return (path: string): Promise<Page> =>
+  return (path: string): Promise<Minimal.Page> =>
     new Promise((resolve, reject) => {
       const chunks: Array<Buffer> = []
       let status = 0
@@ -72,7 +60,7 @@ const dispatchJson = (agent: Agent, url: string, token: string) => {
         onResponseEnd: () => {
           if (status !== 200) return reject(new Error(`GET ${path}: ${status}`))
           try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Page)
+            resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Minimal.Page)
           } catch (error) {
             reject(error)
           }
@@ -107,13 +95,13 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
         requests++
         return http.execute(HttpClientRequest.setUrl(template, url + path)).pipe(
           Effect.flatMap((response) => response.arrayBuffer),
-          Effect.map((bytes) => JSON.parse(utf8.decode(bytes)) as Page)
+          Effect.map((bytes) => JSON.parse(utf8.decode(bytes)) as Minimal.Page)
         )
       })
     /** Every list page, then every conversation's message pages, `concurrency` conversations at a time. */
     const pages = <E>(
-      list: (next: string | undefined) => Effect.Effect<Page, E>,
-      messages: (id: number, next: string | undefined) => Effect.Effect<Page, E>
+      list: (next: string | undefined) => Effect.Effect<Minimal.Page, E>,
+      messages: (id: number, next: string | undefined) => Effect.Effect<Minimal.Page, E>
     ) =>
       Effect.gen(function*() {
         const ids: Array<number> = []
@@ -121,15 +109,15 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
         do {
           const page = yield* list(next)
           for (const c of page.data as ReadonlyArray<{ readonly id: number }>) ids.push(c.id)
-          next = nextOf(page.pagination)
+          next = Minimal.nextOf(page.pagination)
         } while (next !== undefined)
         yield* Effect.forEach(ids, (id) =>
           Effect.gen(function*() {
             let cursor: string | undefined
             do {
               const page = yield* messages(id, cursor)
-              const data = page.data as { readonly pagination?: Page["pagination"] }
-              cursor = nextOf(page.pagination ?? data.pagination)
+              const data = page.data as { readonly pagination?: Minimal.Page["pagination"] }
+              cursor = Minimal.nextOf(page.pagination ?? data.pagination)
             } while (cursor !== undefined)
           }), { concurrency, discard: true })
       })
@@ -143,26 +131,19 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
         requests++
         return Effect.promise(() => dispatch(path))
       })
+    /** {@link pages} with one `GET` of a path for both kinds of page. */
+    const byPath = <E>(get: (path: string) => Effect.Effect<Minimal.Page, E>) =>
+      pages((next) => get(Minimal.listPath(next)), (id, next) => get(Minimal.messagesPath(id, next)))
     const work: Record<Rung, Effect.Effect<unknown, unknown>> = {
       minimal: Effect.promise(() => Minimal.exportThreads(url, token, concurrency)).pipe(
         Effect.tap((run) => Effect.sync(() => (requests += run.requests)))
       ),
-      undici: pages(
-        (next) =>
-          undiciGet(`/conversations/list?limit=50${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`),
-        (id, next) =>
-          undiciGet(`/conversations/${id}/messages${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`)
-      ),
-      http: pages(
-        (next) =>
-          getJson(`/conversations/list?limit=50${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`),
-        (id, next) =>
-          getJson(`/conversations/${id}/messages${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`)
-      ),
+      undici: byPath(undiciGet),
+      http: byPath(getJson),
       client: pages(
-        (next): Effect.Effect<Page, unknown> =>
+        (next): Effect.Effect<Minimal.Page, unknown> =>
           client.listConversations({ limit: 50, ...(next === undefined ? {} : { next }) }),
-        (id, next): Effect.Effect<Page, unknown> =>
+        (id, next): Effect.Effect<Minimal.Page, unknown> =>
           client.listMessages(id as Drift.ConversationId, next === undefined ? {} : { next })
       ),
       threads: stream.threads({ concurrency }).pipe(Stream.runDrain),

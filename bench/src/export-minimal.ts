@@ -15,15 +15,27 @@ export interface MinimalRun {
   readonly ms: number
 }
 
-interface Page {
+/** A list or messages page, as far as an export reads it (the ids and the cursor). */
+export interface Page {
   readonly data?: unknown
-  readonly pagination?: { readonly more?: boolean; readonly next?: string | number }
+  readonly pagination?:
+    | { readonly more?: boolean | undefined; readonly next?: string | number | null | undefined }
+    | undefined
 }
 
-const nextOf = (pagination: Page["pagination"]): string | undefined =>
-  pagination === undefined || pagination.more === false || pagination.next === undefined || pagination.next === ""
+/** The cursor of the next page, if there is one. */
+export const nextOf = (pagination: Page["pagination"]): string | undefined =>
+  pagination === undefined || pagination.more === false || pagination.next == null || pagination.next === ""
     ? undefined
     : String(pagination.next)
+
+/** The list page after cursor `next` (the first without one), 50 conversations a page. */
+export const listPath = (next: string | undefined): string =>
+  `/conversations/list?limit=50${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`
+
+/** The messages page of conversation `id` after cursor `next` (the first without one). */
+export const messagesPath = (id: number, next: string | undefined): string =>
+  `/conversations/${id}/messages${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`
 
 /** Reads every thread of the sandbox at `url` the way `DriftStream.threads({ concurrency })` does. */
 export const exportThreads = (url: string, token: string, concurrency: number): Promise<MinimalRun> => {
@@ -63,9 +75,7 @@ export const exportThreads = (url: string, token: string, concurrency: number): 
   const lister = async () => {
     let next: string | undefined
     do {
-      const page = await get(
-        `/conversations/list?limit=50${next === undefined ? "" : `&next=${encodeURIComponent(next)}`}`
-      )
+      const page = await get(listPath(next))
       for (const c of page.data as ReadonlyArray<{ readonly id: number }>) queue.push(c.id)
       notify()
       next = nextOf(page.pagination)
@@ -84,9 +94,7 @@ export const exportThreads = (url: string, token: string, concurrency: number): 
       }
       let cursor: string | undefined
       do {
-        const page = await get(
-          `/conversations/${id}/messages${cursor === undefined ? "" : `?next=${encodeURIComponent(cursor)}`}`
-        )
+        const page = await get(messagesPath(id, cursor))
         const data = page.data as {
           readonly messages: ReadonlyArray<unknown>
           readonly pagination?: Page["pagination"]

@@ -53,6 +53,7 @@ import {
   RecordRejected,
   ThreadFailed
 } from "./DriftStreamError.ts"
+import * as SinkRecord from "./internal/sinkRecord.ts"
 import type * as RecordSink from "./RecordSink.ts"
 
 /**
@@ -709,9 +710,6 @@ export interface ExportOptions<E, R> extends ThreadsOptions {
   readonly initialSink?: State["sink"] | undefined
 }
 
-const numberIn = (record: State["sink"], key: string): number =>
-  typeof record?.[key] === "number" ? record[key] as number : 0
-
 /**
  * Runs an export: the thread pages of {@link DriftStream.threadPages} are encoded, their rejects (conversations
  * quarantined by the stream, threads `encode` refuses) appended to `rejects` and their records to `output`
@@ -778,11 +776,9 @@ export const runExport = Effect.fn("DriftStream.runExport")(function*<E = never,
   if (Option.isSome(saved)) {
     const record = saved.value.state.sink ?? {}
     if (options.onResume !== undefined) yield* options.onResume(record)
-    yield* options.output.truncate({ bytes: numberIn(record, "bytes"), records: numberIn(record, "lines") })
-    yield* options.rejects.truncate({
-      bytes: numberIn(record, "rejectBytes"),
-      records: numberIn(record, "rejectLines")
-    })
+    const at = SinkRecord.positions(record)
+    yield* options.output.truncate(at.output)
+    yield* options.rejects.truncate(at.rejects)
   }
   const empty = (yield* options.output.position).bytes === 0
   if (empty && options.header !== undefined && options.header.length > 0) {

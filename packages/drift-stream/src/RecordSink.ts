@@ -26,6 +26,7 @@
  */
 import { Effect, FileSystem, Schema, Scope } from "effect"
 import * as Checkpoint from "./Checkpoint.ts"
+import * as SinkRecord from "./internal/sinkRecord.ts"
 import * as OutputGuard from "./OutputGuard.ts"
 
 /**
@@ -256,9 +257,6 @@ export interface ExportSinks<E = never, R = never> {
   ) => Effect.Effect<void, E | Checkpoint.ResumeRefused, R | FileSystem.FileSystem>
 }
 
-const count = (record: Checkpoint.State["sink"], key: string): number =>
-  typeof record?.[key] === "number" ? record[key] as number : 0
-
 /**
  * Opens the output and rejects sinks of an export for the exactly-once protocol of `DriftStream.runExport`:
  *
@@ -331,7 +329,7 @@ export const openExport = Effect.fn("RecordSink.openExport")(function*<E = never
           yield* Checkpoint.verifyOutput({ path: options.output, state: { ...options.saved, sink: record } })
         }
         if (options.onResume !== undefined) {
-          yield* options.onResume({ bytes: count(record, "bytes"), records: count(record, "lines") })
+          yield* options.onResume(SinkRecord.positions(record).output)
         }
       })
   }
