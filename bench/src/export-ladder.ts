@@ -6,8 +6,10 @@
  * - `minimal`: `export-minimal.ts` (`node:http`, `JSON.parse`), the serving limit.
  * - `undici`: the same requests on undici's own `Agent.dispatch` (the HTTP client under Effect's Node one), each body
  *   gathered whole and `JSON.parse`d; no Effect: what an Effect `HttpClient` over undici could come down to.
- * - `http`: the same requests through Effect's `HttpClient` (`@effect/platform-node`'s undici client, the one the
- *   CLI uses), each body read whole and `JSON.parse`d; no schema.
+ * - `effect-http`: the same requests through `@effect/platform-node`'s undici `HttpClient`, each body read whole and
+ *   `JSON.parse`d; no schema.
+ * - `http`: the same through `@parley/drift-client/UndiciHttpClient` (an Effect `HttpClient` on undici's `dispatch`,
+ *   the one the CLI uses; every rung above runs on it).
  * - `client`: the same requests through `DriftClient` (`listConversations`, `listMessages`: retries, timeouts, the
  *   compiled page decoders, sanitized bodies).
  * - `threads`: `DriftStream.threads({ concurrency })` drained.
@@ -19,15 +21,16 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DriftClient } from "@parley/drift-client"
+import * as UndiciHttpClient from "@parley/drift-client/UndiciHttpClient"
 import { DriftStream } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
-import { Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { Context, Effect, Layer, Redacted, Schema, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { Agent } from "undici"
 import * as Minimal from "./export-minimal.ts"
 
 /** The rungs, bottom first. */
-export const rungs = ["minimal", "undici", "http", "client", "threads", "encode"] as const
+export const rungs = ["minimal", "undici", "effect-http", "http", "client", "threads", "encode"] as const
 
 /** One rung of the ladder. */
 export type Rung = (typeof rungs)[number]
@@ -71,18 +74,23 @@ const dispatchJson = (agent: Agent, url: string, token: string) => {
 }
 
 const main = (rung: Rung, url: string, token: string, concurrency: number, rounds: number) => {
+  // The CLI's client (`UndiciHttpClient`) for every rung but `effect-http`.
+  const httpLayer = UndiciHttpClient.layer
   const clientLayer = DriftClient.DriftClient.layer({ token: Redacted.make(token), baseUrl: url, rateLimit: false })
-    .pipe(Layer.provide(NodeHttpClient.layerUndici))
+    .pipe(Layer.provide(httpLayer))
   const layer = Layer.mergeAll(
     DriftStream.DriftStream.layer.pipe(Layer.provide(clientLayer)),
     clientLayer,
-    NodeHttpClient.layerUndici
+    httpLayer
   )
   const encode = Schema.encodeSync(Drift.Thread)
   const utf8 = new TextDecoder()
 
   const program = Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
+    const effectHttp = yield* Layer.build(NodeHttpClient.layerUndici).pipe(
+      Effect.map((context) => Context.get(context, HttpClient.HttpClient))
+    )
     const client = yield* DriftClient.DriftClient
     const stream = yield* DriftStream.DriftStream
     const template = HttpClientRequest.get(url).pipe(
@@ -90,10 +98,10 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
       HttpClientRequest.bearerToken(token)
     )
     let requests = 0
-    const getJson = (path: string) =>
+    const getJson = (client: HttpClient.HttpClient) => (path: string) =>
       Effect.suspend(() => {
         requests++
-        return http.execute(HttpClientRequest.setUrl(template, url + path)).pipe(
+        return client.execute(HttpClientRequest.setUrl(template, url + path)).pipe(
           Effect.flatMap((response) => response.arrayBuffer),
           Effect.map((bytes) => JSON.parse(utf8.decode(bytes)) as Minimal.Page)
         )
@@ -139,7 +147,8 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
         Effect.tap((run) => Effect.sync(() => (requests += run.requests)))
       ),
       undici: byPath(undiciGet),
-      http: byPath(getJson),
+      "effect-http": byPath(getJson(effectHttp)),
+      http: byPath(getJson(http)),
       client: pages(
         (next): Effect.Effect<Minimal.Page, unknown> =>
           client.listConversations({ limit: 50, ...(next === undefined ? {} : { next }) }),

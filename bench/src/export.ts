@@ -317,7 +317,8 @@ export const run = (options: Options): Promise<Section> => {
     const rungLabels: Record<Ladder.Rung, string> = {
       minimal: "minimal client (`node:http`, `JSON.parse`)",
       undici: "undici's `Agent.dispatch`, no Effect (what an Effect client over undici could come down to)",
-      http: "Effect `HttpClient` (undici), bodies `JSON.parse`d",
+      "effect-http": "`@effect/platform-node`'s undici `HttpClient`, bodies `JSON.parse`d (for comparison)",
+      http: "`UndiciHttpClient` (Effect `HttpClient` on undici's `dispatch`, the CLI's), bodies `JSON.parse`d",
       client: "+ `DriftClient` (retries, timeouts, page decoders, sanitizing)",
       threads: "+ `DriftStream.threads`",
       encode: "+ Drift wire encoding, `JSON.stringify`"

@@ -10,7 +10,8 @@
  * resolved at run time from its package (`import.meta.resolve("<package>/package.json")`), so it holds in the
  * repository and in an installed package alike.
  *
- * `node scripts/bundle.ts [outDir]` (default `dist/bundle`; the entry is `<outDir>/parley.js`).
+ * `node scripts/bundle.ts [outDir]` (default `dist/bundle`; the entry is `<outDir>/parley.js`). `PARLEY_BUNDLE_MINIFY=0`
+ * leaves names readable (for profiles), `PARLEY_BUNDLE_SOURCEMAP=1` adds source maps.
  */
 import * as fs from "node:fs"
 import { builtinModules, createRequire } from "node:module"
@@ -120,7 +121,7 @@ export const bundle = async (outDir: string = path.join(root, "dist", "bundle"))
     output: {
       dir: outDir,
       format: "esm",
-      minify: true,
+      minify: process.env["PARLEY_BUNDLE_MINIFY"] !== "0",
       sourcemap: process.env["PARLEY_BUNDLE_SOURCEMAP"] === "1",
       // Dynamic imports stay separate chunks, loaded when used: Effect loads the 3 MB Scalar API reference page
       // (`/docs` of the sandbox and the Inbox) with `import()`.

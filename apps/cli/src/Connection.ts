@@ -1,6 +1,6 @@
 /**
  * Where an export reads from: Drift (the token and options from the environment) or the embedded sandbox, and
- * the `DriftClient` layer over undici.
+ * the `DriftClient` layer over undici (`UndiciHttpClient`: whole bodies gathered as they arrive).
  *
  * @example
  * ```ts
@@ -15,8 +15,8 @@
  *
  * @since 0.1.0
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DriftClient, type DriftError } from "@parley/drift-client"
+import * as UndiciHttpClient from "@parley/drift-client/UndiciHttpClient"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { MissingToken, UsageError } from "./Errors.ts"
 
@@ -101,4 +101,4 @@ export const forSandbox = (url: string, token: string, overrides: Overrides): Dr
 export const layer = (
   options: DriftClient.Options
 ): Layer.Layer<DriftClient.DriftClient, DriftError.InvalidOptions> =>
-  DriftClient.DriftClient.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  DriftClient.DriftClient.layer(options).pipe(Layer.provide(UndiciHttpClient.layer))

@@ -1,7 +1,7 @@
 /**
  * The read endpoints' lean request path (a precomputed `GET`, the body read in one piece when its length is
  * declared, the page schema's own decoder straight from `JSON.parse`) against the generated `HttpApiClient`
- * methods over real loopback HTTP, on both client layers the package documents (`FetchHttpClient`, undici):
+ * methods over real loopback HTTP, on the client layers the package documents (`FetchHttpClient`, Effect's undici client, `UndiciHttpClient`):
  *
  * - every value equals what the generated method decodes from the same server;
  * - every failure (4xx with Drift's envelope, 5xx, 429 with `Retry-After`, a body that is not JSON, a body the
@@ -16,12 +16,14 @@ import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { DriftApi, DriftApiError, DriftClient, DriftError } from "../src/index.ts"
+import * as UndiciHttpClient from "../src/UndiciHttpClient.ts"
 import { serve } from "./serve.ts"
 import { Sandbox } from "./support.ts"
 
 const layers = {
   fetch: FetchHttpClient.layer,
-  undici: NodeHttpClient.layerUndici
+  undici: NodeHttpClient.layerUndici,
+  "undici, bodies gathered (UndiciHttpClient)": UndiciHttpClient.layer
 } as const
 
 const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
