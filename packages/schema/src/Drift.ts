@@ -846,3 +846,7 @@ export const Thread = Schema.Struct({
 export interface Thread extends Schema.Schema.Type<typeof Thread> {}
 /** @since 0.1.0 */
 export interface ThreadEncoded extends Schema.Codec.Encoded<typeof Thread> {}
+
+// `parley export --to drift` encodes every thread: the encoding runs through a fast path generated from the flipped
+// AST (see internal/compiled.ts).
+Compiled.register(Schema.flip(Thread))

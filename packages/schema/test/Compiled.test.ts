@@ -37,6 +37,21 @@ const normalize = (u: unknown): unknown => {
   return u
 }
 
+/** Whether `v` is an array or a plain object (a `DateTime` or another class instance is a leaf). */
+const isPlain = (v: unknown): v is object =>
+  Array.isArray(v) ||
+  (typeof v === "object" && v !== null &&
+    (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null))
+
+/** A deep copy of the arrays and plain objects of `u`, sharing its leaves (and its `DateTime`s). */
+const clone = (u: unknown): unknown => {
+  if (Array.isArray(u)) return u.map(clone)
+  if (!isPlain(u)) return u
+  const out: Record<PropertyKey, unknown> = {}
+  for (const k of Object.keys(u)) out[k] = clone((u as Record<string, unknown>)[k])
+  return out
+}
+
 /** Every leaf path of a JSON value, and every object path (for excess keys and removals). */
 const paths = (u: unknown, at: ReadonlyArray<string | number> = []) => {
   const leaves: Array<ReadonlyArray<string | number>> = []
@@ -46,7 +61,7 @@ const paths = (u: unknown, at: ReadonlyArray<string | number> = []) => {
     if (Array.isArray(v)) {
       leaves.push(path) // replacing a whole array is a mutation too
       v.forEach((x, i) => walk(x, [...path, i]))
-    } else if (typeof v === "object" && v !== null) {
+    } else if (isPlain(v)) {
       objects.push(path)
       leaves.push(path)
       for (const k of Object.keys(v)) {
@@ -65,7 +80,7 @@ const paths = (u: unknown, at: ReadonlyArray<string | number> = []) => {
 type Bag = Record<PropertyKey, unknown>
 
 const update = (u: unknown, path: ReadonlyArray<string | number>, f: (parent: Bag, key: string | number) => void) => {
-  const copy = structuredClone(u)
+  const copy = clone(u)
   if (path.length === 0) return copy
   let parent = copy as Bag
   for (const step of path.slice(0, -1)) parent = parent[step] as Bag
@@ -89,7 +104,11 @@ const REPLACEMENTS: ReadonlyArray<unknown> = [
   true,
   {},
   [],
-  [1]
+  [1],
+  // Typed values, for the encoder: instants in and out of the schema's range (1970 to 9999).
+  DateTime.makeUnsafe(0),
+  DateTime.makeUnsafe(-1),
+  DateTime.makeUnsafe(253_402_300_800_000)
 ]
 
 const extra = (o: Bag) => (o["zzExtra"] = 1)
@@ -107,7 +126,7 @@ const mutations = (page: unknown): Array<unknown> => {
     out.push(
       path.length === 0 ?
         (() => {
-          const c = structuredClone(page) as Bag
+          const c = clone(page) as Bag
           extra(c)
           return c
         })() :
@@ -116,7 +135,7 @@ const mutations = (page: unknown): Array<unknown> => {
   }
   // A symbol key and an inherited key are never excess / never read.
   if (typeof page === "object" && page !== null && !Array.isArray(page)) {
-    const withSymbol = structuredClone(page) as Bag
+    const withSymbol = clone(page) as Bag
     withSymbol[Symbol.for("x")] = 1
     out.push(withSymbol, Object.assign(Object.create({ data: [] }), {}))
   }
@@ -227,6 +246,55 @@ describe("compiled wire-page decoders agree with Effect's interpreter", () => {
       }),
     { timeout: 240_000 }
   )
+
+  it.effect(
+    "the Thread encoder (the flipped schema, `parley export --to drift`): decoded threads, every mutation, every option set",
+    () =>
+      Effect.gen(function*() {
+        const page = fixture("drift-messages-page.json") as { data: { messages: Array<unknown> } }
+        const conversation = (fixture("drift-conversations-page.json") as { data: Array<unknown> }).data[0]
+        const fromFixtures = Schema.decodeUnknownSync(Drift.Thread)({
+          conversation,
+          messages: page.data.messages.slice(0, 3)
+        })
+        const generated = yield* Arbitrary.sampleEffect(Arbitrary.schema(Drift.Thread), { count: 4, size: 3 })
+        const encoder = Schema.flip(Drift.Thread)
+        const { accepted, rejected } = differential(
+          encoder as unknown as Schema.Codec<unknown, unknown>,
+          [fromFixtures, ...generated].flatMap(mutations)
+        )
+        expect(accepted).toBeGreaterThan(50)
+        expect(rejected).toBeGreaterThan(50)
+        // `Schema.encodeExit(Drift.Thread)`, as the CLI calls it, takes the same path and gives the same wire JSON.
+        const viaEncode = Schema.encodeExit(Drift.Thread)(fromFixtures)
+        expect(Exit.isSuccess(viaEncode)).toBe(true)
+        expect(normalize(Exit.isSuccess(viaEncode) ? viaEncode.value : undefined)).toStrictEqual(
+          normalize(Compiled.compile(encoder.ast)!(fromFixtures, {}))
+        )
+      }),
+    { timeout: 240_000 }
+  )
+
+  it("a flipped declaration's checks (its encoding checks) reject what the interpreter rejects", () => {
+    const After1970 = Schema.Struct({
+      d: Schema.Date.check(Schema.makeFilter((d: Date) => d.getTime() > 0)),
+      all: Schema.optionalKey(Schema.Array(Schema.Date.check(Schema.makeFilter((d: Date) => d.getTime() > 0))))
+    })
+    const inputs: ReadonlyArray<unknown> = [
+      { d: new Date(5) },
+      { d: new Date(0) },
+      { d: new Date(-5) },
+      { d: 5 },
+      { d: new Date(5), all: [new Date(1), new Date(2)] },
+      { d: new Date(5), all: [new Date(1), new Date(0)] }
+    ]
+    const { accepted, rejected } = differential(
+      Schema.flip(After1970) as unknown as Schema.Codec<unknown, unknown>,
+      inputs.flatMap(mutations)
+    )
+    expect(accepted).toBeGreaterThan(3)
+    expect(rejected).toBeGreaterThan(3)
+  })
 
   it("other shapes the generator handles: literals, records, unions, null, unknown arrays, __proto__ keys", () => {
     const Shapes = Schema.Struct({

@@ -10,7 +10,8 @@
  * does not accept it returns `SchemaCompiler.invalid`, and the registry then runs Effect's interpreter
  * (`decodeEffect`) on the same input, which produces the detailed issue: failures are never reported by this
  * module. AST nodes it cannot compile (suspensions, tuples, effectful or optional-value transformations,
- * middleware, encoding checks, non-string keys, `oneOf` unions) leave the whole schema on the interpreter.
+ * middleware, non-string keys, `oneOf` unions) leave the whole schema on the interpreter. A flipped schema (an encoder)
+ * compiles the same way: its declarations' encoding checks run on their input, as in the interpreter.
  *
  * The registry is `@stability unstable` in Effect 4.1, and the interpreter hook used for `decodeEffect`
  * (`effect/schema/SchemaCompiler/runtime`) is the one Effect's own JIT and AOT compilers use. If either is missing,
@@ -155,7 +156,19 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
     default:
       unsupported(ast, "node kind")
   }
-  if (encodingChecksOf(ast) !== undefined) unsupported(ast, "encoding checks")
+  const encodingChecks = encodingChecksOf(ast)
+  if (encodingChecks !== undefined) {
+    // Checks of the other direction (a flipped schema's own checks): the interpreter runs them on this node's input
+    // once its parse succeeded.
+    const filters = flattenChecks(encodingChecks, [])
+    const self = constant(e, ast)
+    out.unshift(`const u = v`)
+    out.push(
+      `if ((F & 1) === 0) {`,
+      ...filters.map((f) => `if (${constant(e, f)}.run(u, ${self}, o) !== undefined) return I`),
+      `}`
+    )
+  }
   if (ast.checks !== undefined) {
     const filters = flattenChecks(ast.checks, [])
     const self = constant(e, ast)
