@@ -9,6 +9,7 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Exit, identity, Runtime } from "effect"
+import { HttpClient } from "effect/http"
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Cli from "./Cli.ts"
@@ -33,7 +34,13 @@ export const run = (): void => {
     Effect.provide(NodeServices.layer),
     // The command line exports no traces, so spans only cost time (a fifth of an export's CPU);
     // `PARLEY_DEBUG=1` keeps them, for the span frames of the causes it prints.
-    process.env["PARLEY_DEBUG"] === "1" ? identity : Effect.withTracerEnabled(false),
+    // With the tracer off, the HTTP client's own span work (URL and header attributes, trace headers on every
+    // request) is off too.
+    process.env["PARLEY_DEBUG"] === "1" ? identity : (effect) =>
+      effect.pipe(
+        Effect.withTracerEnabled(false),
+        Effect.provideService(HttpClient.TracerDisabledWhen, () => true)
+      ),
     NodeRuntime.runMain({
       disableErrorReporting: true,
       teardown: (exit, onExit) =>
