@@ -114,6 +114,70 @@ export const run = async (tasks: ReadonlyArray<Task>, settings: Settings): Promi
   return new Map(tasks.map((t) => [t.name, statistics(samples.get(t.name)!, roundMedians.get(t.name)!)]))
 }
 
+/** How long and how often to run the tasks of {@link interleaved}. */
+export interface InterleavedSettings {
+  /** Timed rounds. */
+  readonly rounds: number
+  /** The wall time of one round, in milliseconds: the tasks take turns, one pass each, until it is over. */
+  readonly roundTime: number
+  /**
+   * The untimed warm-up before the first round: the tasks take turns (as in a round) until every one has run at
+   * least `warmupTime` milliseconds and `warmupPasses` passes, so that V8 has optimized every contender (and any
+   * code generated on first use is generated) before anything is timed.
+   */
+  readonly warmupTime: number
+  readonly warmupPasses: number
+}
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6
+
+const median = (xs: ReadonlyArray<number>): number => quantile(xs.toSorted((a, b) => a - b), 0.5)
+
+/**
+ * Runs synchronous `tasks` interleaved pass by pass: in every round the tasks take turns, one pass each, the order
+ * rotating by one every turn (so each task follows every other equally often), until the round's time is up. A
+ * burst of load from elsewhere on the machine, or a garbage collection, then lands on all tasks alike instead of
+ * on whichever had the machine during it, and a ratio of two tasks' medians in one round compares passes timed
+ * milliseconds apart. Every pass is one sample; a round's statistic is the median of its samples.
+ */
+export const interleaved = async (
+  tasks: ReadonlyArray<Task>,
+  settings: InterleavedSettings
+): Promise<Map<string, Timing>> => {
+  const n = tasks.length
+  const spent = tasks.map(() => 0)
+  for (let pass = 0; pass < settings.warmupPasses || spent.some((t) => t < settings.warmupTime); pass++) {
+    for (let j = 0; j < n; j++) {
+      const i = (j + pass) % n
+      const t0 = now()
+      tasks[i]!.fn()
+      spent[i]! += now() - t0
+    }
+    if (pass % 16 === 15) await nextTurn()
+  }
+  await nextTurn()
+  const samples = tasks.map((): Array<number> => [])
+  const roundMedians = tasks.map((): Array<number> => [])
+  for (let round = 0; round < settings.rounds; round++) {
+    const inRound = tasks.map((): Array<number> => [])
+    const start = now()
+    for (let turn = 0; turn < 3 || now() - start < settings.roundTime; turn++) {
+      for (let j = 0; j < n; j++) {
+        const i = (j + turn + round) % n
+        const t0 = now()
+        tasks[i]!.fn()
+        inRound[i]!.push(now() - t0)
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      samples[i]!.push(...inRound[i]!)
+      roundMedians[i]!.push(median(inRound[i]!))
+    }
+    await nextTurn()
+  }
+  return new Map(tasks.map((t, i) => [t.name, statistics(samples[i]!, roundMedians[i]!)]))
+}
+
 /** The range of `a / b` over rounds, round by round (`b` and `a` from the same {@link run}). */
 export const ratioRange = (a: Timing, b: Timing): { readonly min: number; readonly max: number } => {
   const ratios = a.rounds.map((x, i) => x / b.rounds[i]!)
