@@ -14,7 +14,7 @@
  * highest single round.
  */
 import { Drift, Html } from "@parley/schema"
-import { Schema } from "effect"
+import { DateTime, Schema } from "effect"
 import * as v from "valibot"
 import { z } from "zod"
 import * as Corpus from "./corpus.ts"
@@ -289,59 +289,23 @@ const codecSettings = (options: Options, tasks: number): Harness.InterleavedSett
     ? { rounds: 3, roundTime: 40 * tasks, warmupTime: 60, warmupPasses: 20 }
     : { rounds: 15, roundTime: 100 * tasks, warmupTime: 300, warmupPasses: 100 }
 
-/** The instant of a decoded timestamp: a `Date` (zod, valibot) or a `DateTime.Utc` (Parley). */
-const millis = (u: unknown): unknown =>
-  u instanceof Date ? u.getTime() : (u as { readonly epochMilliseconds?: number } | undefined)?.epochMilliseconds
-
 /**
- * The decoded fields every contender must agree on, page by page: ids, literals, instants, cursors, the kept keys
- * of open records and (for contenders that sanitize) the sanitized bodies.
+ * A comparable picture of a decoded page: timestamps as their instant (a `Date` from zod and valibot, a
+ * `DateTime.Utc` from Parley), keys sorted, and message bodies as their type only (compared on their own).
  */
-const fingerprint = (kind: "conversations" | "messages", page: unknown): string => {
-  const p = page as Record<string, any>
-  const pagination = (x: any) => x === undefined ? "-" : `${x.more}:${x.next}`
-  if (kind === "conversations") {
-    return JSON.stringify([
-      pagination(p.pagination),
-      p.links ?? "-",
-      p.data.map((c: any) => [
-        c.id,
-        c.status,
-        c.contactId,
-        c.inboxId,
-        c.orgId,
-        millis(c.createdAt),
-        millis(c.updatedAt),
-        c.relatedPlaybookId,
-        c.participants,
-        c.conversationTags?.map((t: any) => `${t.color} ${t.name}`),
-        Object.keys(c).toSorted()
-      ])
-    ])
-  }
-  return JSON.stringify([
-    pagination(p.pagination),
-    pagination(p.data.pagination),
-    p.data.messages.map((m: any) => [
-      m.id,
-      m.orgId,
-      m.type,
-      m.author.type,
-      m.author.id,
-      m.author.bot,
-      m.conversationId,
-      millis(m.createdAt),
-      m.editedMessageId,
-      m.editType,
-      typeof m.body,
-      m.attributes === undefined ? "-" : Object.keys(m.attributes).toSorted(),
-      m.buttons,
-      m.context,
-      m.attachments,
-      Object.keys(m).toSorted()
-    ])
-  ])
+const normalize = (u: unknown): unknown => {
+  if (u instanceof Date) return u.getTime()
+  if (DateTime.isDateTime(u)) return u.epochMilliseconds
+  if (Array.isArray(u)) return u.map(normalize)
+  if (typeof u !== "object" || u === null) return u
+  const o = u as Record<string, unknown>
+  return Object.keys(o).toSorted().map((k) => [k, k === "body" ? typeof o[k] : normalize(o[k])])
 }
+
+const fieldsOf = (page: unknown) => JSON.stringify(normalize(page))
+
+const bodiesOf = (page: unknown) =>
+  JSON.stringify((page as { data: { messages: Array<{ body?: string }> } }).data.messages.map((m) => m.body))
 
 /**
  * Every contender must accept every page, and decode it to the same fields as Parley (bodies compared between
@@ -353,17 +317,15 @@ const checkAgreement = (
   list: ReadonlyArray<Contender>
 ) => {
   const parley = list.find((c) => c.role === "parley")!
-  const bodies = (page: unknown) =>
-    JSON.stringify((page as { data: { messages: Array<{ body?: string }> } }).data.messages.map((m) => m.body))
   for (const p of parsed) {
     const reference = parley[kind](p)
     for (const c of list) {
       if (c.role === "floor") continue
       const out = c[kind](p)
-      if (fingerprint(kind, out) !== fingerprint(kind, reference)) {
+      if (fieldsOf(out) !== fieldsOf(reference)) {
         throw new Error(`codec: ${c.name} does not decode a ${kind} page to the fields Parley decodes`)
       }
-      if (kind === "messages" && bodies(out) !== bodies(c.sanitizes ? reference : p)) {
+      if (kind === "messages" && bodiesOf(out) !== bodiesOf(c.sanitizes ? reference : p)) {
         throw new Error(`codec: ${c.name} does not give the ${c.sanitizes ? "sanitized" : "wire"} bodies`)
       }
     }
