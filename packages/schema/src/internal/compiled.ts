@@ -161,11 +161,115 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
     const self = constant(e, ast)
     out.push(
       `if ((F & 1) === 0) {`,
-      ...filters.map((f) => `if (${constant(e, f)}.run(v, ${self}, o) !== undefined) return I`),
+      ...filters.map((f) => `if (${failsSource(e, ast, f, self)}) return I`),
       `}`
     )
   }
   return out
+}
+
+/** A predicate Effect's filter of that representation runs, as a function and as source over `v`. */
+interface Known {
+  readonly test: (v: unknown) => boolean
+  readonly source: string
+}
+
+/** Values a number filter is tried on before its inline form is trusted. */
+const NUMBER_PROBES: ReadonlyArray<number> = [
+  Number.NaN,
+  Number.NEGATIVE_INFINITY,
+  Number.POSITIVE_INFINITY,
+  -1,
+  -0,
+  0,
+  0.5,
+  1,
+  2 ** 53 - 1,
+  2 ** 53,
+  -(2 ** 53),
+  253_402_300_799_999,
+  253_402_300_800_000
+]
+
+const STRING_PROBES: ReadonlyArray<string> = ["", "a", "0", "#33aaff", "33aaff", "#33aaf", "\n", "#33AAFF\n"]
+
+const numberPayload = (payload: unknown, key: string): number | undefined => {
+  const n = (payload as Record<string, unknown> | null | undefined)?.[key]
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * The inline form of one of Effect's own filters (recognized by its `representation` annotation, on the node kind
+ * it is written for), or `undefined`. Effect's number filters compare through `Order.Number`, which for a number
+ * input and a finite bound is JavaScript's own comparison (NaN fails every lower bound).
+ */
+const knownFilter = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<unknown>): Known | undefined => {
+  const representation = filter.annotations?.representation as
+    | { readonly id?: unknown; readonly payload?: unknown }
+    | undefined
+  if (representation === undefined || typeof representation.id !== "string") return undefined
+  const payload = representation.payload
+  if (ast._tag === "Number") {
+    switch (representation.id) {
+      case "effect/schema/isInt":
+        return { test: (v) => Number.isSafeInteger(v), source: `Number.isSafeInteger(v)` }
+      case "effect/schema/isGreaterThanOrEqualTo": {
+        const min = numberPayload(payload, "minimum")
+        if (min === undefined) return undefined
+        return { test: (v) => (v as number) >= min, source: `v >= ${min}` }
+      }
+      case "effect/schema/isBetween": {
+        const min = numberPayload(payload, "minimum")
+        const max = numberPayload(payload, "maximum")
+        if (min === undefined || max === undefined) return undefined
+        const p = payload as { readonly exclusiveMinimum?: unknown; readonly exclusiveMaximum?: unknown }
+        const exMin = p.exclusiveMinimum === true
+        const exMax = p.exclusiveMaximum === true
+        return {
+          test: (v) =>
+            (exMin ? (v as number) > min : (v as number) >= min) &&
+            (exMax ? (v as number) < max : (v as number) <= max),
+          source: `v ${exMin ? ">" : ">="} ${min} && v ${exMax ? "<" : "<="} ${max}`
+        }
+      }
+    }
+    return undefined
+  }
+  if (ast._tag === "String" && representation.id === "effect/schema/isPattern") {
+    const p = payload as { readonly source?: unknown; readonly flags?: unknown } | undefined
+    if (typeof p?.source !== "string" || typeof p.flags !== "string") return undefined
+    const re = new RegExp(p.source, p.flags)
+    const stateful = re.global || re.sticky
+    const name = constant(e, re)
+    return {
+      test: (v) => {
+        re.lastIndex = 0
+        return re.test(v as string)
+      },
+      source: stateful ? `(${name}.lastIndex = 0, ${name}.test(v))` : `${name}.test(v)`
+    }
+  }
+  return undefined
+}
+
+/**
+ * Source that is true when `filter` rejects `v`: Effect's own filters inline (each first checked to agree with the
+ * filter itself on a set of probe values), any other filter through its `run`.
+ */
+const failsSource = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<unknown>, self: string): string => {
+  const known = knownFilter(e, ast, filter)
+  if (known !== undefined) {
+    const probes: ReadonlyArray<unknown> = ast._tag === "Number" ? NUMBER_PROBES : STRING_PROBES
+    const agrees = probes.every((probe) => {
+      try {
+        return known.test(probe) === (filter.run(probe, ast, {}) === undefined)
+      } catch {
+        return false
+      }
+    })
+    if (agrees) return `!(${known.source})`
+  }
+  return `${constant(e, filter)}.run(v, ${self}, o) !== undefined`
 }
 
 const emitObjects = (e: Emitter, ast: SchemaAST.Objects): Array<string> => {
@@ -202,14 +306,20 @@ const emitObjects = (e: Emitter, ast: SchemaAST.Objects): Array<string> => {
     const name = property.name as string
     const key = JSON.stringify(name)
     const f = emit(e, property.type)
-    const present = name === "__proto__" ? `Object.hasOwn(w, ${key})` : `${key} in w`
-    const assign = name === "__proto__"
-      ? `Object.defineProperty(out, ${key}, { value: r, writable: true, enumerable: true, configurable: true })`
-      : `out[${key}] = r`
-    out.push(
-      `if (${present}) { const r = ${f}(w[${key}], F, o); if (r === I) return I; ${assign} }` +
-        (isOptional(property.type) ? "" : ` else return I`)
-    )
+    const otherwise = isOptional(property.type) ? "" : ` else return I`
+    if (name === "__proto__") {
+      out.push(
+        `if (Object.hasOwn(w, ${key})) { const r = ${f}(w[${key}], F, o); if (r === I) return I; ` +
+          `Object.defineProperty(out, ${key}, { value: r, writable: true, enumerable: true, configurable: true }) }` +
+          otherwise
+      )
+    } else {
+      // One read of the key; `in` (the interpreter's presence test) only when it reads `undefined`.
+      out.push(
+        `{ const x = w[${key}]; if (x !== undefined || ${key} in w) { const r = ${f}(x, F, o); if (r === I) return I; ` +
+          `out[${key}] = r }${otherwise} }`
+      )
+    }
   })
   for (const index of ast.indexSignatures) {
     const f = emit(e, index.type)
@@ -253,11 +363,22 @@ const emit = (e: Emitter, ast: SchemaAST.AST): string => {
   return name
 }
 
+/** The prototype of Effect's successful `Exit`s (what `Effect.succeed` returns), to recognize them quickly. */
+const successPrototype: unknown = Object.getPrototypeOf(Exit.succeed(0))
+
 /** A Declaration's result: the value of a synchronous success, else `I`. */
-const exitValue = (effect: unknown): unknown =>
-  Exit.isExit(effect) && Exit.isSuccess(effect) && effect.value !== SchemaCompiler.missing
+const exitValue = (effect: unknown): unknown => {
+  if (
+    typeof effect === "object" && effect !== null && Object.getPrototypeOf(effect) === successPrototype &&
+    (effect as Exit.Exit<unknown>)._tag === "Success"
+  ) {
+    const value = (effect as Exit.Success<unknown>).value
+    return value === SchemaCompiler.missing ? SchemaCompiler.invalid : value
+  }
+  return Exit.isExit(effect) && Exit.isSuccess(effect) && effect.value !== SchemaCompiler.missing
     ? effect.value
     : SchemaCompiler.invalid
+}
 
 const compiledCache = new WeakMap<SchemaAST.AST, Decode | undefined>()
 
