@@ -18,7 +18,7 @@
  *
  * @internal
  */
-import { Effect, Exit, type Schema, type SchemaAST } from "effect"
+import { DateTime, Effect, Exit, type Schema, type SchemaAST } from "effect"
 import { SchemaCompiler } from "effect/schema"
 import * as CompilerRuntime from "effect/schema/SchemaCompiler/runtime"
 
@@ -113,8 +113,10 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
       break
     case "Declaration": {
       if (ast.typeParameters.length > 0) unsupported(ast, "type parameters")
-      const run = constant(e, ast.run(ast.typeParameters))
-      out.push(`v = X(${run}(v, ${constant(e, ast)}, o))`, `if (v === I) return I`)
+      const parse = ast.run(ast.typeParameters)
+      const known = knownDeclaration(ast, parse)
+      if (known !== undefined) out.push(`if (!(${known})) return I`)
+      else out.push(`v = X(${constant(e, parse)}(v, ${constant(e, ast)}, o))`, `if (v === I) return I`)
       break
     }
     case "Objects":
@@ -166,6 +168,49 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
     )
   }
   return out
+}
+
+/** `Predicate.hasProperty(v, key)`, as Effect's guards test their type ids. */
+const hasPropertySource = (key: string) =>
+  `((typeof v === "object" && v !== null || typeof v === "function") && ${JSON.stringify(key)} in v)`
+
+/**
+ * The guard of one of Effect's own declarations (recognized by its `representation` annotation) as inline source,
+ * when it gives the declaration's own verdict on a set of probe values; else `undefined`. Such a declaration
+ * succeeds with its input as it is: the inline form only tests.
+ */
+const knownDeclaration = (
+  ast: SchemaAST.Declaration,
+  parse: (input: unknown, self: SchemaAST.AST, options: SchemaAST.ParseOptions) => unknown
+): string | undefined => {
+  const id = (ast.annotations?.representation as { readonly id?: unknown } | undefined)?.id
+  if (id !== "effect/schema/DateTimeUtc") return undefined
+  const source = `${hasPropertySource("~effect/DateTime")} && v._tag === "Utc"`
+  // oxlint-disable-next-line no-new-func -- the same source the decoder gets, to check it before use
+  const test = new Function("v", `return ${source}`) as (v: unknown) => boolean
+  const utc = DateTime.makeUnsafe(0)
+  const probes: ReadonlyArray<unknown> = [
+    utc,
+    DateTime.makeUnsafe(1_548_700_064_840),
+    DateTime.makeZonedUnsafe(0, { timeZone: DateTime.zoneMakeOffset(3_600_000) }),
+    Object.create(utc),
+    new Date(0),
+    { _tag: "Utc", epochMilliseconds: 0 },
+    {},
+    null,
+    undefined,
+    0,
+    "1970-01-01T00:00:00.000Z"
+  ]
+  const agrees = probes.every((probe) => {
+    try {
+      const verdict = exitValue(parse(probe, ast, {}))
+      return test(probe) ? verdict === probe : verdict === SchemaCompiler.invalid
+    } catch {
+      return false
+    }
+  })
+  return agrees ? source : undefined
 }
 
 /** A predicate Effect's filter of that representation runs, as a function and as source over `v`. */
