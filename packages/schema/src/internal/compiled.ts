@@ -426,6 +426,13 @@ const exitValue = (effect: unknown): unknown => {
 }
 
 const compiledCache = new WeakMap<SchemaAST.AST, Decode | undefined>()
+const sources = new WeakMap<SchemaAST.AST, string>()
+
+/** The source generated for `ast` by {@link compile} (for tests: which checks went inline). */
+export const generatedSource = (ast: SchemaAST.AST): string | undefined => {
+  compile(ast)
+  return sources.get(ast)
+}
 
 /**
  * The generated decode operation for `ast`, or `undefined` when some node of it is not supported (or dynamic code
@@ -442,6 +449,7 @@ export const compile = (ast: SchemaAST.AST): Decode | undefined => {
       `return function decode(x, o) {\n` +
       `const F = (o.disableChecks === true ? 1 : 0) | (o.onExcessProperty === "error" ? 2 : 0)\n` +
       `return ${root}(x, F, o)\n}`
+    sources.set(ast, source)
     // oxlint-disable-next-line no-new-func -- the decoder is generated from the schema's AST, never from input
     decode = new Function("C", "I", "M", "X", source)(
       e.constants,
