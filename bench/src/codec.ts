@@ -400,7 +400,8 @@ const runKind = async (
       parleySpeedupRange: speedup === undefined ? undefined : { min: speedup.min, max: speedup.max }
     }
   })
-  return { kind, bytes, rows, sink, rounds: settings.rounds }
+  const parleyDecode = timings.get(`decode ${parleyName}`)!
+  return { kind, bytes, rows, sink, rounds: settings.rounds, passes: parleyDecode.samples }
 }
 
 const kindTable = (rows: ReadonlyArray<Row>, withSanitizeColumn: boolean): string =>
@@ -511,7 +512,11 @@ export const run = async (options: Options): Promise<Section> => {
     `### Codec${options.quick ? " (quick: fewer passes)" : ""}`,
     "",
     `${PAGES} different pages of each kind from the sandbox's seeded data (seed 1), 50 items per page, decoded in turn; ` +
-    "times are per page (median). \"decode alone\" starts from the parsed object.",
+    "times are per page (median). \"decode alone\" starts from the parsed object. Every contender is checked first " +
+    "to decode every page to the same fields as Parley. The contenders take turns one pass (all pages) at a time, " +
+    `after a warm-up, in ${conversations.rounds} rounds (${conversations.passes} and ${messages.passes} timed passes ` +
+    "of Parley's decode, conversations and messages); each ratio is the median of its per-round ratios, " +
+    "with the lowest and highest round.",
     "",
     `**\`Drift.ConversationsPage\`** (${Report.num(conversations.bytes)} B of JSON per page)`,
     "",
@@ -528,6 +533,9 @@ export const run = async (options: Options): Promise<Section> => {
     date: new Date().toISOString(),
     pages: PAGES,
     itemsPerPage: 50,
+    method: "interleaved passes (Harness.interleaved); ratios: median of per-round ratios, with min and max",
+    rounds: conversations.rounds,
+    parleyTimedPasses: { conversations: conversations.passes, messages: messages.passes },
     conversationsPage: { bytesPerPage: conversations.bytes, rows: rowData(conversations.rows) },
     messagesPage: { bytesPerPage: messages.bytes, rows: rowData(messages.rows) },
     targets: targetList

@@ -178,13 +178,7 @@ export const interleaved = async (
   return new Map(tasks.map((t, i) => [t.name, statistics(samples[i]!, roundMedians[i]!)]))
 }
 
-/** The range of `a / b` over rounds, round by round (`b` and `a` from the same {@link run}). */
-export const ratioRange = (a: Timing, b: Timing): { readonly min: number; readonly max: number } => {
-  const ratios = a.rounds.map((x, i) => x / b.rounds[i]!)
-  return { min: Math.min(...ratios), max: Math.max(...ratios) }
-}
-
-/** A ratio of two tasks of one {@link run}: the median of its per-round values, and their min and max. */
+/** A ratio of two tasks of one {@link run} or {@link interleaved}: the median of its per-round values, and their min and max. */
 export interface Ratio {
   readonly median: number
   readonly min: number
