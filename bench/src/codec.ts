@@ -350,24 +350,15 @@ const runKind = async (
   }
   checkAgreement(kind, parsed, list)
   let sink = 0
-  const tasks: Array<Harness.Task> = []
+  const tasks: Array<Harness.UnitTask> = []
   for (const c of list) {
     const decode = c[kind]
     tasks.push({
       name: `text ${c.name}`,
-      fn: () => {
-        for (let i = 0; i < texts.length; i++) sink += decode(JSON.parse(texts[i]!)) === undefined ? 0 : 1
-        return sink
-      }
+      fn: (i) => (sink += decode(JSON.parse(texts[i]!)) === undefined ? 0 : 1)
     })
     if (c.role !== "floor") {
-      tasks.push({
-        name: `decode ${c.name}`,
-        fn: () => {
-          for (let i = 0; i < parsed.length; i++) sink += decode(parsed[i]!) === undefined ? 0 : 1
-          return sink
-        }
-      })
+      tasks.push({ name: `decode ${c.name}`, fn: (i) => (sink += decode(parsed[i]!) === undefined ? 0 : 1) })
     }
   }
   const settings = codecSettings(options, tasks.length)
@@ -376,10 +367,25 @@ const runKind = async (
       (settings.roundTime / 1000).toFixed(1)
     } s`
   )
-  const timings = await Harness.interleaved(tasks, settings)
+  const timings = await Harness.interleaved(tasks, pages.length, settings)
   const per = (name: string) => timings.get(name)!.median / pages.length
   const json = per(`text ${list[0]!.name}`)
   const parleyName = list.find((c) => c.role === "parley")!.name
+  const parleyRounds = timings.get(`decode ${parleyName}`)!.rounds
+  options.log(
+    `codec: ${kind}: Parley decode per round (µs/page): ${
+      parleyRounds.map((t) => (t * 1000 / pages.length).toFixed(1)).join(" ")
+    }`
+  )
+  for (const c of list) {
+    if (c.role !== "competitor") continue
+    const rounds = timings.get(`decode ${c.name}`)!.rounds
+    options.log(
+      `codec: ${kind}: ${c.name} ÷ Parley per round: ${
+        rounds.map((t, i) => (t / parleyRounds[i]!).toFixed(2)).join(" ")
+      }`
+    )
+  }
   const rows: Array<Row> = list.map((c) => {
     const fromText = per(`text ${c.name}`)
     const decode = c.role === "floor" ? 0 : per(`decode ${c.name}`)
@@ -515,8 +521,9 @@ export const run = async (options: Options): Promise<Section> => {
     "times are per page (median). \"decode alone\" starts from the parsed object. Every contender is checked first " +
     "to decode every page to the same fields as Parley. The contenders take turns one pass (all pages) at a time, " +
     `after a warm-up, in ${conversations.rounds} rounds (${conversations.passes} and ${messages.passes} timed passes ` +
-    "of Parley's decode, conversations and messages); each ratio is the median of its per-round ratios, " +
-    "with the lowest and highest round.",
+    "of Parley's decode, conversations and messages); each page is timed on its own, a round's time is the sum of " +
+    "the pages' medians in that round, and each ratio is the median of its per-round ratios, with the lowest and " +
+    "highest round.",
     "",
     `**\`Drift.ConversationsPage\`** (${Report.num(conversations.bytes)} B of JSON per page)`,
     "",

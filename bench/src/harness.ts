@@ -133,15 +133,27 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6
 
 const median = (xs: ReadonlyArray<number>): number => quantile(xs.toSorted((a, b) => a - b), 0.5)
 
+/** A task of {@link interleaved}: one pass is `fn(0)`, `fn(1)`, ... `fn(units - 1)` (e.g. one call per page). */
+export interface UnitTask {
+  readonly name: string
+  readonly fn: (unit: number) => unknown
+}
+
 /**
  * Runs synchronous `tasks` interleaved pass by pass: in every round the tasks take turns, one pass each, the order
  * rotating by one every turn (so each task follows every other equally often), until the round's time is up. A
  * burst of load from elsewhere on the machine, or a garbage collection, then lands on all tasks alike instead of
- * on whichever had the machine during it, and a ratio of two tasks' medians in one round compares passes timed
- * milliseconds apart. Every pass is one sample; a round's statistic is the median of its samples.
+ * on whichever had the machine during it.
+ *
+ * Every unit of a pass (a page) is timed on its own, and a task's time in a round is the sum over its units of
+ * the median of that unit's times in the round. A unit takes tens of microseconds, far less than a scheduler time
+ * slice, so few of its samples include a preemption and the median drops them; a whole pass (milliseconds) timed as
+ * one sample on a loaded machine includes a preemption more often the longer it is, which inflates the slower
+ * contender's time most (ratios of 442× were read that way).
  */
 export const interleaved = async (
-  tasks: ReadonlyArray<Task>,
+  tasks: ReadonlyArray<UnitTask>,
+  units: number,
   settings: InterleavedSettings
 ): Promise<Map<string, Timing>> => {
   const n = tasks.length
@@ -149,33 +161,39 @@ export const interleaved = async (
   for (let pass = 0; pass < settings.warmupPasses || spent.some((t) => t < settings.warmupTime); pass++) {
     for (let j = 0; j < n; j++) {
       const i = (j + pass) % n
+      const fn = tasks[i]!.fn
       const t0 = now()
-      tasks[i]!.fn()
+      for (let u = 0; u < units; u++) fn(u)
       spent[i]! += now() - t0
     }
     if (pass % 16 === 15) await nextTurn()
   }
   await nextTurn()
-  const samples = tasks.map((): Array<number> => [])
-  const roundMedians = tasks.map((): Array<number> => [])
+  const roundTimes = tasks.map((): Array<number> => [])
+  const passes = tasks.map(() => 0)
   for (let round = 0; round < settings.rounds; round++) {
-    const inRound = tasks.map((): Array<number> => [])
+    // samples[task][unit]: that unit's times in this round
+    const samples = tasks.map(() => Array.from({ length: units }, (): Array<number> => []))
     const start = now()
     for (let turn = 0; turn < 3 || now() - start < settings.roundTime; turn++) {
       for (let j = 0; j < n; j++) {
         const i = (j + turn + round) % n
-        const t0 = now()
-        tasks[i]!.fn()
-        inRound[i]!.push(now() - t0)
+        const fn = tasks[i]!.fn
+        const mine = samples[i]!
+        for (let u = 0; u < units; u++) {
+          const t0 = now()
+          fn(u)
+          mine[u]!.push(now() - t0)
+        }
+        passes[i]!++
       }
     }
-    for (let i = 0; i < n; i++) {
-      samples[i]!.push(...inRound[i]!)
-      roundMedians[i]!.push(median(inRound[i]!))
-    }
+    for (let i = 0; i < n; i++) roundTimes[i]!.push(samples[i]!.reduce((sum, unit) => sum + median(unit), 0))
     await nextTurn()
   }
-  return new Map(tasks.map((t, i) => [t.name, statistics(samples[i]!, roundMedians[i]!)]))
+  // A task's statistics are over its round times (each a whole pass, from per-unit medians); `samples` counts the
+  // timed passes.
+  return new Map(tasks.map((t, i) => [t.name, { ...statistics(roundTimes[i]!, roundTimes[i]!), samples: passes[i]! }]))
 }
 
 /** A ratio of two tasks of one {@link run} or {@link interleaved}: the median of its per-round values, and their min and max. */
