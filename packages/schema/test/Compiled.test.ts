@@ -266,8 +266,11 @@ describe("compiled wire-page decoders agree with Effect's interpreter", () => {
   })
 
   it("Effect's own filters and DateTimeUtc go inline; look-alikes (same representation, other predicate) do not", () => {
-    const forged = <A>(id: string, predicate: (a: A) => boolean, payload: unknown = null) =>
-      Schema.makeFilter(predicate, { representation: { id, payload } })
+    const forged = <A>(
+      id: string,
+      predicate: (a: A) => boolean,
+      payload: { readonly [k: string]: string | number } | null = null
+    ) => Schema.makeFilter(predicate, { representation: { id, payload } })
     const Checked = Schema.Struct({
       exMin: Schema.optionalKey(
         Schema.Number.check(Schema.isBetween({ minimum: -1, maximum: 1, exclusiveMinimum: true }))

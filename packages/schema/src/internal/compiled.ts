@@ -181,7 +181,7 @@ const hasPropertySource = (key: string) =>
  */
 const knownDeclaration = (
   ast: SchemaAST.Declaration,
-  parse: (input: unknown, self: SchemaAST.AST, options: SchemaAST.ParseOptions) => unknown
+  parse: (input: unknown, self: SchemaAST.Declaration, options: SchemaAST.ParseOptions) => unknown
 ): string | undefined => {
   const id = (ast.annotations?.representation as { readonly id?: unknown } | undefined)?.id
   if (id !== "effect/schema/DateTimeUtc") return undefined
