@@ -9,8 +9,12 @@
  * The generated code accepts exactly what the interpreter accepts and produces the same value. For any input it
  * does not accept it returns `SchemaCompiler.invalid`, and the registry then runs Effect's interpreter
  * (`decodeEffect`) on the same input, which produces the detailed issue: failures are never reported by this
- * module. AST nodes it cannot compile (suspensions, tuples, effectful or optional-value transformations,
- * middleware, encoding checks, non-string keys, `oneOf` unions) leave the whole schema on the interpreter.
+ * module. Effect's own filters (`isInt`, `isGreaterThanOrEqualTo`, `isBetween`, `isPattern`) and
+ * `Schema.DateTimeUtc`'s guard are emitted inline, recognized by their `representation` annotation, and only after
+ * the inline form gives the filter's (declaration's) own verdict on a set of probe values; a look-alike with another
+ * predicate keeps running as itself. AST nodes it cannot compile (suspensions, tuples, effectful or optional-value
+ * transformations, middleware, encoding checks, non-string keys, `oneOf` unions) leave the whole schema on the
+ * interpreter.
  *
  * The registry is `@stability unstable` in Effect 4.1, and the interpreter hook used for `decodeEffect`
  * (`effect/schema/SchemaCompiler/runtime`) is the one Effect's own JIT and AOT compilers use. If either is missing,
@@ -217,6 +221,8 @@ const knownDeclaration = (
 interface Known {
   readonly test: (v: unknown) => boolean
   readonly source: string
+  /** The filter's own bounds, probed too (with their neighbours). */
+  readonly bounds?: ReadonlyArray<number>
 }
 
 /** Values a number filter is tried on before its inline form is trusted. */
@@ -261,7 +267,7 @@ const knownFilter = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<un
       case "effect/schema/isGreaterThanOrEqualTo": {
         const min = numberPayload(payload, "minimum")
         if (min === undefined) return undefined
-        return { test: (v) => (v as number) >= min, source: `v >= ${min}` }
+        return { test: (v) => (v as number) >= min, source: `v >= ${min}`, bounds: [min] }
       }
       case "effect/schema/isBetween": {
         const min = numberPayload(payload, "minimum")
@@ -274,7 +280,8 @@ const knownFilter = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<un
           test: (v) =>
             (exMin ? (v as number) > min : (v as number) >= min) &&
             (exMax ? (v as number) < max : (v as number) <= max),
-          source: `v ${exMin ? ">" : ">="} ${min} && v ${exMax ? "<" : "<="} ${max}`
+          source: `v ${exMin ? ">" : ">="} ${min} && v ${exMax ? "<" : "<="} ${max}`,
+          bounds: [min, max]
         }
       }
     }
@@ -304,7 +311,9 @@ const knownFilter = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<un
 const failsSource = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<unknown>, self: string): string => {
   const known = knownFilter(e, ast, filter)
   if (known !== undefined) {
-    const probes: ReadonlyArray<unknown> = ast._tag === "Number" ? NUMBER_PROBES : STRING_PROBES
+    const probes: ReadonlyArray<unknown> = ast._tag === "Number"
+      ? [...NUMBER_PROBES, ...(known.bounds ?? []).flatMap((b) => [b, b - 1, b - 0.5, b + 0.5, b + 1])]
+      : STRING_PROBES
     const agrees = probes.every((probe) => {
       try {
         return known.test(probe) === (filter.run(probe, ast, {}) === undefined)
