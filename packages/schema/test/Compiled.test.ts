@@ -170,6 +170,13 @@ const sample = <S extends Schema.Codec<unknown, unknown>>(schema: S, count: numb
     (values) => values.map((v) => Schema.encodeSync(schema)(v))
   )
 
+/** A filter that claims one of Effect's representations and runs another predicate. */
+const forged = <A>(
+  id: string,
+  predicate: (a: A) => boolean,
+  payload: { readonly [k: string]: string | number } | null = null
+) => Schema.makeFilter(predicate, { representation: { id, payload } })
+
 describe("compiled wire-page decoders agree with Effect's interpreter", () => {
   it("the fast path is installed for the hot pages (else this test would prove nothing)", () => {
     expect(Compiled.available).toBe(true)
@@ -266,11 +273,6 @@ describe("compiled wire-page decoders agree with Effect's interpreter", () => {
   })
 
   it("Effect's own filters and DateTimeUtc go inline; look-alikes (same representation, other predicate) do not", () => {
-    const forged = <A>(
-      id: string,
-      predicate: (a: A) => boolean,
-      payload: { readonly [k: string]: string | number } | null = null
-    ) => Schema.makeFilter(predicate, { representation: { id, payload } })
     const Checked = Schema.Struct({
       exMin: Schema.optionalKey(
         Schema.Number.check(Schema.isBetween({ minimum: -1, maximum: 1, exclusiveMinimum: true }))
