@@ -14,17 +14,19 @@
  * highest single round.
  */
 import { Drift, Html } from "@parley/schema"
-import { Schema } from "effect"
+import { DateTime, Schema } from "effect"
 import * as v from "valibot"
 import { z } from "zod"
 import * as Corpus from "./corpus.ts"
 import * as Harness from "./harness.ts"
-import { type Options, passSettings, type Section } from "./options.ts"
+import type { Options, Section } from "./options.ts"
 import * as Report from "./report.ts"
 
 /** The last millisecond of year 9999, Parley's upper bound for timestamps. */
 const MAX_EPOCH_MILLIS = 253_402_300_799_999
 const STATUSES = ["open", "closed", "pending", "bulk_sent"] as const
+/** The message types Parley types (`chat`, `private_note`, ...); any other string is kept verbatim. */
+const KNOWN_MESSAGE_TYPES = Drift.knownMessageTypes
 const HEX_COLOR = /^#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/
 
 // -----------------------------------------------------------------------------
@@ -32,9 +34,12 @@ const HEX_COLOR = /^#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F
 // -----------------------------------------------------------------------------
 
 const zodSchemas = (sanitize: boolean) => {
-  const Id = z.int().nonnegative() // z.int(): a safe integer
+  const Id = z.int().nonnegative() // z.int(): a safe integer, as Effect's `isInt`
   const Timestamp = z.int().min(0).max(MAX_EPOCH_MILLIS).transform((ms) => new Date(ms))
-  const Pagination = z.object({ more: z.boolean().optional(), next: z.union([z.string(), z.int()]).optional() })
+  // Drift.Cursor: a string, or a safe integer decoded to its decimal string; `null` read as no cursor.
+  const Cursor = z.union([z.string(), z.int().transform((n) => String(n))])
+  const Pagination = z.object({ more: z.boolean().optional(), next: Cursor.nullable().optional() })
+  const Links = z.object({ self: z.string().nullable().optional(), next: z.string().nullable().optional() })
   const Conversation = z.object({
     id: Id,
     participants: z.array(Id).optional(),
@@ -48,6 +53,11 @@ const zodSchemas = (sanitize: boolean) => {
     conversationTags: z.array(z.object({ color: z.string().regex(HEX_COLOR), name: z.string() })).optional()
   })
   const Body = sanitize ? z.string().transform((body) => Html.sanitize(body)) : z.string()
+  // Drift.MessageType, an open set: a known type, or any other string (checked not to be a known one).
+  const MessageType = z.union([
+    z.enum(KNOWN_MESSAGE_TYPES),
+    z.string().refine((s) => !(KNOWN_MESSAGE_TYPES as ReadonlyArray<string>).includes(s))
+  ])
   const Message = z.object({
     id: Id,
     orgId: Id,
@@ -56,7 +66,7 @@ const zodSchemas = (sanitize: boolean) => {
       z.object({ type: z.literal("contact"), id: Id, bot: z.boolean().optional() }),
       z.object({ type: z.literal("user"), id: Id, bot: z.boolean().optional() })
     ]),
-    type: z.enum(["chat", "private_note"]),
+    type: MessageType,
     conversationId: Id,
     createdAt: Timestamp,
     buttons: z.array(z.object({
@@ -74,10 +84,16 @@ const zodSchemas = (sanitize: boolean) => {
       integrationSource: z.string().optional(),
       autoAssigneeId: Id.optional()
     }).optional(),
-    attachments: z.array(z.object({ id: Id, fileName: z.string(), mimeType: z.string(), url: z.string() })).optional()
+    attachments: z.array(z.object({ id: Id, fileName: z.string(), mimeType: z.string(), url: z.string() })).optional(),
+    editedMessageId: Id.optional(),
+    editType: z.string().optional()
   })
   return {
-    ConversationsPage: z.object({ data: z.array(Conversation), pagination: Pagination.optional() }),
+    ConversationsPage: z.object({
+      data: z.array(Conversation),
+      pagination: Pagination.optional(),
+      links: Links.optional()
+    }),
     MessagesPage: z.object({
       data: z.object({ messages: z.array(Message), pagination: Pagination.optional() }),
       pagination: Pagination.optional()
@@ -93,15 +109,14 @@ const valibotSchemas = (sanitize: boolean) => {
   const Id = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
   const Timestamp = v.pipe(
     v.number(),
-    v.integer(),
+    v.safeInteger(),
     v.minValue(0),
     v.maxValue(MAX_EPOCH_MILLIS),
     v.transform((ms) => new Date(ms))
   )
-  const Pagination = v.object({
-    more: v.optional(v.boolean()),
-    next: v.optional(v.union([v.string(), v.pipe(v.number(), v.integer())]))
-  })
+  const Cursor = v.union([v.string(), v.pipe(v.number(), v.safeInteger(), v.transform((n) => String(n)))])
+  const Pagination = v.object({ more: v.optional(v.boolean()), next: v.optional(v.nullable(Cursor)) })
+  const Links = v.object({ self: v.optional(v.nullable(v.string())), next: v.optional(v.nullable(v.string())) })
   const Conversation = v.object({
     id: Id,
     participants: v.optional(v.array(Id)),
@@ -115,6 +130,10 @@ const valibotSchemas = (sanitize: boolean) => {
     conversationTags: v.optional(v.array(v.object({ color: v.pipe(v.string(), v.regex(HEX_COLOR)), name: v.string() })))
   })
   const Body = sanitize ? v.pipe(v.string(), v.transform((body) => Html.sanitize(body))) : v.string()
+  const MessageType = v.union([
+    v.picklist(KNOWN_MESSAGE_TYPES),
+    v.pipe(v.string(), v.check((s) => !(KNOWN_MESSAGE_TYPES as ReadonlyArray<string>).includes(s)))
+  ])
   const Message = v.object({
     id: Id,
     orgId: Id,
@@ -123,7 +142,7 @@ const valibotSchemas = (sanitize: boolean) => {
       v.object({ type: v.literal("contact"), id: Id, bot: v.optional(v.boolean()) }),
       v.object({ type: v.literal("user"), id: Id, bot: v.optional(v.boolean()) })
     ]),
-    type: v.picklist(["chat", "private_note"]),
+    type: MessageType,
     conversationId: Id,
     createdAt: Timestamp,
     buttons: v.optional(v.array(v.object({
@@ -142,10 +161,16 @@ const valibotSchemas = (sanitize: boolean) => {
     })),
     attachments: v.optional(
       v.array(v.object({ id: Id, fileName: v.string(), mimeType: v.string(), url: v.string() }))
-    )
+    ),
+    editedMessageId: v.optional(Id),
+    editType: v.optional(v.string())
   })
   return {
-    ConversationsPage: v.object({ data: v.array(Conversation), pagination: v.optional(Pagination) }),
+    ConversationsPage: v.object({
+      data: v.array(Conversation),
+      pagination: v.optional(Pagination),
+      links: v.optional(Links)
+    }),
     MessagesPage: v.object({
       data: v.object({ messages: v.array(Message), pagination: v.optional(Pagination) }),
       pagination: v.optional(Pagination)
@@ -256,17 +281,55 @@ interface Row {
 const PAGES = 20
 
 /**
- * More, shorter rounds than the other benchmarks: the ratios are medians of per-round ratios, and on a shared
- * machine a burst of load can take a whole round; nine rounds out-vote it.
+ * Interleaved pass by pass (see {@link Harness.interleaved}): 15 rounds of a second and a half or so, after a
+ * warm-up long enough for V8 to optimize every contender; about 25 s per page kind.
  */
-const codecSettings = (options: Options): Harness.Settings =>
-  options.quick ? passSettings(options) : { ...passSettings(options), rounds: 9, time: 300 }
+const codecSettings = (options: Options, tasks: number): Harness.InterleavedSettings =>
+  options.quick
+    ? { rounds: 3, roundTime: 40 * tasks, warmupTime: 60, warmupPasses: 20 }
+    : { rounds: 15, roundTime: 100 * tasks, warmupTime: 300, warmupPasses: 100 }
 
-/** The median of the per-round ratios `a / b` (both from the same interleaved run). */
-const medianRatio = (a: Harness.Timing, b: Harness.Timing): number => {
-  const ratios = a.rounds.map((x, i) => x / b.rounds[i]!).toSorted((x, y) => x - y)
-  const mid = (ratios.length - 1) / 2
-  return (ratios[Math.floor(mid)]! + ratios[Math.ceil(mid)]!) / 2
+/**
+ * A comparable picture of a decoded page: timestamps as their instant (a `Date` from zod and valibot, a
+ * `DateTime.Utc` from Parley), keys sorted, and message bodies as their type only (compared on their own).
+ */
+const normalize = (u: unknown): unknown => {
+  if (u instanceof Date) return u.getTime()
+  if (DateTime.isDateTime(u)) return u.epochMilliseconds
+  if (Array.isArray(u)) return u.map(normalize)
+  if (typeof u !== "object" || u === null) return u
+  const o = u as Record<string, unknown>
+  return Object.keys(o).toSorted().map((k) => [k, k === "body" ? typeof o[k] : normalize(o[k])])
+}
+
+const fieldsOf = (page: unknown) => JSON.stringify(normalize(page))
+
+const bodiesOf = (page: unknown) =>
+  JSON.stringify((page as { data: { messages: Array<{ body?: string }> } }).data.messages.map((m) => m.body))
+
+/**
+ * Every contender must accept every page, and decode it to the same fields as Parley (bodies compared between
+ * the contenders that sanitize; the others must give back the wire body).
+ */
+const checkAgreement = (
+  kind: "conversations" | "messages",
+  parsed: ReadonlyArray<unknown>,
+  list: ReadonlyArray<Contender>
+) => {
+  const parley = list.find((c) => c.role === "parley")!
+  for (const p of parsed) {
+    const reference = parley[kind](p)
+    for (const c of list) {
+      if (c.role === "floor") continue
+      const out = c[kind](p)
+      if (fieldsOf(out) !== fieldsOf(reference)) {
+        throw new Error(`codec: ${c.name} does not decode a ${kind} page to the fields Parley decodes`)
+      }
+      if (kind === "messages" && bodiesOf(out) !== bodiesOf(c.sanitizes ? reference : p)) {
+        throw new Error(`codec: ${c.name} does not give the ${c.sanitizes ? "sanitized" : "wire"} bodies`)
+      }
+    }
+  }
 }
 
 const runKind = async (
@@ -279,44 +342,56 @@ const runKind = async (
   const bytes = Corpus.byteSize(texts) / pages.length
   const parsed = texts.map((t) => JSON.parse(t) as unknown)
   const itemsPerPage = 50
-  // Every contender must accept every page (and agree on the item count).
-  for (const c of list) {
-    for (const p of parsed) {
-      const out = c[kind](p) as { data: unknown }
-      const n = kind === "conversations"
-        ? (out.data as Array<unknown>).length
-        : (out.data as { messages: Array<unknown> }).messages.length
-      if (n !== itemsPerPage) throw new Error(`${c.name} decoded ${n} ${kind}`)
-    }
+  for (const p of parsed) {
+    const n = kind === "conversations"
+      ? (p as { data: Array<unknown> }).data.length
+      : (p as { data: { messages: Array<unknown> } }).data.messages.length
+    if (n !== itemsPerPage) throw new Error(`codec: a ${kind} page of ${n} items`)
   }
+  checkAgreement(kind, parsed, list)
   let sink = 0
-  const tasks: Array<Harness.Task> = []
+  const tasks: Array<Harness.UnitTask> = []
   for (const c of list) {
     const decode = c[kind]
     tasks.push({
       name: `text ${c.name}`,
-      fn: () => {
-        for (let i = 0; i < texts.length; i++) sink += decode(JSON.parse(texts[i]!)) === undefined ? 0 : 1
-        return sink
-      }
+      fn: (i) => (sink += decode(JSON.parse(texts[i]!)) === undefined ? 0 : 1)
     })
     if (c.role !== "floor") {
-      tasks.push({
-        name: `decode ${c.name}`,
-        fn: () => {
-          for (let i = 0; i < parsed.length; i++) sink += decode(parsed[i]!) === undefined ? 0 : 1
-          return sink
-        }
-      })
+      tasks.push({ name: `decode ${c.name}`, fn: (i) => (sink += decode(parsed[i]!) === undefined ? 0 : 1) })
     }
   }
-  options.log(`codec: ${kind} pages: timing ${tasks.length} tasks`)
-  const timings = await Harness.run(tasks, codecSettings(options))
+  const settings = codecSettings(options, tasks.length)
+  options.log(
+    `codec: ${kind} pages: ${tasks.length} tasks interleaved, ${settings.rounds} rounds of ${
+      (settings.roundTime / 1000).toFixed(1)
+    } s`
+  )
+  const timings = await Harness.interleaved(tasks, pages.length, settings)
   const per = (name: string) => timings.get(name)!.median / pages.length
   const json = per(`text ${list[0]!.name}`)
+  const parleyName = list.find((c) => c.role === "parley")!.name
+  const parleyRounds = timings.get(`decode ${parleyName}`)!.rounds
+  options.log(
+    `codec: ${kind}: Parley decode per round (µs/page): ${
+      parleyRounds.map((t) => (t * 1000 / pages.length).toFixed(1)).join(" ")
+    }`
+  )
+  for (const c of list) {
+    if (c.role !== "competitor") continue
+    const rounds = timings.get(`decode ${c.name}`)!.rounds
+    options.log(
+      `codec: ${kind}: ${c.name} ÷ Parley per round: ${
+        rounds.map((t, i) => (t / parleyRounds[i]!).toFixed(2)).join(" ")
+      }`
+    )
+  }
   const rows: Array<Row> = list.map((c) => {
     const fromText = per(`text ${c.name}`)
     const decode = c.role === "floor" ? 0 : per(`decode ${c.name}`)
+    const speedup = c.role === "competitor"
+      ? Harness.ratio(timings.get(`decode ${c.name}`)!, timings.get(`decode ${parleyName}`)!)
+      : undefined
     return {
       name: c.name,
       role: c.role,
@@ -327,15 +402,12 @@ const runKind = async (
       itemsPerSecond: (1000 / fromText) * itemsPerPage,
       vsJsonParse: fromText / json,
       decodeVsJsonParse: decode / json,
-      parleySpeedup: c.role === "competitor"
-        ? medianRatio(timings.get(`decode ${c.name}`)!, timings.get(`decode ${list[1]!.name}`)!)
-        : Number.NaN,
-      parleySpeedupRange: c.role === "competitor"
-        ? Harness.ratioRange(timings.get(`decode ${c.name}`)!, timings.get(`decode ${list[1]!.name}`)!)
-        : undefined
+      parleySpeedup: speedup?.median ?? Number.NaN,
+      parleySpeedupRange: speedup === undefined ? undefined : { min: speedup.min, max: speedup.max }
     }
   })
-  return { kind, bytes, rows, sink }
+  const parleyDecode = timings.get(`decode ${parleyName}`)!
+  return { kind, bytes, rows, sink, rounds: settings.rounds, passes: parleyDecode.samples }
 }
 
 const kindTable = (rows: ReadonlyArray<Row>, withSanitizeColumn: boolean): string =>
@@ -348,7 +420,7 @@ const kindTable = (rows: ReadonlyArray<Row>, withSanitizeColumn: boolean): strin
       "÷ JSON.parse",
       "decode alone / page",
       "decode ÷ JSON.parse",
-      "Parley decode speed ÷ this"
+      "Parley decode speed ÷ this (median of rounds; min to max)"
     ],
     rows.map((r) => [
       r.role === "parley" ? `**${r.name}**` : r.name,
@@ -358,7 +430,11 @@ const kindTable = (rows: ReadonlyArray<Row>, withSanitizeColumn: boolean): strin
       Report.ratio(r.vsJsonParse),
       r.role === "floor" ? "—" : Report.duration(r.decodeMs),
       r.role === "floor" ? "—" : Report.ratio(r.decodeVsJsonParse),
-      r.role === "competitor" ? Report.ratio(r.parleySpeedup) : "—"
+      r.role === "competitor"
+        ? `${Report.ratio(r.parleySpeedup)} (${Report.ratio(r.parleySpeedupRange!.min)} to ${
+          Report.ratio(r.parleySpeedupRange!.max)
+        })`
+        : "—"
     ])
   )
 
@@ -442,7 +518,12 @@ export const run = async (options: Options): Promise<Section> => {
     `### Codec${options.quick ? " (quick: fewer passes)" : ""}`,
     "",
     `${PAGES} different pages of each kind from the sandbox's seeded data (seed 1), 50 items per page, decoded in turn; ` +
-    "times are per page (median). \"decode alone\" starts from the parsed object.",
+    "times are per page (median). \"decode alone\" starts from the parsed object. Every contender is checked first " +
+    "to decode every page to the same fields as Parley. The contenders take turns one pass (all pages) at a time, " +
+    `after a warm-up, in ${conversations.rounds} rounds (${conversations.passes} and ${messages.passes} timed passes ` +
+    "of Parley's decode, conversations and messages); each page is timed on its own, a round's time is the sum of " +
+    "the pages' medians in that round, and each ratio is the median of its per-round ratios, with the lowest and " +
+    "highest round.",
     "",
     `**\`Drift.ConversationsPage\`** (${Report.num(conversations.bytes)} B of JSON per page)`,
     "",
@@ -459,6 +540,9 @@ export const run = async (options: Options): Promise<Section> => {
     date: new Date().toISOString(),
     pages: PAGES,
     itemsPerPage: 50,
+    method: "interleaved passes (Harness.interleaved); ratios: median of per-round ratios, with min and max",
+    rounds: conversations.rounds,
+    parleyTimedPasses: { conversations: conversations.passes, messages: messages.passes },
     conversationsPage: { bytesPerPage: conversations.bytes, rows: rowData(conversations.rows) },
     messagesPage: { bytesPerPage: messages.bytes, rows: rowData(messages.rows) },
     targets: targetList

@@ -114,13 +114,90 @@ export const run = async (tasks: ReadonlyArray<Task>, settings: Settings): Promi
   return new Map(tasks.map((t) => [t.name, statistics(samples.get(t.name)!, roundMedians.get(t.name)!)]))
 }
 
-/** The range of `a / b` over rounds, round by round (`b` and `a` from the same {@link run}). */
-export const ratioRange = (a: Timing, b: Timing): { readonly min: number; readonly max: number } => {
-  const ratios = a.rounds.map((x, i) => x / b.rounds[i]!)
-  return { min: Math.min(...ratios), max: Math.max(...ratios) }
+/** How long and how often to run the tasks of {@link interleaved}. */
+export interface InterleavedSettings {
+  /** Timed rounds. */
+  readonly rounds: number
+  /** The wall time of one round, in milliseconds: the tasks take turns, one pass each, until it is over. */
+  readonly roundTime: number
+  /**
+   * The untimed warm-up before the first round: the tasks take turns (as in a round) until every one has run at
+   * least `warmupTime` milliseconds and `warmupPasses` passes, so that V8 has optimized every contender (and any
+   * code generated on first use is generated) before anything is timed.
+   */
+  readonly warmupTime: number
+  readonly warmupPasses: number
 }
 
-/** A ratio of two tasks of one {@link run}: the median of its per-round values, and their min and max. */
+/** Milliseconds, high resolution; a double, so timing a unit of tens of µs allocates nothing. */
+const now = (): number => performance.now()
+
+const median = (xs: ReadonlyArray<number>): number => quantile(xs.toSorted((a, b) => a - b), 0.5)
+
+/** A task of {@link interleaved}: one pass is `fn(0)`, `fn(1)`, ... `fn(units - 1)` (e.g. one call per page). */
+export interface UnitTask {
+  readonly name: string
+  readonly fn: (unit: number) => unknown
+}
+
+/**
+ * Runs synchronous `tasks` interleaved pass by pass: in every round the tasks take turns, one pass each, the order
+ * rotating by one every turn (so each task follows every other equally often), until the round's time is up. A
+ * burst of load from elsewhere on the machine, or a garbage collection, then lands on all tasks alike instead of
+ * on whichever had the machine during it.
+ *
+ * Every unit of a pass (a page) is timed on its own, and a task's time in a round is the sum over its units of
+ * the median of that unit's times in the round. A unit takes tens of microseconds, far less than a scheduler time
+ * slice, so few of its samples include a preemption and the median drops them; a whole pass (milliseconds) timed as
+ * one sample on a loaded machine includes a preemption more often the longer it is, which inflates the slower
+ * contender's time most (ratios of 442× were read that way).
+ */
+export const interleaved = async (
+  tasks: ReadonlyArray<UnitTask>,
+  units: number,
+  settings: InterleavedSettings
+): Promise<Map<string, Timing>> => {
+  const n = tasks.length
+  const spent = tasks.map(() => 0)
+  for (let pass = 0; pass < settings.warmupPasses || spent.some((t) => t < settings.warmupTime); pass++) {
+    for (let j = 0; j < n; j++) {
+      const i = (j + pass) % n
+      const fn = tasks[i]!.fn
+      const t0 = now()
+      for (let u = 0; u < units; u++) fn(u)
+      spent[i]! += now() - t0
+    }
+    if (pass % 16 === 15) await nextTurn()
+  }
+  await nextTurn()
+  const roundTimes = tasks.map((): Array<number> => [])
+  const passes = tasks.map(() => 0)
+  for (let round = 0; round < settings.rounds; round++) {
+    // samples[task][unit]: that unit's times in this round
+    const samples = tasks.map(() => Array.from({ length: units }, (): Array<number> => []))
+    const start = now()
+    for (let turn = 0; turn < 3 || now() - start < settings.roundTime; turn++) {
+      for (let j = 0; j < n; j++) {
+        const i = (j + turn + round) % n
+        const fn = tasks[i]!.fn
+        const mine = samples[i]!
+        for (let u = 0; u < units; u++) {
+          const t0 = now()
+          fn(u)
+          mine[u]!.push(now() - t0)
+        }
+        passes[i]!++
+      }
+    }
+    for (let i = 0; i < n; i++) roundTimes[i]!.push(samples[i]!.reduce((sum, unit) => sum + median(unit), 0))
+    await nextTurn()
+  }
+  // A task's statistics are over its round times (each a whole pass, from per-unit medians); `samples` counts the
+  // timed passes.
+  return new Map(tasks.map((t, i) => [t.name, { ...statistics(roundTimes[i]!, roundTimes[i]!), samples: passes[i]! }]))
+}
+
+/** A ratio of two tasks of one {@link run} or {@link interleaved}: the median of its per-round values, and their min and max. */
 export interface Ratio {
   readonly median: number
   readonly min: number

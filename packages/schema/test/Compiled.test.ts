@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Drift } from "@parley/schema"
-import { Arbitrary, Cause, DateTime, Effect, Exit, Schema, type SchemaAST, SchemaParser } from "effect"
+import { Arbitrary, Cause, DateTime, Effect, Exit, Schema, type SchemaAST, SchemaGetter, SchemaParser } from "effect"
 import { SchemaCompiler } from "effect/schema"
 import { readFileSync } from "node:fs"
 import * as Compiled from "../src/internal/compiled.ts"
@@ -189,6 +189,13 @@ const sample = <S extends Schema.Codec<unknown, unknown>>(schema: S, count: numb
     (values) => values.map((v) => Schema.encodeSync(schema)(v))
   )
 
+/** A filter that claims one of Effect's representations and runs another predicate. */
+const forged = <A>(
+  id: string,
+  predicate: (a: A) => boolean,
+  payload: { readonly [k: string]: string | number } | null = null
+) => Schema.makeFilter(predicate, { representation: { id, payload } })
+
 describe("compiled wire-page decoders agree with Effect's interpreter", () => {
   it("the fast path is installed for the hot pages (else this test would prove nothing)", () => {
     expect(Compiled.available).toBe(true)
@@ -331,6 +338,74 @@ describe("compiled wire-page decoders agree with Effect's interpreter", () => {
     ]
     const { accepted, rejected } = differential(Shapes as Schema.Codec<unknown, unknown>, inputs.flatMap(mutations))
     expect(Math.min(accepted, rejected)).toBeGreaterThan(20)
+  })
+
+  it("Effect's own filters and DateTimeUtc go inline; look-alikes (same representation, other predicate) do not", () => {
+    const Checked = Schema.Struct({
+      exMin: Schema.optionalKey(
+        Schema.Number.check(Schema.isBetween({ minimum: -1, maximum: 1, exclusiveMinimum: true }))
+      ),
+      exMax: Schema.optionalKey(
+        Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 10, exclusiveMaximum: true }))
+      ),
+      gte: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(2.5))),
+      int: Schema.optionalKey(Schema.Number.check(Schema.isInt())),
+      global: Schema.optionalKey(Schema.String.check(Schema.isPattern(/a+/g))),
+      sticky: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^x/y))),
+      plain: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9]+$/))),
+      forgedInt: Schema.optionalKey(Schema.Number.check(forged("effect/schema/isInt", (n: number) => n > 100))),
+      forgedGte: Schema.optionalKey(
+        Schema.Number.check(forged("effect/schema/isGreaterThanOrEqualTo", (n: number) => n >= 7, { minimum: 0 }))
+      ),
+      forgedPattern: Schema.optionalKey(
+        Schema.String.check(
+          forged("effect/schema/isPattern", (s: string) => s.length > 2, { source: "^.*$", flags: "" })
+        )
+      ),
+      at: Schema.optionalKey(Schema.Number.pipe(
+        Schema.decodeTo(Schema.DateTimeUtc, {
+          decode: SchemaGetter.transform((ms: number) => DateTime.makeUnsafe(ms)),
+          encode: SchemaGetter.transform((dt: DateTime.Utc) => dt.epochMilliseconds)
+        })
+      )),
+      // A look-alike of Schema.DateTimeUtc (its representation, another guard).
+      notUtc: Schema.optionalKey(Schema.Number.pipe(
+        Schema.decodeTo(
+          Schema.declare((u): u is number => typeof u === "number", {
+            representation: { id: "effect/schema/DateTimeUtc", payload: null }
+          }),
+          { decode: SchemaGetter.transform((n: number) => n), encode: SchemaGetter.transform((n: number) => n) }
+        )
+      ))
+    })
+    const source = Compiled.generatedSource(Checked.ast)!
+    expect(source).toContain("v > -1 && v <= 1")
+    expect(source).toContain("v >= 0 && v < 10")
+    expect(source).toContain("v >= 2.5")
+    expect(source).toContain("Number.isSafeInteger(v)")
+    expect(source).toContain(".lastIndex = 0")
+    expect(source).toContain(`v._tag === "Utc"`)
+    // The three forged filters and the forged declaration run as themselves.
+    expect(source.match(/\.run\(v, /g)?.length).toBe(3)
+    expect(source.match(/v = X\(/g)?.length).toBe(1)
+    const numbers = [Number.NaN, -1, -0, 0, 0.5, 1, 2.5, 2.4, 7, 10, 9.99, 101, 2 ** 53, -(2 ** 53)]
+    const strings = ["", "a", "baa", "x", "yx", "12", "12a", "abc"]
+    const inputs: Array<unknown> = []
+    for (const n of numbers) {
+      inputs.push(
+        { exMin: n },
+        { exMax: n },
+        { gte: n },
+        { int: n },
+        { forgedInt: n },
+        { forgedGte: n },
+        { at: n },
+        { notUtc: n }
+      )
+    }
+    for (const s of strings) inputs.push({ global: s }, { sticky: s }, { plain: s }, { forgedPattern: s })
+    const { accepted, rejected } = differential(Checked as Schema.Codec<unknown, unknown>, inputs)
+    expect(Math.min(accepted, rejected)).toBeGreaterThan(50)
   })
 
   it("a schema with nodes the generator does not support stays on the interpreter", () => {

@@ -9,9 +9,13 @@
  * The generated code accepts exactly what the interpreter accepts and produces the same value. For any input it
  * does not accept it returns `SchemaCompiler.invalid`, and the registry then runs Effect's interpreter
  * (`decodeEffect`) on the same input, which produces the detailed issue: failures are never reported by this
- * module. AST nodes it cannot compile (suspensions, tuples, effectful or optional-value transformations,
- * middleware, non-string keys, `oneOf` unions) leave the whole schema on the interpreter. A flipped schema (an encoder)
- * compiles the same way: its declarations' encoding checks run on their input, as in the interpreter.
+ * module. Effect's own filters (`isInt`, `isGreaterThanOrEqualTo`, `isBetween`, `isPattern`) and
+ * `Schema.DateTimeUtc`'s guard are emitted inline, recognized by their `representation` annotation, and only after
+ * the inline form gives the filter's (declaration's) own verdict on a set of probe values; a look-alike with another
+ * predicate keeps running as itself. AST nodes it cannot compile (suspensions, tuples, effectful or optional-value
+ * transformations, middleware, non-string keys, `oneOf` unions) leave the whole schema on the interpreter. A flipped
+ * schema (an encoder) compiles the same way: its declarations' encoding checks run on their input, as in the
+ * interpreter.
  *
  * The registry is `@stability unstable` in Effect 4.1, and the interpreter hook used for `decodeEffect`
  * (`effect/schema/SchemaCompiler/runtime`) is the one Effect's own JIT and AOT compilers use. If either is missing,
@@ -19,7 +23,7 @@
  *
  * @internal
  */
-import { Effect, Exit, type Schema, type SchemaAST } from "effect"
+import { DateTime, Effect, Exit, type Schema, type SchemaAST } from "effect"
 import { SchemaCompiler } from "effect/schema"
 import * as CompilerRuntime from "effect/schema/SchemaCompiler/runtime"
 
@@ -114,8 +118,10 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
       break
     case "Declaration": {
       if (ast.typeParameters.length > 0) unsupported(ast, "type parameters")
-      const run = constant(e, ast.run(ast.typeParameters))
-      out.push(`v = X(${run}(v, ${constant(e, ast)}, o))`, `if (v === I) return I`)
+      const parse = ast.run(ast.typeParameters)
+      const known = knownDeclaration(ast, parse)
+      if (known !== undefined) out.push(`if (!(${known})) return I`)
+      else out.push(`v = X(${constant(e, parse)}(v, ${constant(e, ast)}, o))`, `if (v === I) return I`)
       break
     }
     case "Objects":
@@ -174,11 +180,163 @@ const emitLocal = (e: Emitter, ast: SchemaAST.AST): Array<string> => {
     const self = constant(e, ast)
     out.push(
       `if ((F & 1) === 0) {`,
-      ...filters.map((f) => `if (${constant(e, f)}.run(v, ${self}, o) !== undefined) return I`),
+      ...filters.map((f) => `if (${failsSource(e, ast, f, self)}) return I`),
       `}`
     )
   }
   return out
+}
+
+/** `Predicate.hasProperty(v, key)`, as Effect's guards test their type ids. */
+const hasPropertySource = (key: string) =>
+  `((typeof v === "object" && v !== null || typeof v === "function") && ${JSON.stringify(key)} in v)`
+
+/**
+ * The guard of one of Effect's own declarations (recognized by its `representation` annotation) as inline source,
+ * when it gives the declaration's own verdict on a set of probe values; else `undefined`. Such a declaration
+ * succeeds with its input as it is: the inline form only tests.
+ */
+const knownDeclaration = (
+  ast: SchemaAST.Declaration,
+  parse: (input: unknown, self: SchemaAST.Declaration, options: SchemaAST.ParseOptions) => unknown
+): string | undefined => {
+  const id = (ast.annotations?.representation as { readonly id?: unknown } | undefined)?.id
+  if (id !== "effect/schema/DateTimeUtc") return undefined
+  const source = `${hasPropertySource("~effect/DateTime")} && v._tag === "Utc"`
+  // oxlint-disable-next-line no-new-func -- the same source the decoder gets, to check it before use
+  const test = new Function("v", `return ${source}`) as (v: unknown) => boolean
+  const utc = DateTime.makeUnsafe(0)
+  const probes: ReadonlyArray<unknown> = [
+    utc,
+    DateTime.makeUnsafe(1_548_700_064_840),
+    DateTime.makeZonedUnsafe(0, { timeZone: DateTime.zoneMakeOffset(3_600_000) }),
+    Object.create(utc),
+    new Date(0),
+    { _tag: "Utc", epochMilliseconds: 0 },
+    {},
+    null,
+    undefined,
+    0,
+    "1970-01-01T00:00:00.000Z"
+  ]
+  const agrees = probes.every((probe) => {
+    try {
+      const verdict = exitValue(parse(probe, ast, {}))
+      return test(probe) ? verdict === probe : verdict === SchemaCompiler.invalid
+    } catch {
+      return false
+    }
+  })
+  return agrees ? source : undefined
+}
+
+/** A predicate Effect's filter of that representation runs, as a function and as source over `v`. */
+interface Known {
+  readonly test: (v: unknown) => boolean
+  readonly source: string
+  /** The filter's own bounds, probed too (with their neighbours). */
+  readonly bounds?: ReadonlyArray<number>
+}
+
+/** Values a number filter is tried on before its inline form is trusted. */
+const NUMBER_PROBES: ReadonlyArray<number> = [
+  Number.NaN,
+  Number.NEGATIVE_INFINITY,
+  Number.POSITIVE_INFINITY,
+  -1,
+  -0,
+  0,
+  0.5,
+  1,
+  2 ** 53 - 1,
+  2 ** 53,
+  -(2 ** 53),
+  253_402_300_799_999,
+  253_402_300_800_000
+]
+
+const STRING_PROBES: ReadonlyArray<string> = ["", "a", "0", "#33aaff", "33aaff", "#33aaf", "\n", "#33AAFF\n"]
+
+const numberPayload = (payload: unknown, key: string): number | undefined => {
+  const n = (payload as Record<string, unknown> | null | undefined)?.[key]
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * The inline form of one of Effect's own filters (recognized by its `representation` annotation, on the node kind
+ * it is written for), or `undefined`. Effect's number filters compare through `Order.Number`, which for a number
+ * input and a finite bound is JavaScript's own comparison (NaN fails every lower bound).
+ */
+const knownFilter = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<unknown>): Known | undefined => {
+  const representation = filter.annotations?.representation as
+    | { readonly id?: unknown; readonly payload?: unknown }
+    | undefined
+  if (representation === undefined || typeof representation.id !== "string") return undefined
+  const payload = representation.payload
+  if (ast._tag === "Number") {
+    switch (representation.id) {
+      case "effect/schema/isInt":
+        return { test: (v) => Number.isSafeInteger(v), source: `Number.isSafeInteger(v)` }
+      case "effect/schema/isGreaterThanOrEqualTo": {
+        const min = numberPayload(payload, "minimum")
+        if (min === undefined) return undefined
+        return { test: (v) => (v as number) >= min, source: `v >= ${min}`, bounds: [min] }
+      }
+      case "effect/schema/isBetween": {
+        const min = numberPayload(payload, "minimum")
+        const max = numberPayload(payload, "maximum")
+        if (min === undefined || max === undefined) return undefined
+        const p = payload as { readonly exclusiveMinimum?: unknown; readonly exclusiveMaximum?: unknown }
+        const exMin = p.exclusiveMinimum === true
+        const exMax = p.exclusiveMaximum === true
+        return {
+          test: (v) =>
+            (exMin ? (v as number) > min : (v as number) >= min) &&
+            (exMax ? (v as number) < max : (v as number) <= max),
+          source: `v ${exMin ? ">" : ">="} ${min} && v ${exMax ? "<" : "<="} ${max}`,
+          bounds: [min, max]
+        }
+      }
+    }
+    return undefined
+  }
+  if (ast._tag === "String" && representation.id === "effect/schema/isPattern") {
+    const p = payload as { readonly source?: unknown; readonly flags?: unknown } | undefined
+    if (typeof p?.source !== "string" || typeof p.flags !== "string") return undefined
+    const re = new RegExp(p.source, p.flags)
+    const stateful = re.global || re.sticky
+    const name = constant(e, re)
+    return {
+      test: (v) => {
+        re.lastIndex = 0
+        return re.test(v as string)
+      },
+      source: stateful ? `(${name}.lastIndex = 0, ${name}.test(v))` : `${name}.test(v)`
+    }
+  }
+  return undefined
+}
+
+/**
+ * Source that is true when `filter` rejects `v`: Effect's own filters inline (each first checked to agree with the
+ * filter itself on a set of probe values), any other filter through its `run`.
+ */
+const failsSource = (e: Emitter, ast: SchemaAST.AST, filter: SchemaAST.Filter<unknown>, self: string): string => {
+  const known = knownFilter(e, ast, filter)
+  if (known !== undefined) {
+    const probes: ReadonlyArray<unknown> = ast._tag === "Number"
+      ? [...NUMBER_PROBES, ...(known.bounds ?? []).flatMap((b) => [b, b - 1, b - 0.5, b + 0.5, b + 1])]
+      : STRING_PROBES
+    const agrees = probes.every((probe) => {
+      try {
+        return known.test(probe) === (filter.run(probe, ast, {}) === undefined)
+      } catch {
+        return false
+      }
+    })
+    if (agrees) return `!(${known.source})`
+  }
+  return `${constant(e, filter)}.run(v, ${self}, o) !== undefined`
 }
 
 const emitObjects = (e: Emitter, ast: SchemaAST.Objects): Array<string> => {
@@ -215,14 +373,20 @@ const emitObjects = (e: Emitter, ast: SchemaAST.Objects): Array<string> => {
     const name = property.name as string
     const key = JSON.stringify(name)
     const f = emit(e, property.type)
-    const present = name === "__proto__" ? `Object.hasOwn(w, ${key})` : `${key} in w`
-    const assign = name === "__proto__"
-      ? `Object.defineProperty(out, ${key}, { value: r, writable: true, enumerable: true, configurable: true })`
-      : `out[${key}] = r`
-    out.push(
-      `if (${present}) { const r = ${f}(w[${key}], F, o); if (r === I) return I; ${assign} }` +
-        (isOptional(property.type) ? "" : ` else return I`)
-    )
+    const otherwise = isOptional(property.type) ? "" : ` else return I`
+    if (name === "__proto__") {
+      out.push(
+        `if (Object.hasOwn(w, ${key})) { const r = ${f}(w[${key}], F, o); if (r === I) return I; ` +
+          `Object.defineProperty(out, ${key}, { value: r, writable: true, enumerable: true, configurable: true }) }` +
+          otherwise
+      )
+    } else {
+      // One read of the key; `in` (the interpreter's presence test) only when it reads `undefined`.
+      out.push(
+        `{ const x = w[${key}]; if (x !== undefined || ${key} in w) { const r = ${f}(x, F, o); if (r === I) return I; ` +
+          `out[${key}] = r }${otherwise} }`
+      )
+    }
   })
   for (const index of ast.indexSignatures) {
     const f = emit(e, index.type)
@@ -266,13 +430,31 @@ const emit = (e: Emitter, ast: SchemaAST.AST): string => {
   return name
 }
 
+/** The prototype of Effect's successful `Exit`s (what `Effect.succeed` returns), to recognize them quickly. */
+const successPrototype: unknown = Object.getPrototypeOf(Exit.succeed(0))
+
 /** A Declaration's result: the value of a synchronous success, else `I`. */
-const exitValue = (effect: unknown): unknown =>
-  Exit.isExit(effect) && Exit.isSuccess(effect) && effect.value !== SchemaCompiler.missing
+const exitValue = (effect: unknown): unknown => {
+  if (
+    typeof effect === "object" && effect !== null && Object.getPrototypeOf(effect) === successPrototype &&
+    (effect as Exit.Exit<unknown>)._tag === "Success"
+  ) {
+    const value = (effect as Exit.Success<unknown>).value
+    return value === SchemaCompiler.missing ? SchemaCompiler.invalid : value
+  }
+  return Exit.isExit(effect) && Exit.isSuccess(effect) && effect.value !== SchemaCompiler.missing
     ? effect.value
     : SchemaCompiler.invalid
+}
 
 const compiledCache = new WeakMap<SchemaAST.AST, Decode | undefined>()
+const sources = new WeakMap<SchemaAST.AST, string>()
+
+/** The source generated for `ast` by {@link compile} (for tests: which checks went inline). */
+export const generatedSource = (ast: SchemaAST.AST): string | undefined => {
+  compile(ast)
+  return sources.get(ast)
+}
 
 /**
  * The generated decode operation for `ast`, or `undefined` when some node of it is not supported (or dynamic code
@@ -289,6 +471,7 @@ export const compile = (ast: SchemaAST.AST): Decode | undefined => {
       `return function decode(x, o) {\n` +
       `const F = (o.disableChecks === true ? 1 : 0) | (o.onExcessProperty === "error" ? 2 : 0)\n` +
       `return ${root}(x, F, o)\n}`
+    sources.set(ast, source)
     // oxlint-disable-next-line no-new-func -- the decoder is generated from the schema's AST, never from input
     decode = new Function("C", "I", "M", "X", source)(
       e.constants,
