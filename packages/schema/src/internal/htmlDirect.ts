@@ -45,6 +45,11 @@ const C_TABLE = 12
 const C_SECTION = 13 // tbody, thead, tfoot
 const C_ROW = 14
 const C_CELL = 15
+const C_IGNORED = 16 // start tags the tree builder ignores in body (fragment case): body, html, head, frameset, ...
+const C_BUTTON = 17
+const C_FORM = 18
+const C_CONTAINER = 19 // object, applet: a scope boundary and a marker; dropped whole by every policy
+const C_TEMPLATE = 20
 
 const categories: ReadonlyMap<string, number> = new Map([
   ...["a", "b", "big", "code", "em", "font", "i", "s", "small", "strike", "strong", "tt", "u"].map((t) =>
@@ -116,7 +121,14 @@ const categories: ReadonlyMap<string, number> = new Map([
   ...["tbody", "thead", "tfoot"].map((t) => [t, C_SECTION] as const),
   ["tr", C_ROW],
   ["td", C_CELL],
-  ["th", C_CELL]
+  ["th", C_CELL],
+  // (`caption`, `col`, `colgroup` too, but not in a cell: there they close it.)
+  ...["body", "html", "head", "frameset", "frame"].map((t) => [t, C_IGNORED] as const),
+  ["button", C_BUTTON],
+  ["form", C_FORM],
+  ["object", C_CONTAINER],
+  ["applet", C_CONTAINER],
+  ["template", C_TEMPLATE]
 ])
 
 /** A start tag's category: listed, or "any other start tag" for names parse5 does not know; 0 for the rest. */
@@ -164,6 +176,13 @@ class Direct {
   depth = 0
   pOpen = 0
   aOpen = 0
+  buttonOpen = 0
+  formOpen = 0
+  templateOpen = 0
+  /** Open elements whose content is not written (dropped containers and everything inside them). */
+  dropped = 0
+  /** Whether the body holds a NUL (dropped from text, U+FFFD in attribute values). */
+  hasNul = false
   // The text of the current text node, decoded so far, and where its undecoded part starts.
   text = ""
   rawStart = 0
@@ -181,7 +200,11 @@ class Direct {
   take(end: number): void {
     if (end > this.rawStart) {
       const raw = this.s.slice(this.rawStart, end)
-      this.text += raw.indexOf("&") === -1 ? raw : decodeHTML(raw)
+      if (raw.indexOf("&") === -1) this.text += this.hasNul ? raw.replaceAll("\u0000", "") : raw
+      else if (this.hasNul && raw.indexOf("\u0000") !== -1) {
+        // The tree builder ignores NUL in text; a NUL ends a character reference like any other non-name character.
+        for (const part of raw.split("\u0000")) this.text += part.indexOf("&") === -1 ? part : decodeHTML(part)
+      } else this.text += decodeHTML(raw)
     }
   }
 
@@ -191,18 +214,26 @@ class Direct {
     if (text.length === 0) return true
     this.text = ""
     if (isTableContext(this.current()) && !isWhitespaceText(text)) return false // foster parenting
-    this.w.text(text)
+    if (this.dropped === 0) this.w.text(text)
     return true
   }
 
+  /**
+   * Opens `name`. Inside a dropped element nothing is written; an element the policy drops is still opened (its
+   * content is parsed as the tree builder would, to know where it ends), and nothing inside it is written.
+   */
   open(name: string, attrs: ReadonlyArray<Attribute>): boolean {
-    const kind = enter(this.w, this.policy, name, attrs)
-    if (kind === SKIP) return false // a container the policy drops (never, for the names accepted here)
+    let kind = SKIP
+    if (this.dropped === 0) kind = enter(this.w, this.policy, name, attrs)
+    if (kind === SKIP) this.dropped++
     const d = this.depth++
     this.names[d] = name
     this.kinds[d] = kind
     if (name === "p") this.pOpen++
     else if (name === "a") this.aOpen++
+    else if (name === "button") this.buttonOpen++
+    else if (name === "form") this.formOpen++
+    else if (name === "template") this.templateOpen++
     return true
   }
 
@@ -211,12 +242,33 @@ class Direct {
     const name = this.names[d]!
     if (name === "p") this.pOpen--
     else if (name === "a") this.aOpen--
-    leave(this.w, this.kinds[d]!)
+    else if (name === "button") this.buttonOpen--
+    else if (name === "form") this.formOpen--
+    else if (name === "template") this.templateOpen--
+    const kind = this.kinds[d]!
+    if (kind === SKIP) this.dropped--
+    else leave(this.w, kind)
   }
 
   voidElement(name: string, attrs: ReadonlyArray<Attribute>): void {
+    if (this.dropped > 0) return
     const kind = enter(this.w, this.policy, name, attrs)
     if (kind !== SKIP) leave(this.w, kind)
+  }
+
+  /**
+   * Whether the tree builder ignores the end tag `name` that does not close the current element: no element of that
+   * name is open (then every rule ignores it, except `</p>` and `</br>`, and `</h1>`..`</h6>` with another heading
+   * open). Only looked up in a shallow stack (deeper ones go to parse5, so that this stays linear).
+   */
+  ignoredEndTag(name: string): boolean {
+    if (name === "p" || name === "br" || this.depth > 32) return false
+    const heading = isHeading(name)
+    for (let k = 0; k < this.depth; k++) {
+      const open = this.names[k]!
+      if (open === name || (heading && isHeading(open))) return false
+    }
+    return true
   }
 
   /**
@@ -235,6 +287,7 @@ class Direct {
     }
     if (j >= n) return BAIL
     this.tagName = asciiLower(s.slice(i, j))
+    if (this.hasNul && this.tagName.indexOf("\u0000") !== -1) return BAIL
     const attrs: Array<Attribute> = []
     let seen: Set<string> | undefined
     this.attrs = attrs
@@ -257,6 +310,7 @@ class Direct {
       }
       if (j >= n) return BAIL
       const name = asciiLower(s.slice(nameStart, j))
+      if (this.hasNul && name.indexOf("\u0000") !== -1) return BAIL
       // After attribute name.
       while (j < n && isSpace(s.charCodeAt(j))) j++
       if (j >= n) return BAIL
@@ -282,6 +336,7 @@ class Direct {
           if (j >= n) return BAIL
           value = s.slice(vs, j)
         }
+        if (start && this.hasNul) value = value.replaceAll("\u0000", "\uFFFD")
         if (start && value.indexOf("&") !== -1) value = decodeHTMLAttribute(value)
       }
       if (start) {
@@ -324,8 +379,14 @@ class Direct {
     }
   }
 
+  /**
+   * The start tag `name` read up to `end`: the index to go on from, BAIL, or `-2 - end` for a tag the tree builder
+   * ignores (the text around it stays one text node). Ends the current text node otherwise.
+   */
   startTag(name: string, attrs: ReadonlyArray<Attribute>, end: number): number {
     const category = categoryOf(name)
+    if (category === C_IGNORED && this.templateOpen === 0 && !isTableContext(this.current())) return -2 - end
+    if (!this.endText()) return BAIL
     const cur = this.current()
     if (isTableContext(cur)) {
       switch (category) {
@@ -346,7 +407,21 @@ class Direct {
     }
     switch (category) {
       case C_FORMATTING:
-        if (name === "a" && this.aOpen > 0) return BAIL
+        if (name === "a" && this.aOpen > 0) {
+          // The adoption agency closes the open `a`: with no element after it, that is popping it.
+          if (cur !== "a") return BAIL
+          this.close()
+        }
+        return this.open(name, attrs) ? end : BAIL
+      case C_BUTTON:
+        if (this.buttonOpen > 0) return BAIL
+        return this.open(name, attrs) ? end : BAIL
+      case C_FORM:
+        if (this.pOpen > 0 || this.formOpen > 0 || this.templateOpen > 0) return BAIL
+        return this.open(name, attrs) ? end : BAIL
+      case C_CONTAINER:
+      case C_TEMPLATE:
+        if (this.policy.actions.get(name) !== DROP) return BAIL
         return this.open(name, attrs) ? end : BAIL
       case C_INLINE:
         return this.open(name, attrs) ? end : BAIL
@@ -398,8 +473,15 @@ class Direct {
     }
   }
 
-  endTag(name: string): boolean {
+  /** The end tag `name`: 1 when it closed elements, 0 when the tree builder ignores it, BAIL otherwise. */
+  endTag(name: string): number {
     let cur = this.current()
+    if (cur !== name && this.ignoredEndTag(name)) return 0
+    if (!this.endText()) return BAIL
+    return this.closeByEndTag(name, cur) ? 1 : BAIL
+  }
+
+  closeByEndTag(name: string, cur: string): boolean {
     if (name === "table") {
       while (cur === "tr" || cur === "tbody" || cur === "thead" || cur === "tfoot") {
         this.close()
@@ -412,20 +494,27 @@ class Direct {
       }
     }
     if (cur !== name || name === "") return false
+    if (name === "form" && this.templateOpen > 0) return false
     this.close()
     return true
   }
 
   /** Runs the engine over `s`; the output, or undefined when the body is not in the subset. */
   run(s: string, policy: Compiled, escapeText: boolean): string | undefined {
+    // The input stream's preprocessing: CRLF and CR become LF before tokenization.
+    if (s.indexOf("\r") !== -1) s = s.replace(/\r\n?/g, "\n")
     const n = s.length
-    if (s.indexOf("\u0000") !== -1 || s.indexOf("\r") !== -1) return undefined
+    this.hasNul = s.indexOf("\u0000") !== -1
     this.s = s
     this.n = n
     this.policy = policy
     this.depth = 0
     this.pOpen = 0
     this.aOpen = 0
+    this.buttonOpen = 0
+    this.formOpen = 0
+    this.templateOpen = 0
+    this.dropped = 0
     this.text = ""
     this.rawStart = 0
     this.nextCommentOpen = -1
@@ -450,18 +539,29 @@ class Direct {
       let next: number
       if (isAlpha(c)) {
         this.take(i)
-        if (!this.endText()) return false
         const end = this.readTag(i + 1, true)
         if (end === BAIL) return false
         next = this.startTag(this.tagName, this.attrs, end)
         if (next === BAIL) return false
+        if (next < BAIL) {
+          // An ignored start tag: the text goes on after it, in the same text node.
+          this.rawStart = next = -2 - next
+          i = next < n ? s.indexOf("<", next) : -1
+          continue
+        }
       } else if (c === 0x2f) {
         const d = i + 2 < n ? s.charCodeAt(i + 2) : -1
         if (isAlpha(d)) {
           this.take(i)
-          if (!this.endText()) return false
           next = this.readTag(i + 2, false)
-          if (next === BAIL || !this.endTag(this.tagName)) return false
+          if (next === BAIL) return false
+          const closed = this.endTag(this.tagName)
+          if (closed === BAIL) return false
+          if (closed === 0) {
+            this.rawStart = next
+            i = next < n ? s.indexOf("<", next) : -1
+            continue
+          }
         } else if (d === 0x3e) {
           // "</>" is dropped: no token, the text around it is one text node (decoded in two parts).
           this.take(i)
