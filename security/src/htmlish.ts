@@ -422,7 +422,7 @@ const SUBSET_BLOCK = ["p", "div", "blockquote", "pre", "h1", "h3", "section", "c
 const SUBSET_RAW = ["script", "style", "textarea", "title", "noscript", "iframe", "xmp"]
 const SUBSET_VOID = ["br", "img", "hr", "wbr", "input", "meta"]
 /** Containers the tree-free path parses but does not write (dropped whole), and form parts. */
-const SUBSET_CONTAINERS = ["object", "applet", "template", "datalist", "form", "button", "label"]
+const SUBSET_CONTAINERS = ["object", "applet", "template", "datalist", "form", "button", "label", "svg", "math", "svg"]
 /** What breaks the subset (each must send the body to parse5, which must agree). */
 const SUBSET_BREAKERS = [
   "</b>",
@@ -486,7 +486,19 @@ const SUBSET_BREAKERS = [
   "</x-custom>",
   "</li>",
   "</script>",
-  "<a href=https://ok.test/n>nested</a>"
+  "<a href=https://ok.test/n>nested</a>",
+  // Foreign content (inside svg and math): self-closing tags, foreign end tags, integration points, breakouts.
+  "<circle r=1/>",
+  "<path d=x>",
+  "</path>",
+  "</svg>",
+  "<svg/>",
+  "<font color=red>",
+  "<font>",
+  "<mtext>",
+  "<desc>",
+  "<style>",
+  "<script>x</script>"
 ]
 
 const SUBSET_ATTRS: fc.Arbitrary<string> = fc.array(

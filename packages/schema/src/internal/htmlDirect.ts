@@ -50,6 +50,68 @@ const C_BUTTON = 17
 const C_FORM = 18
 const C_CONTAINER = 19 // object, applet: a scope boundary and a marker; dropped whole by every policy
 const C_TEMPLATE = 20
+const C_FOREIGN = 21 // svg, math: dropped whole; their subtree is skipped by the foreign-content rules
+
+/** Start tags that end foreign content (parse5's `EXITS_FOREIGN_CONTENT`; `font` with color, face or size too). */
+const EXITS_FOREIGN: ReadonlySet<string> = new Set([
+  "b",
+  "big",
+  "blockquote",
+  "body",
+  "br",
+  "center",
+  "code",
+  "dd",
+  "div",
+  "dl",
+  "dt",
+  "em",
+  "embed",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "head",
+  "hr",
+  "i",
+  "img",
+  "li",
+  "listing",
+  "menu",
+  "meta",
+  "nobr",
+  "ol",
+  "p",
+  "pre",
+  "ruby",
+  "s",
+  "small",
+  "span",
+  "strong",
+  "strike",
+  "sub",
+  "sup",
+  "table",
+  "tt",
+  "u",
+  "ul",
+  "var"
+])
+
+/** Names of integration points (HTML inside foreign content): outside the subset, in either namespace. */
+const INTEGRATION_POINTS: ReadonlySet<string> = new Set([
+  "mi",
+  "mo",
+  "mn",
+  "ms",
+  "mtext",
+  "annotation-xml",
+  "foreignobject",
+  "desc",
+  "title"
+])
 
 const categories: ReadonlyMap<string, number> = new Map([
   ...["a", "b", "big", "code", "em", "font", "i", "s", "small", "strike", "strong", "tt", "u"].map((t) =>
@@ -128,7 +190,9 @@ const categories: ReadonlyMap<string, number> = new Map([
   ["form", C_FORM],
   ["object", C_CONTAINER],
   ["applet", C_CONTAINER],
-  ["template", C_TEMPLATE]
+  ["template", C_TEMPLATE],
+  ["svg", C_FOREIGN],
+  ["math", C_FOREIGN]
 ])
 
 /** A start tag's category: listed, or "any other start tag" for names parse5 does not know; 0 for the rest. */
@@ -137,6 +201,8 @@ const categoryOf = (name: string): number => {
   if (c !== undefined) return c
   return P5.getTagID(name) === P5.TAG_ID.UNKNOWN ? C_INLINE : 0
 }
+
+const isFontExit = (a: Attribute): boolean => a.name === "color" || a.name === "face" || a.name === "size"
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c
 const isAlpha = (c: number): boolean => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)
@@ -191,6 +257,10 @@ class Direct {
   // The tag just read.
   tagName = ""
   attrs: Array<Attribute> = []
+  /** Whether the tag just read ended with `/>` (the self-closing flag). */
+  selfClosing = false
+  /** The open foreign elements of the subtree being skipped. */
+  readonly foreign: Array<string> = []
 
   current(): string {
     return this.depth === 0 ? "" : this.names[this.depth - 1]!
@@ -291,15 +361,21 @@ class Direct {
     const attrs: Array<Attribute> = []
     let seen: Set<string> | undefined
     this.attrs = attrs
+    let slash = false
     // Before attribute name.
     while (j < n) {
       let c = s.charCodeAt(j)
       if (isSpace(c) || c === 0x2f) {
         // `/` not followed by `>` is the self-closing start state going back to "before attribute name".
+        slash = c === 0x2f
         j++
         continue
       }
-      if (c === 0x3e) return j + 1
+      if (c === 0x3e) {
+        this.selfClosing = slash
+        return j + 1
+      }
+      slash = false
       // Attribute name: up to whitespace, `/`, `>` or `=` (a leading `=` is part of the name).
       const nameStart = j
       j++
@@ -419,6 +495,9 @@ class Direct {
       case C_FORM:
         if (this.pOpen > 0 || this.formOpen > 0 || this.templateOpen > 0) return BAIL
         return this.open(name, attrs) ? end : BAIL
+      case C_FOREIGN:
+        if (this.policy.actions.get(name) !== DROP) return BAIL
+        return this.selfClosing ? end : this.skipForeign(name, end)
       case C_CONTAINER:
       case C_TEMPLATE:
         if (this.policy.actions.get(name) !== DROP) return BAIL
@@ -599,6 +678,72 @@ class Direct {
     if (!this.endText()) return false
     while (this.depth > 0) this.close()
     return true
+  }
+
+  /**
+   * Skips the foreign subtree of `root` (svg or math, dropped whole) whose content starts at `from`, following the
+   * tree builder's rules for foreign content: returns where HTML content resumes (past the end tag that closes
+   * `root`, at a start tag or `</p>`/`</br>` that ends foreign content, or the end of input), or BAIL at an
+   * integration point, an end tag that no foreign element takes, a doctype, or end of input inside a token.
+   */
+  skipForeign(root: string, from: number): number {
+    const s = this.s
+    const n = this.n
+    const stack = this.foreign
+    stack.length = 0
+    stack.push(root)
+    let i = s.indexOf("<", from)
+    while (i !== -1) {
+      const c = i + 1 < n ? s.charCodeAt(i + 1) : -1
+      let next: number
+      if (isAlpha(c)) {
+        next = this.readTag(i + 1, true)
+        if (next === BAIL) return BAIL
+        const name = this.tagName
+        if (EXITS_FOREIGN.has(name) || (name === "font" && this.attrs.some(isFontExit))) return i
+        if (INTEGRATION_POINTS.has(name)) return BAIL
+        if (!this.selfClosing) stack.push(name)
+      } else if (c === 0x2f) {
+        const d = i + 2 < n ? s.charCodeAt(i + 2) : -1
+        if (isAlpha(d)) {
+          next = this.readTag(i + 2, false)
+          if (next === BAIL) return BAIL
+          const name = this.tagName
+          if (name === "p" || name === "br") return i
+          let k = stack.length - 1
+          while (k >= 0 && stack[k] !== name) k--
+          if (k < 0) return BAIL // goes to the HTML rules
+          if (k === 0) return next
+          stack.length = k
+        } else if (d === 0x3e) next = i + 3
+        else if (d === -1) return n
+        else {
+          const gt = s.indexOf(">", i + 2)
+          if (gt === -1) return BAIL
+          next = gt + 1
+        }
+      } else if (c === 0x21) {
+        if (s.startsWith("--", i + 2)) next = this.comment(i + 4)
+        else if (s.startsWith("[CDATA[", i + 2)) {
+          const close = s.indexOf("]]>", i + 9)
+          next = close === -1 ? BAIL : close + 3
+        } else if (asciiLower(s.slice(i + 2, i + 9)) === "doctype") return BAIL
+        else {
+          const gt = s.indexOf(">", i + 2)
+          next = gt === -1 ? BAIL : gt + 1
+        }
+        if (next === BAIL) return BAIL
+      } else if (c === 0x3f) {
+        const gt = s.indexOf(">", i + 2)
+        if (gt === -1) return BAIL
+        next = gt + 1
+      } else {
+        i = s.indexOf("<", i + 1)
+        continue
+      }
+      i = next < n ? s.indexOf("<", next) : -1
+    }
+    return n // closed at the end of input
   }
 
   /** A bogus comment from the `<` at `i`: it ends at the first `>`. */
