@@ -4,8 +4,10 @@
  * corpus, is `security/test/fuzz.test.ts`; `pnpm fuzz` runs it at a million cases.)
  */
 import { describe, expect, it } from "@effect/vitest"
+import { decodeHTML, decodeHTMLAttribute } from "entities/decode"
 import * as Html from "../src/Html.ts"
 import * as Engine from "../src/internal/html.ts"
+import * as Text from "../src/internal/htmlText.ts"
 
 const agree = (body: string): boolean => {
   let taken = false
@@ -161,5 +163,20 @@ describe("the tree-free path equals the parse5 path", () => {
       for (const [open, close] of contexts) if (agree(open + body + close)) taken++
     }
     expect(taken).toBeGreaterThan(inside.length * 3)
+  })
+})
+
+describe("the common references decode as the entities decoder does", () => {
+  it("every numeric reference below U+110000 (decimal and hex), and the listed names, in text and attributes", () => {
+    const refs: Array<string> = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&nbsp;", "&euro;", "&mdash;", "&ndash;"]
+    refs.push("&hellip;", "&copy;", "&reg;", "&trade;", "&lsquo;", "&rsquo;", "&ldquo;", "&rdquo;", "&pound;")
+    refs.push("&middot;", "&bull;", "&#0039;", "&#x0041;", "&#X41;", "&#00000065;", "&#x;", "&#;", "&amp", "&ampx;")
+    for (let cp = 0; cp < 0x110000; cp += cp < 0x10000 ? 1 : 97) refs.push(`&#${cp};`, `&#x${cp.toString(16)};`)
+    for (const ref of refs) {
+      for (const body of [ref, `a${ref}b`, `${ref}=x`, `${ref}${ref}`]) {
+        expect(Text.decodeReferences(body, decodeHTML), body).toBe(decodeHTML(body))
+        expect(Text.decodeReferences(body, decodeHTMLAttribute), body).toBe(decodeHTMLAttribute(body))
+      }
+    }
   })
 })

@@ -27,6 +27,7 @@ import { decodeHTML, decodeHTMLAttribute } from "entities/decode"
 import { html as P5 } from "parse5"
 import { DROP } from "./htmlPolicy.ts"
 import type { Compiled } from "./htmlPolicy.ts"
+import { decodeReferences } from "./htmlText.ts"
 import { type Attribute, enter, leave, SKIP, Writer } from "./htmlWriter.ts"
 
 // What a start tag is to the tree builder (in body, or in a table).
@@ -273,8 +274,8 @@ class Direct {
       if (raw.indexOf("&") === -1) this.text += this.hasNul ? raw.replaceAll("\u0000", "") : raw
       else if (this.hasNul && raw.indexOf("\u0000") !== -1) {
         // The tree builder ignores NUL in text; a NUL ends a character reference like any other non-name character.
-        for (const part of raw.split("\u0000")) this.text += part.indexOf("&") === -1 ? part : decodeHTML(part)
-      } else this.text += decodeHTML(raw)
+        for (const part of raw.split("\u0000")) this.text += decodeReferences(part, decodeHTML)
+      } else this.text += decodeReferences(raw, decodeHTML)
     }
   }
 
@@ -413,7 +414,7 @@ class Direct {
           value = s.slice(vs, j)
         }
         if (start && this.hasNul) value = value.replaceAll("\u0000", "\uFFFD")
-        if (start && value.indexOf("&") !== -1) value = decodeHTMLAttribute(value)
+        if (start && value.indexOf("&") !== -1) value = decodeReferences(value, decodeHTMLAttribute)
       }
       if (start) {
         // The first of each name counts. A linear search for the few attributes of a usual tag, a set beyond
