@@ -228,6 +228,12 @@ const isTableContext = (name: string): boolean =>
 const isHeading = (name: string): boolean =>
   name.length === 2 && name.charCodeAt(0) === 0x68 && name.charCodeAt(1) >= 0x31 && name.charCodeAt(1) <= 0x36
 
+// Which attributes `readTag` keeps: none (end tags), those the policy reads for the element, a foreign `font`'s.
+const ATTRS_NONE = 0
+const ATTRS_POLICY = 1
+const ATTRS_FONT = 2
+const FONT_EXIT: ReadonlyArray<string> = ["color", "face", "size"]
+
 /** Returned by the readers to mean "not in the subset". */
 const BAIL = -1
 
@@ -347,7 +353,7 @@ class Direct {
    * and, for a start tag, `attrs` (the first of each name, values decoded). Returns the index past `>`, or BAIL at
    * end of input.
    */
-  readTag(i: number, start: boolean): number {
+  readTag(i: number, attributes: number): number {
     const s = this.s
     const n = this.n
     let j = i
@@ -357,8 +363,14 @@ class Direct {
       j++
     }
     if (j >= n) return BAIL
-    this.tagName = asciiLower(s.slice(i, j))
-    if (this.hasNul && this.tagName.indexOf("\u0000") !== -1) return BAIL
+    const tagName = asciiLower(s.slice(i, j))
+    this.tagName = tagName
+    if (this.hasNul && tagName.indexOf("\u0000") !== -1) return BAIL
+    // The attributes anything reads: those of the element's rule, when the policy keeps it and it is written.
+    let keep: ReadonlyArray<string> | undefined
+    if (attributes === ATTRS_POLICY) keep = this.dropped === 0 ? this.policy.kept.get(tagName)?.attributes : undefined
+    else if (attributes === ATTRS_FONT && tagName === "font") keep = FONT_EXIT
+    if (keep !== undefined && keep.length === 0) keep = undefined
     const attrs: Array<Attribute> = []
     let seen: Set<string> | undefined
     this.attrs = attrs
@@ -388,6 +400,7 @@ class Direct {
       if (j >= n) return BAIL
       const name = asciiLower(s.slice(nameStart, j))
       if (this.hasNul && name.indexOf("\u0000") !== -1) return BAIL
+      const start = keep !== undefined && keep.includes(name)
       // After attribute name.
       while (j < n && isSpace(s.charCodeAt(j))) j++
       if (j >= n) return BAIL
@@ -400,7 +413,7 @@ class Direct {
         if (c === 0x22 || c === 0x27) {
           const q = s.indexOf(c === 0x22 ? "\"" : "'", j + 1)
           if (q === -1) return BAIL
-          value = s.slice(j + 1, q)
+          if (start) value = s.slice(j + 1, q)
           j = q + 1
           // After a quoted value, anything but whitespace, `/` and `>` starts the next name (a parse error only).
         } else if (c !== 0x3e) {
@@ -411,7 +424,7 @@ class Direct {
             j++
           }
           if (j >= n) return BAIL
-          value = s.slice(vs, j)
+          if (start) value = s.slice(vs, j)
         }
         if (start && this.hasNul) value = value.replaceAll("\u0000", "\uFFFD")
         if (start && value.indexOf("&") !== -1) value = decodeReferences(value, decodeHTMLAttribute)
@@ -546,7 +559,7 @@ class Direct {
           }
           if (this.nextCommentOpen < close) return BAIL
         }
-        return this.readTag(close + 2, false)
+        return this.readTag(close + 2, ATTRS_NONE)
       }
       default:
         return BAIL
@@ -619,7 +632,7 @@ class Direct {
       let next: number
       if (isAlpha(c)) {
         this.take(i)
-        const end = this.readTag(i + 1, true)
+        const end = this.readTag(i + 1, ATTRS_POLICY)
         if (end === BAIL) return false
         next = this.startTag(this.tagName, this.attrs, end)
         if (next === BAIL) return false
@@ -633,7 +646,7 @@ class Direct {
         const d = i + 2 < n ? s.charCodeAt(i + 2) : -1
         if (isAlpha(d)) {
           this.take(i)
-          next = this.readTag(i + 2, false)
+          next = this.readTag(i + 2, ATTRS_NONE)
           if (next === BAIL) return false
           const closed = this.endTag(this.tagName)
           if (closed === BAIL) return false
@@ -698,7 +711,7 @@ class Direct {
       const c = i + 1 < n ? s.charCodeAt(i + 1) : -1
       let next: number
       if (isAlpha(c)) {
-        next = this.readTag(i + 1, true)
+        next = this.readTag(i + 1, ATTRS_FONT)
         if (next === BAIL) return BAIL
         const name = this.tagName
         if (EXITS_FOREIGN.has(name) || (name === "font" && this.attrs.some(isFontExit))) return i
@@ -707,7 +720,7 @@ class Direct {
       } else if (c === 0x2f) {
         const d = i + 2 < n ? s.charCodeAt(i + 2) : -1
         if (isAlpha(d)) {
-          next = this.readTag(i + 2, false)
+          next = this.readTag(i + 2, ATTRS_NONE)
           if (next === BAIL) return BAIL
           const name = this.tagName
           if (name === "p" || name === "br") return i

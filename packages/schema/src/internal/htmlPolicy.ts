@@ -170,6 +170,8 @@ export interface CompiledElement {
   readonly close: string
   readonly urls: ReadonlyArray<UrlRule>
   readonly text: ReadonlyArray<string>
+  /** The names of every attribute the start tag reads (URL ones, then text ones). */
+  readonly attributes: ReadonlyArray<string>
 }
 
 export interface Compiled {
@@ -208,7 +210,8 @@ const compile = (policy: Policy): Compiled => {
       open: urls.length === 0 && text.length === 0 ? `<${tag}>` : undefined,
       close: action === VOID ? "" : `</${tag}>`,
       urls,
-      text
+      text,
+      attributes: [...urls.map((u) => u.name), ...text]
     })
   }
   return { actions, kept }
