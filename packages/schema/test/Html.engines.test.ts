@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { decodeHTML, decodeHTMLAttribute } from "entities/decode"
 import * as Html from "../src/Html.ts"
 import * as Engine from "../src/internal/html.ts"
+import * as Policy from "../src/internal/htmlPolicy.ts"
 import * as Text from "../src/internal/htmlText.ts"
 
 const agree = (body: string): boolean => {
@@ -178,5 +179,74 @@ describe("the common references decode as the entities decoder does", () => {
         expect(Text.decodeReferences(body, decodeHTMLAttribute), body).toBe(decodeHTMLAttribute(body))
       }
     }
+  })
+})
+
+describe("plain http(s) URLs serialize as the WHATWG URL parser does", () => {
+  it("generated URLs at the edges of the plain subset: the shortcut equals URL.parse(x).href whenever it answers", () => {
+    const parts = [
+      "http://",
+      "https://",
+      "HTTPS://",
+      "https:",
+      "a",
+      "example",
+      ".",
+      "..",
+      "-",
+      "com",
+      "1",
+      "0x7f",
+      "xn--",
+      "xn--a",
+      "/",
+      "//",
+      "/./",
+      "/../",
+      "?",
+      "&",
+      "=",
+      "#",
+      "%2e",
+      "%",
+      ":",
+      "443",
+      "@",
+      "\\",
+      " ",
+      "\t",
+      "^",
+      "|",
+      "'",
+      "\"",
+      "`",
+      "{",
+      "[",
+      "é",
+      "~",
+      "!",
+      "$",
+      "(",
+      "*",
+      ",",
+      ";",
+      "+"
+    ]
+    let answered = 0
+    let seed = 1
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff)
+    for (let k = 0; k < 200_000; k++) {
+      let raw = k % 2 === 0 ? "https://" : "http://"
+      const len = next() % 9
+      for (let j = 0; j < len; j++) raw += parts[next() % parts.length]!
+      const fast = Policy.simpleHttpUrl(raw)
+      if (fast === undefined) continue
+      answered++
+      expect(fast, raw).toBe(URL.parse(raw)?.href)
+    }
+    for (const raw of ["https://example.com", "https://docs.example.com/pricing/30312?utm_source=chat&ref=776"]) {
+      expect(Policy.simpleHttpUrl(raw)).toBe(URL.parse(raw)!.href)
+    }
+    expect(answered).toBeGreaterThan(500)
   })
 })

@@ -5,16 +5,27 @@
  * nodes. Character references are decoded by `entities`, the decoder parse5's own tokenizer uses (data state:
  * `decodeHTML`, legacy mode; attribute values: `decodeHTMLAttribute`).
  *
+ * It also takes what the tree builder ignores or handles without touching the rest of the tree: end tags that close
+ * nothing (no open element of that name; not `</p>`, `</br>`, nor a heading end tag with another heading open), the
+ * start tags ignored in body (`body`, `html`, `head`, `frameset`, `frame`), an `a` in the current `a` (the adoption
+ * agency pops it), `form` and `button` (not nested), containers dropped whole by every policy (`object`, `applet`,
+ * `template`, `datalist`, ...: parsed as the tree builder would, nothing inside written), `svg`/`math` subtrees
+ * skipped by the foreign-content rules (breakout tags, foreign end tags, CDATA, self-closing tags), CR and CRLF
+ * (normalised first, as the input stream is), and NUL (dropped from text, U+FFFD in attribute values).
+ *
  * It returns `undefined`, and the body goes to parse5, at the first thing outside its subset:
  *
- * - NUL or CR anywhere; a doctype; end of input inside a tag, comment or raw-text element;
- * - an end tag that does not close the current element (misnesting, stray end tags, `</br>`, `</p>` without `<p>`),
- *   except `</table>` closing the table's open `tr`/`tbody` (what the tree builder does too);
- * - any element that closes another implicitly: a block, heading, `hr`, `xmp` or `table` while a `p` is open, a
- *   heading in a heading, an `a` in an `a`, an `li` outside `ul`/`ol`/`menu`, a `dd`/`dt` outside `dl`;
+ * - a doctype; end of input inside a tag, comment or raw-text element; NUL in a tag or attribute name;
+ * - an end tag that does not close the current element while an element of its name is open (misnesting), `</br>`,
+ *   `</p>` without `<p>`, except `</table>` closing the table's open `tr`/`tbody` (what the tree builder does too);
+ * - any element that closes another implicitly: a block, heading, `hr`, `xmp`, `form` or `table` while a `p` is
+ *   open, a heading in a heading, an `a` in an `a` that is not the current element, an `li` outside `ul`/`ol`/`menu`,
+ *   a `dd`/`dt` outside `dl`, a `button` in a `button`, a `form` in a `form` or in a `template`;
  * - in a table, a row group or row (anything else there is foster-parented), or text other than whitespace;
- * - every element parse5 gives special treatment not listed here: svg, math, template, form, button, select,
- *   option, object, caption, col, colgroup, frameset, body, html, head, nobr, image, plaintext, ruby parts, ...;
+ * - in svg/math, an integration point (`mi`, `mtext`, `annotation-xml`, `foreignObject`, `desc`, `title`, ...), an
+ *   end tag no open foreign element takes, or a doctype;
+ * - every element parse5 gives special treatment not listed here: select, option, caption, col, colgroup, nobr,
+ *   image, plaintext, ruby parts, ...;
  * - a `<pre>` or `<listing>` followed by a character reference (the tree builder may drop the newline it gives).
  *
  * Everything it does accept ends as it would in the tree: elements still open at the end of input are closed there.

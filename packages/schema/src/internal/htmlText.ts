@@ -1,6 +1,6 @@
 /**
- * Text: escaping, newline normalisation, and the no-markup fast path (a body with no `<` starting a tag and no `&`
- * starting a character reference never reaches the parser).
+ * Text: escaping, newline normalisation, character references, and the no-markup fast path (a body with no `<`
+ * starting a tag never reaches a tokenizer: it is one text node, its references decoded as the tokenizer would).
  *
  * @internal
  */
