@@ -161,10 +161,12 @@ interface Row {
   readonly megabytesPerSecond: number
   readonly p50Ms: number
   readonly p99Ms: number
-  /** How many times faster Parley is: the median of the per-round ratios (this row's time over Parley's). */
-  readonly parleySpeedup: number
-  /** The lowest and highest `parleySpeedup` of a single round, and the number of rounds. */
-  readonly parleySpeedupRange: { readonly min: number; readonly max: number; readonly rounds: number }
+  /**
+   * How many times faster Parley is: this row's time over Parley's, round by round (the two interleaved in each
+   * round), as the median of those per-round ratios with their min and max. The corpus table, the headline and the
+   * targets all read this one value.
+   */
+  readonly speedup: Harness.Ratio
   readonly violations?: Awaited<ReturnType<typeof checkAll>> | undefined
 }
 
@@ -234,8 +236,7 @@ const runCorpus = async (corpus: Corpus.Corpus, options: Options) => {
       megabytesPerSecond: bytes / 1e6 / (t.median / 1000),
       p50Ms: l.p50,
       p99Ms: l.p99,
-      parleySpeedup: Harness.ratio(t, parleyTiming).median,
-      parleySpeedupRange: Harness.ratio(t, parleyTiming),
+      speedup: Harness.ratio(t, parleyTiming),
       violations: checks.get(task.name)
     }
   })
@@ -252,6 +253,9 @@ interface KindRow {
   readonly speedup: Harness.Ratio
   /** The share of Parley's time on the whole corpus this kind takes. */
   readonly parleyShare: number
+  /** Parley's and sanitize-html's median time per message in each round (µs), for ratios of mixes round by round. */
+  readonly parleyRoundsUs: ReadonlyArray<number>
+  readonly sanitizeHtmlRoundsUs: ReadonlyArray<number>
 }
 
 /** Parley, sanitize-html and parse5 on each kind of body of `corpus` alone (µs per message, medians). */
@@ -273,6 +277,7 @@ const byKind = async (corpus: Corpus.Corpus, options: Options): Promise<Readonly
   options.log(`sanitizer: ${corpus.name}: by kind (${tasks.length} tasks)`)
   const timings = await Harness.run(tasks, passSettings(options))
   const us = (name: string, n: number) => (timings.get(name)!.median * 1000) / n
+  const roundsUs = (name: string, n: number) => timings.get(name)!.rounds.map((ms) => (ms * 1000) / n)
   const rows = groups.map((g) => {
     const parleyUs = us(`${g.kind} parley`, g.bodies.length)
     const sanitizeHtmlUs = us(`${g.kind} sanitize-html`, g.bodies.length)
@@ -283,23 +288,40 @@ const byKind = async (corpus: Corpus.Corpus, options: Options): Promise<Readonly
       sanitizeHtmlUs,
       parse5Us: us(`${g.kind} parse5`, g.bodies.length),
       speedup: Harness.ratio(timings.get(`${g.kind} sanitize-html`)!, timings.get(`${g.kind} parley`)!),
-      parleyShare: 0
+      parleyShare: 0,
+      parleyRoundsUs: roundsUs(`${g.kind} parley`, g.bodies.length),
+      sanitizeHtmlRoundsUs: roundsUs(`${g.kind} sanitize-html`, g.bodies.length)
     }
   })
   const total = rows.reduce((t, r) => t + r.parleyUs * r.bodies, 0)
   return rows.map((r) => ({ ...r, parleyShare: (r.parleyUs * r.bodies) / total }))
 }
 
-/** The speed ratio a mix of kinds would give, from per-kind times: `mix` maps kinds to weights. */
-const mixRatio = (rows: ReadonlyArray<KindRow>, mix: Partial<Record<Corpus.Kind, number>>): number => {
-  let parley = 0
-  let sh = 0
-  for (const r of rows) {
-    const w = mix[r.kind] ?? 0
-    parley += w * r.parleyUs
-    sh += w * r.sanitizeHtmlUs
+/**
+ * The speed ratio a mix of kinds would give, from per-kind times: `mix` maps kinds to weights. Computed round by
+ * round (each round's per-kind medians), summarised like every other ratio: the median of the rounds, min and max.
+ */
+const mixRatio = (rows: ReadonlyArray<KindRow>, mix: Partial<Record<Corpus.Kind, number>>): Harness.Ratio => {
+  const rounds = rows[0]?.parleyRoundsUs.length ?? 0
+  const ratios: Array<number> = []
+  for (let round = 0; round < rounds; round++) {
+    let parley = 0
+    let sh = 0
+    for (const r of rows) {
+      const w = mix[r.kind] ?? 0
+      parley += w * r.parleyRoundsUs[round]!
+      sh += w * r.sanitizeHtmlRoundsUs[round]!
+    }
+    ratios.push(sh / parley)
   }
-  return sh / parley
+  ratios.sort((a, b) => a - b)
+  const mid = (ratios.length - 1) / 2
+  return {
+    median: (ratios[Math.floor(mid)]! + ratios[Math.ceil(mid)]!) / 2,
+    min: ratios[0]!,
+    max: ratios[ratios.length - 1]!,
+    rounds
+  }
 }
 
 const kindTable = (rows: ReadonlyArray<KindRow>): string =>
@@ -335,7 +357,7 @@ const corpusTable = (rows: ReadonlyArray<Row>): string =>
       Report.duration(r.p99Ms),
       r.role === "parley"
         ? "1×"
-        : Report.ratioWithRange({ median: r.parleySpeedup, ...r.parleySpeedupRange }),
+        : Report.ratioWithRange(r.speedup),
       r.violations === undefined ? "—" : Report.num(r.violations.bodiesWithViolations)
     ])
   )
@@ -383,11 +405,8 @@ export const run = async (options: Options): Promise<Section> => {
   const kinds = options.quick ? undefined : await byKind(corpora[0]!, options)
   const authorsMix = kinds === undefined ? undefined : mixRatio(kinds, { "plain": 90, "light-markup": 10 })
   const row = (i: number, name: string) => results[i]!.rows.find((r) => r.name === name)!
-  const speedup = (i: number, name: string) => row(i, name).parleySpeedup
-  const measured = (i: number, name: string) => {
-    const r = row(i, name)
-    return Report.ratioWithRange({ median: r.parleySpeedup, ...r.parleySpeedupRange })
-  }
+  const speedup = (i: number, name: string) => row(i, name).speedup.median
+  const measured = (i: number, name: string) => Report.ratioWithRange(row(i, name).speedup)
   const parleyViolations = results.reduce((n, r) => n + r.rows[0]!.violations!.bodiesWithViolations, 0)
   const targetList: Array<Report.Target> = [
     {
@@ -397,8 +416,10 @@ export const run = async (options: Options): Promise<Section> => {
     },
     {
       target: "no round below 4.5× sanitize-html, realistic corpus",
-      measured: Report.ratio(row(0, "sanitize-html").parleySpeedupRange.min),
-      met: row(0, "sanitize-html").parleySpeedupRange.min >= 4.5
+      measured: `${Report.ratio(row(0, "sanitize-html").speedup.min)} (lowest of ${
+        row(0, "sanitize-html").speedup.rounds
+      } rounds)`,
+      met: row(0, "sanitize-html").speedup.min >= 4.5
     },
     {
       target: "≥ 3× sanitize-html, hostile corpus",
@@ -433,7 +454,8 @@ export const run = async (options: Options): Promise<Section> => {
       kindTable(kinds),
       "",
       `Weighted to 90% \`plain\` / 10% \`light-markup\` (the mix the sanitizer's author measured), these per-kind ` +
-      `times give **${Report.ratio(authorsMix!)}** sanitize-html's speed (derived, not measured as one corpus).`,
+      `times give **${Report.ratioWithRange(authorsMix!)}** sanitize-html's speed (derived round by round, not ` +
+      `measured as one corpus).`,
       ""
     ]),
     "Allow-list violations (outputs re-parsed by parse5; bodies with at least one of each kind):",
@@ -461,8 +483,8 @@ export const run = async (options: Options): Promise<Section> => {
         megabytesPerSecond: row.megabytesPerSecond,
         p50Ms: row.p50Ms,
         p99Ms: row.p99Ms,
-        parleySpeedup: row.parleySpeedup,
-        parleySpeedupRange: row.parleySpeedupRange,
+        parleySpeedup: row.speedup.median,
+        parleySpeedupRange: { min: row.speedup.min, max: row.speedup.max, rounds: row.speedup.rounds },
         violations: row.violations === undefined
           ? undefined
           : {

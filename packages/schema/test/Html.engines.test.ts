@@ -4,8 +4,11 @@
  * corpus, is `security/test/fuzz.test.ts`; `pnpm fuzz` runs it at a million cases.)
  */
 import { describe, expect, it } from "@effect/vitest"
+import { decodeHTML, decodeHTMLAttribute } from "entities/decode"
 import * as Html from "../src/Html.ts"
 import * as Engine from "../src/internal/html.ts"
+import * as Policy from "../src/internal/htmlPolicy.ts"
+import * as Text from "../src/internal/htmlText.ts"
 
 const agree = (body: string): boolean => {
   let taken = false
@@ -64,7 +67,37 @@ const inside: ReadonlyArray<string> = [
   "<p>unclosed paragraph",
   "   <b> spaces </b>   ",
   "<pre>  <b>pre</b>\n  text</pre>",
-  "<div>\n\n<p>x</p>\n\n</div>"
+  "<div>\n\n<p>x</p>\n\n</div>",
+  // Stray end tags (ignored: the text around them is one text node), and start tags ignored in body.
+  "x</b>y",
+  "</b></em></a>after",
+  "<b>x</i>y</b></p2>",
+  "&am</x>p; <pre></x>\nkept</pre>",
+  "<h1>x</h1></h2>y",
+  "<b>x</b></b> y",
+  "<body onload=alert(1)>a<html lang=x>b<head>c<frameset>d",
+  "<scr<script>ipt>alert(1)</scr</script>ipt>X",
+  "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>X",
+  // An `a` in the current `a` closes it first.
+  "<a href=\"https://a.test/\"><a href=\"https://b.test/\">x</a></a>",
+  "<a href=\"https://a.test/\">one <a href=\"https://b.test/\">two</a> three</a>",
+  // Dropped containers, parsed to know where they end; forms.
+  "<template>x</template>",
+  "<template><script>alert(1)</script></template>X<template><b>y</b></div></template>",
+  "<object data=\"javascript:alert(1)\"><p>fallback</p></object>X",
+  "<form>x</form>",
+  "<form action=\"https://evil.example/steal\"><input name=password><button formaction=javascript:alert(1)>X</button></form>",
+  // Foreign content, dropped whole: skipped by the foreign-content rules.
+  "<svg onload=alert(1)><circle r=10></svg>X",
+  "<svg><script>alert(1)</script></svg>X <math><mglyph/><mrow>x</mrow></math>y",
+  "<a href=\"https://example.com/\"><svg><a xlink:href=\"javascript:alert(1)\"><text>X</text></a></svg></a>",
+  "<svg><style><b>breaks out</b> after",
+  "<svg><g><font color=red>out</font></g></svg> <svg><font>in</font></svg> <svg/>x<svg><![CDATA[<b>]]></svg>",
+  // NUL and CR.
+  "a\u0000b",
+  "a&am\u0000p;b",
+  "<a href=\"java\u0000script:alert(1)\">x</a> <a href=\"https://ok.test/\u0000\">y</a>",
+  "a\r\nb\rc<pre>\r\nx</pre>"
 ]
 
 /** Bodies outside the subset: the tree-free path must leave each to parse5. */
@@ -73,20 +106,29 @@ const outside: ReadonlyArray<string> = [
   "<p>one<p>two",
   "<p><div>x</div></p>",
   "<li>no list</li>",
-  "<a href=\"https://a.test/\"><a href=\"https://b.test/\">x</a></a>",
-  "x</b>y",
+  "<a href=\"https://a.test/\"><b><a href=\"https://b.test/\">x</a></b></a>",
+  "<td>stray</td><tr>row</tr>",
   "<br></br>",
+  "<h1>x</h2>",
+  "<p><button></p></button>",
+  "<p><object><div>x</div></object></p>",
+  "<div><object></div></object>",
+  "<template><tr><td>x</td></tr></template>",
+  "<template><form>x</form></template>",
+  "<form><form>x</form></form>",
+  "<button><button>x</button></button>",
+  "<b\u0000>x</b>",
+  "<table><body>x</table>",
   "</p>",
   "<table>text in a table</table>",
   "<table><b>x</b></table>",
-  "<svg><b>x</b></svg>",
+  "<svg><title>x</title></svg>",
   "<math><mi>x</mi></math>",
-  "<template>x</template>",
-  "<form>x</form>",
+  "<svg></p>x",
+  "<svg><desc><b>x</b></desc></svg>",
+  "<b><svg></b>x",
   "<select><option>x</option></select>",
   "<!DOCTYPE html>x",
-  "a\u0000b",
-  "a\r\nb",
   "<script><!--<script></script>--></script>",
   "<pre>&#10;x</pre>",
   "<h1><h2>x</h2></h1>",
@@ -122,5 +164,89 @@ describe("the tree-free path equals the parse5 path", () => {
       for (const [open, close] of contexts) if (agree(open + body + close)) taken++
     }
     expect(taken).toBeGreaterThan(inside.length * 3)
+  })
+})
+
+describe("the common references decode as the entities decoder does", () => {
+  it("every numeric reference below U+110000 (decimal and hex), and the listed names, in text and attributes", () => {
+    const refs: Array<string> = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&nbsp;", "&euro;", "&mdash;", "&ndash;"]
+    refs.push("&hellip;", "&copy;", "&reg;", "&trade;", "&lsquo;", "&rsquo;", "&ldquo;", "&rdquo;", "&pound;")
+    refs.push("&middot;", "&bull;", "&#0039;", "&#x0041;", "&#X41;", "&#00000065;", "&#x;", "&#;", "&amp", "&ampx;")
+    for (let cp = 0; cp < 0x110000; cp += cp < 0x10000 ? 1 : 97) refs.push(`&#${cp};`, `&#x${cp.toString(16)};`)
+    for (const ref of refs) {
+      for (const body of [ref, `a${ref}b`, `${ref}=x`, `${ref}${ref}`]) {
+        expect(Text.decodeReferences(body, decodeHTML), body).toBe(decodeHTML(body))
+        expect(Text.decodeReferences(body, decodeHTMLAttribute), body).toBe(decodeHTMLAttribute(body))
+      }
+    }
+  })
+})
+
+describe("plain http(s) URLs serialize as the WHATWG URL parser does", () => {
+  it("generated URLs at the edges of the plain subset: the shortcut equals URL.parse(x).href whenever it answers", () => {
+    const parts = [
+      "http://",
+      "https://",
+      "HTTPS://",
+      "https:",
+      "a",
+      "example",
+      ".",
+      "..",
+      "-",
+      "com",
+      "1",
+      "0x7f",
+      "xn--",
+      "xn--a",
+      "/",
+      "//",
+      "/./",
+      "/../",
+      "?",
+      "&",
+      "=",
+      "#",
+      "%2e",
+      "%",
+      ":",
+      "443",
+      "@",
+      "\\",
+      " ",
+      "\t",
+      "^",
+      "|",
+      "'",
+      "\"",
+      "`",
+      "{",
+      "[",
+      "é",
+      "~",
+      "!",
+      "$",
+      "(",
+      "*",
+      ",",
+      ";",
+      "+"
+    ]
+    let answered = 0
+    let seed = 1
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff)
+    for (let k = 0; k < 200_000; k++) {
+      let raw = k % 2 === 0 ? "https://" : "http://"
+      const len = next() % 9
+      for (let j = 0; j < len; j++) raw += parts[next() % parts.length]!
+      const fast = Policy.simpleHttpUrl(raw)
+      if (fast === undefined) continue
+      answered++
+      expect(fast, raw).toBe(URL.parse(raw)?.href)
+    }
+    for (const raw of ["https://example.com", "https://docs.example.com/pricing/30312?utm_source=chat&ref=776"]) {
+      expect(Policy.simpleHttpUrl(raw)).toBe(URL.parse(raw)!.href)
+    }
+    expect(answered).toBeGreaterThan(500)
   })
 })

@@ -170,6 +170,8 @@ export interface CompiledElement {
   readonly close: string
   readonly urls: ReadonlyArray<UrlRule>
   readonly text: ReadonlyArray<string>
+  /** The names of every attribute the start tag reads (URL ones, then text ones). */
+  readonly attributes: ReadonlyArray<string>
 }
 
 export interface Compiled {
@@ -208,7 +210,8 @@ const compile = (policy: Policy): Compiled => {
       open: urls.length === 0 && text.length === 0 ? `<${tag}>` : undefined,
       close: action === VOID ? "" : `</${tag}>`,
       urls,
-      text
+      text,
+      attributes: [...urls.map((u) => u.name), ...text]
     })
   }
   return { actions, kept }
@@ -257,13 +260,59 @@ const schemeOf = (raw: string): string => {
   return ""
 }
 
+/** Whether `c` may appear as it is in the path or query of a {@link simpleHttpUrl} (printable ASCII, minus some). */
+const isPlainUrlChar = (c: number): boolean =>
+  c > 0x20 && c < 0x7f && c !== 0x22 && c !== 0x23 && c !== 0x25 && c !== 0x27 && c !== 0x3c && c !== 0x3e &&
+  c !== 0x5b && c !== 0x5c && c !== 0x5d && c !== 0x5e && c !== 0x60 && c !== 0x7b && c !== 0x7c && c !== 0x7d
+
+/**
+ * The WHATWG serialization of a plain absolute http(s) URL, without building a `URL`, or undefined when `raw` is
+ * not one of those: lowercase `http://` or `https://`, a host of lowercase ASCII labels (letters, digits, `-`; the
+ * last one starting with a letter, so never an IPv4 number; no `xn--`), no userinfo or port, then a path and query
+ * of printable ASCII that the parser leaves as they are (no percent sign, quote, backslash, brackets, fragment, ...,
+ * and no dot segment). The parser then serializes the input as it is, with "/" for an empty path.
+ */
+export const simpleHttpUrl = (raw: string): string | undefined => {
+  const n = raw.length
+  let i: number
+  if (raw.startsWith("https://")) i = 8
+  else if (raw.startsWith("http://")) i = 7
+  else return undefined
+  let labelStart = i
+  for (; i < n; i++) {
+    const c = raw.charCodeAt(i)
+    if (c === 0x2e) {
+      if (i === labelStart) return undefined
+      labelStart = i + 1
+    } else if (c === 0x2f || c === 0x3f) break
+    else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return undefined
+    else if (i === labelStart && c === 0x78 && raw.startsWith("xn--", i)) return undefined
+  }
+  if (labelStart >= i) return undefined // empty host, or a trailing dot
+  const last = raw.charCodeAt(labelStart)
+  if (last < 0x61 || last > 0x7a) return undefined
+  if (i === n) return raw + "/"
+  if (raw.charCodeAt(i) === 0x3f) return undefined // a query without a path: keep it simple
+  let inQuery = false
+  for (; i < n; i++) {
+    const c = raw.charCodeAt(i)
+    if (c === 0x3f) inQuery = true
+    else if (!isPlainUrlChar(c)) return undefined
+    else if (!inQuery && c === 0x2e && raw.charCodeAt(i - 1) === 0x2f) return undefined // a dot segment, maybe
+  }
+  return raw
+}
+
 /** The serialized URL if the WHATWG URL parser accepts `raw` as an absolute URL with an allowed scheme. */
 export const checkUrl = (rule: UrlRule, raw: string): string | null => {
   const memo = rule.memo
   const hit = memo.get(raw)
   if (hit !== undefined) return hit
   let result: string | null = null
-  if (rule.schemes.has(schemeOf(raw))) {
+  const simple = simpleHttpUrl(raw)
+  if (simple !== undefined) {
+    if (rule.schemes.has(raw.charCodeAt(4) === 0x73 ? "https" : "http")) result = simple
+  } else if (rule.schemes.has(schemeOf(raw))) {
     const url = URL.parse(raw)
     if (url !== null && rule.schemes.has(url.protocol.slice(0, -1))) result = url.href
   }
