@@ -21,7 +21,9 @@ const regressions: ReadonlyArray<string> = [
   "<svg />&#13;</svg>",
   "a&#x0D;&#10;b<b>c&#13;</b>",
   "<img src=\"https://ok.test/\" alt=\"a&#13;b\">",
-  "<pre>&#13;x</pre>"
+  "<pre>&#13;x</pre>",
+  // The tree-free path kept the newline after `<pre></>` (no token: the newline is still the next one, dropped).
+  "<b><ul><li><ul><li><pre></>\n\n</pre></li></ul></li></ul></b>"
 ]
 
 /** Ways to end a raw-text or foreign element, right and wrong. */

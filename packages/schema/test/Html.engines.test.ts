@@ -46,6 +46,7 @@ const inside: ReadonlyArray<string> = [
   "<STYLE>x</Style >after",
   "<textarea></textarea x=\">\"><b>after</b>",
   "<pre>\nfirst newline dropped</pre><pre>\n\nsecond kept</pre>",
+  "<pre></>\n\nx</pre><pre></></>\ny</pre><pre></x>\nz</pre><pre><!---->\nw</pre>",
   "<listing>\nx</listing>",
   "<B CLASS=x>upper</B> <A HREF='https://ok.test/'>link</A>",
   "<a href=https://ok.test/ title=t>unquoted</a>",

@@ -539,9 +539,12 @@ class Direct {
       case C_PRE: {
         if (this.pOpen > 0) return BAIL
         if (!this.open(name, attrs)) return BAIL
-        const c = end < this.n ? this.s.charCodeAt(end) : -1
+        // The newline right after the start tag is dropped: it must be the next token, and `</>` is no token.
+        let k = end
+        while (this.s.startsWith("</>", k)) k += 3
+        const c = k < this.n ? this.s.charCodeAt(k) : -1
         if (c === 0x26) return BAIL
-        return c === 0x0a ? end + 1 : end // the newline right after the start tag is dropped
+        return c === 0x0a ? k + 1 : end
       }
       case C_LI:
         if (cur !== "ul" && cur !== "ol" && cur !== "menu") return BAIL
