@@ -95,15 +95,21 @@ class Body {
     }
   }
 
-  /** The whole body as one `ArrayBuffer` of its own. */
+  private wholeBuffer: ArrayBuffer | undefined = undefined
+
+  /**
+   * The whole body as one `ArrayBuffer` of its own, copied once (every later read gets the same buffer, as
+   * Effect's clients cache theirs).
+   */
   whole(): ArrayBuffer {
+    if (this.wholeBuffer !== undefined) return this.wholeBuffer
     const out = new Uint8Array(this.received)
     let at = 0
     for (const chunk of this.chunks) {
       out.set(chunk, at)
       at += chunk.byteLength
     }
-    return out.buffer
+    return this.wholeBuffer = out.buffer
   }
 }
 
