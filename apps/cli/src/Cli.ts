@@ -27,7 +27,7 @@
  *
  * @since 0.1.0
  */
-import { Text } from "@parley/schema"
+import * as Text from "@parley/schema/Text"
 import { Cause, Console, Effect } from "effect"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { createRequire } from "node:module"
@@ -51,12 +51,30 @@ export const VERSION: string = (
   createRequire(import.meta.url)("../package.json") as { readonly version: string }
 ).version
 
+/** The subcommands. */
+type Subcommand =
+  | typeof Export.command
+  | typeof Convert.command
+  | typeof MigrateCommand.command
+  | typeof WorkerCommand.command
+  | typeof Sanitize.command
+  | typeof SandboxCommand.command
+  | typeof InboxCommand.command
+  | typeof OpenApiCommand.command
+
 /**
- * The root command.
+ * The root command. Building it loads each command's flags, not what the commands run: each loads its own program
+ * when it runs, so `parley --help` and `parley sanitize` do not load the export, the migration or the servers.
  *
  * @since 0.1.0
  */
-export const command = Command.make("parley").pipe(
+export const command: Command.Command<
+  "parley",
+  {},
+  {},
+  Command.Error<Subcommand>,
+  Exclude<Command.Services<Subcommand>, Command.CommandContext<"parley">>
+> = Command.make("parley").pipe(
   Command.withDescription(
     "Move conversations between Drift and Intercom: export from Drift's API, convert between shapes, sanitize bodies"
   ),

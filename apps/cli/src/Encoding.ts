@@ -25,13 +25,14 @@ import type { Drift } from "@parley/schema"
 import { DateTime, Effect, Stream } from "effect"
 import { Csv } from "effect/encoding"
 import * as Formats from "./Formats.ts"
+import * as Vocabulary from "./internal/vocabulary.ts"
 
 /**
  * The encodings.
  *
  * @since 0.2.0
  */
-export const formats = ["ndjson", "json", "csv"] as const
+export const formats: typeof Vocabulary.formats = Vocabulary.formats
 
 /**
  * An encoding.

@@ -19,11 +19,12 @@
  *
  * @since 0.1.0
  */
-import { type DriftError, Secret } from "@parley/drift-client"
+import type { DriftError } from "@parley/drift-client"
 import type { SandboxError } from "@parley/drift-sandbox"
 import type { Checkpoint, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
 import type { Bundle, Guard, ThreadSource } from "@parley/inbox"
 import type { Fleet, LedgerReader, Migration, Secrets } from "@parley/migrate"
+import * as Secret from "@parley/schema/Secret"
 import type { Config, Effect, PlatformError } from "effect"
 import { Cause, Schema } from "effect"
 import { CliError } from "effect/cli"

@@ -27,13 +27,14 @@
 import { Mapping, MappingError } from "@parley/intercom"
 import { Drift, Intercom, JsonPath } from "@parley/schema"
 import { Cause, Exit, Result, Schema, SchemaIssue } from "effect"
+import * as Vocabulary from "./internal/vocabulary.ts"
 
 /**
  * The shapes.
  *
  * @since 0.1.0
  */
-export const shapes = ["drift", "intercom", "intercom-2.11"] as const
+export const shapes: typeof Vocabulary.shapes = Vocabulary.shapes
 
 /**
  * A shape.

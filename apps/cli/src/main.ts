@@ -8,8 +8,7 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Effect, Exit, identity, Runtime } from "effect"
-import { HttpClient } from "effect/http"
+import { Effect, Exit, identity, References, Runtime } from "effect"
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Cli from "./Cli.ts"
@@ -35,11 +34,12 @@ export const run = (): void => {
     // The command line exports no traces, so spans only cost time (a fifth of an export's CPU);
     // `PARLEY_DEBUG=1` keeps them, for the span frames of the causes it prints.
     // With the tracer off, the HTTP client's own span work (URL and header attributes, trace headers on every
-    // request) is off too.
+    // request) is off too: `DisablePropagation` sends every request down the client's untraced path (a core
+    // reference, so `parley --help` does not load the HTTP modules to set it).
     process.env["PARLEY_DEBUG"] === "1" ? identity : (effect) =>
       effect.pipe(
         Effect.withTracerEnabled(false),
-        Effect.provideService(HttpClient.TracerDisabledWhen, () => true)
+        Effect.provideService(References.DisablePropagation, true)
       ),
     NodeRuntime.runMain({
       disableErrorReporting: true,

@@ -18,16 +18,16 @@
  */
 import { NodeFileSystem, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { DriftClient, type DriftError } from "@parley/drift-client"
-import { Sandbox, SandboxCommand, SandboxError } from "@parley/drift-sandbox"
+import { Sandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import type { LedgerReader } from "@parley/migrate"
 import { Config, Console, Context, Effect, Layer, Option, type PlatformError, Redacted, type Scope } from "effect"
-import { Command, Flag } from "effect/cli"
 import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
 import { resolve } from "node:path"
 import * as Bundle from "./Bundle.ts"
 import * as Guard from "./Guard.ts"
+import * as InboxCommand from "./InboxCommand.ts"
 import * as Limits from "./Limits.ts"
 import * as MigrationLedger from "./MigrationLedger.ts"
 import * as Server from "./Server.ts"
@@ -85,8 +85,7 @@ export interface Options {
  * @since 0.1.0
  */
 export const defaults = {
-  port: 4020,
-  host: "127.0.0.1",
+  ...InboxCommand.defaults,
   source: { _tag: "Sandbox" } as Source
 } as const
 
@@ -295,66 +294,6 @@ export const run = (
   }))
 
 /**
- * The flags of `parley inbox` / `parley-inbox`.
- *
- * @since 0.1.0
- */
-export const flags = {
-  port: SandboxCommand.portFlag(defaults.port),
-  host: Flag.String("host").pipe(
-    Flag.withDescription("Interface to listen on (default 127.0.0.1; beyond loopback needs --token)"),
-    Flag.withDefault(defaults.host)
-  ),
-  token: Flag.String("token").pipe(
-    Flag.withDescription(
-      "Access token every request must carry (open /?token=... once in the browser); default PARLEY_INBOX_TOKEN"
-    ),
-    Flag.optional
-  ),
-  allowHost: Flag.String("allow-host").pipe(
-    Flag.withDescription("A host name to answer besides the loopback ones (repeat the flag for more)"),
-    Flag.atLeast(0)
-  ),
-  file: Flag.String("file").pipe(
-    Flag.withDescription(
-      "Read an NDJSON export of Drift threads (`parley export --to drift`) instead of Drift (default: none; a relative path is read from where you ran the command)"
-    ),
-    Flag.filter(
-      (file) => file.trim() !== "",
-      () => "--file is empty: give the path of an export file, e.g. --file export.ndjson"
-    ),
-    Flag.optional
-  ),
-  sandbox: Flag.Boolean("sandbox").pipe(
-    Flag.withDescription("Use the embedded sandbox even when DRIFT_TOKEN is set (default: only without DRIFT_TOKEN)"),
-    Flag.withDefault(false)
-  ),
-  conversations: SandboxCommand.conversationsFlag(
-    "conversations",
-    "Conversations seeded in the embedded sandbox",
-    Sandbox.defaults.conversations
-  ),
-  seed: Flag.Int("seed").pipe(
-    Flag.withDescription(`Seed of the embedded sandbox (default ${Sandbox.defaults.seed})`),
-    Flag.withDefault(Sandbox.defaults.seed)
-  ),
-  migration: Flag.String("migration").pipe(
-    Flag.withDescription(
-      "A `parley migrate` database (its --database: a file path, e.g. parley-migrate.db, or a postgres:// URL), read read-only: each thread's migration state, with a filter (default: none)"
-    ),
-    Flag.filter(
-      (database) => database.trim() !== "",
-      () => "--migration is empty: give the migration database, e.g. --migration parley-migrate.db"
-    ),
-    Flag.optional
-  ),
-  withContacts: Flag.Boolean("with-contacts").pipe(
-    Flag.withDescription("With DRIFT_TOKEN: also read each conversation's contact (needs contact_read; default: off)"),
-    Flag.withDefault(false)
-  )
-}
-
-/**
  * The source the flags and the environment ask for: `--file`, else Drift when `DRIFT_TOKEN` is set (with
  * `DRIFT_BASE_URL` and the rest of `DriftClient.config`) and `--sandbox` is not, else the embedded sandbox.
  *
@@ -377,57 +316,10 @@ export const resolveSource = Effect.fn("Inbox.resolveSource")(function*(args: {
 })
 
 /**
- * The Inbox command under any name (the `parley-inbox` binary runs it as its root command).
+ * The command line, re-exported from {@link InboxCommand} (which loads this module only when the command runs):
+ * `flags`, `makeCommand(name)` and `command`, the command to mount in another tree
+ * (`Command.withSubcommands([..., Inbox.command])`).
  *
  * @since 0.1.0
  */
-export const makeCommand = (name: string) =>
-  Command.make(
-    name,
-    flags,
-    Effect.fn("parley.inbox")(function*(args) {
-      const source = yield* resolveSource(args)
-      const token = Option.isSome(args.token)
-        ? Option.some(Redacted.make(args.token.value))
-        : yield* Config.option(Config.Redacted("PARLEY_INBOX_TOKEN"))
-      return yield* run({
-        port: args.port,
-        host: args.host,
-        source,
-        allowedHosts: args.allowHost,
-        ...(Option.isSome(token) ? { token: token.value } : {}),
-        ...(Option.isSome(args.migration)
-          ? {
-            migration: /^postgres(ql)?:\/\//i.test(args.migration.value)
-              ? args.migration.value
-              : resolve(args.migration.value)
-          }
-          : {})
-      }).pipe(
-        Effect.catchTag(
-          "ServeError",
-          (error) => Effect.fail(SandboxError.ListenFailed.fromCause(error.cause, { host: args.host, port: args.port }))
-        )
-      )
-    })
-  ).pipe(
-    Command.withDescription(
-      "Review conversations in the browser: threads with filters, transcripts, and their Intercom mapping"
-    ),
-    Command.withExamples([
-      { command: "parley inbox", description: "The embedded sandbox (2,000 seeded conversations) on port 4020" },
-      { command: "parley inbox --file export.ndjson", description: "An export of `parley export --to drift`" },
-      {
-        command: "parley inbox --migration parley-migrate.db",
-        description: "Each thread's migration state (pending, migrated, rejected, mismatch) from `parley migrate`"
-      },
-      { command: "DRIFT_TOKEN=... parley inbox --port 0", description: "A real Drift workspace, on a free port" }
-    ])
-  )
-
-/**
- * `inbox`: the command to mount in another tree (`Command.withSubcommands([..., Inbox.command])`).
- *
- * @since 0.1.0
- */
-export const command = makeCommand("inbox")
+export { command, flags, makeCommand } from "./InboxCommand.ts"

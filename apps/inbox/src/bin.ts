@@ -20,7 +20,7 @@ import { CliError, CliOutput, Command } from "effect/cli"
 import { createRequire } from "node:module"
 import { resolve } from "node:path"
 import { packageRoot } from "./Bundle.ts"
-import * as Inbox from "./Inbox.ts"
+import * as InboxCommand from "./InboxCommand.ts"
 
 // `pnpm start -- --flag` passes the `--` through: drop a leading one.
 const argv = process.argv.slice(2)
@@ -52,7 +52,7 @@ const presenter: CliOutput.Presenter = {
   })
 }
 
-Command.runWith(Inbox.makeCommand("parley-inbox"), { version })(args).pipe(
+Command.runWith(InboxCommand.makeCommand("parley-inbox"), { version })(args).pipe(
   Effect.provideService(CliOutput.Presenter, presenter),
   Effect.catchCause((cause) =>
     Effect.gen(function*() {

@@ -36,6 +36,22 @@ export * as Inbox from "./Inbox.ts"
 export * as InboxApi from "./InboxApi.ts"
 
 /**
+ * The command line (`InboxCommand.command`, `makeCommand`, `flags`), apart from the server: mounting it in a
+ * command tree does not load the server, which is loaded when the command runs.
+ *
+ * @example
+ * ```ts
+ * import { InboxCommand } from "@parley/inbox"
+ * import { Command } from "effect/cli"
+ *
+ * const parley = Command.make("parley").pipe(Command.withSubcommands([InboxCommand.command]))
+ * ```
+ *
+ * @since 0.2.0
+ */
+export * as InboxCommand from "./InboxCommand.ts"
+
+/**
  * The API's schemas (pages, thread views, workspace, errors); browser-safe.
  *
  * @example

@@ -20,6 +20,7 @@
  */
 import { DriftApi, DriftApiError } from "@parley/drift-client"
 import { Effect, Layer, Redacted } from "effect"
+import * as Defaults from "./internal/defaults.ts"
 
 /**
  * The scopes Drift tokens carry.
@@ -40,14 +41,14 @@ export type Scope = (typeof ALL_SCOPES)[number]
  *
  * @since 0.1.0
  */
-export const DEFAULT_TOKEN = "sandbox-token"
+export const DEFAULT_TOKEN: typeof Defaults.DEFAULT_TOKEN = Defaults.DEFAULT_TOKEN
 
 /**
  * The default read-only token: every scope but `conversation_write`.
  *
  * @since 0.1.0
  */
-export const DEFAULT_READONLY_TOKEN = "sandbox-readonly"
+export const DEFAULT_READONLY_TOKEN: typeof Defaults.DEFAULT_READONLY_TOKEN = Defaults.DEFAULT_READONLY_TOKEN
 
 /**
  * A token and the scopes it grants.

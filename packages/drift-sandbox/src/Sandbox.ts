@@ -36,6 +36,7 @@ import * as Auth from "./Auth.ts"
 import { Faults } from "./Faults.ts"
 import type { FaultSettings } from "./Faults.ts"
 import * as Handlers from "./Handlers.ts"
+import * as Defaults from "./internal/defaults.ts"
 import { type CursorMode, type ListApi, SandboxStore } from "./Store.ts"
 
 /**
@@ -44,16 +45,7 @@ import { type CursorMode, type ListApi, SandboxStore } from "./Store.ts"
  *
  * @since 0.1.0
  */
-export const defaults = {
-  host: "127.0.0.1",
-  port: 4010,
-  seed: 1,
-  conversations: 2000,
-  token: Auth.DEFAULT_TOKEN,
-  readonlyToken: Auth.DEFAULT_READONLY_TOKEN,
-  /** The largest request body read: 1 MiB (a message is at most a few KB); a larger one is answered 413. */
-  maxBodyBytes: 1024 * 1024
-} as const
+export const defaults: typeof Defaults.defaults = Defaults.defaults
 
 /**
  * How to run a sandbox. Every key is optional (see {@link defaults}).

@@ -5,10 +5,18 @@
  */
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { type FaultSettings, ScheduledFault } from "./Faults.ts"
-import * as Sandbox from "./Sandbox.ts"
+import type { FaultSettings } from "./Faults.ts"
+import * as Defaults from "./internal/defaults.ts"
+import { ScheduledFault } from "./internal/faultRules.ts"
 import { ListenFailed } from "./SandboxError.ts"
-import * as Store from "./Store.ts"
+
+/**
+ * The sandbox's defaults, as the flags show them: the same object as `Sandbox.defaults`, from a module that does
+ * not load the server (a command line mounting this command prints its help without it).
+ *
+ * @since 0.2.0
+ */
+export const defaults: typeof Defaults.defaults = Defaults.defaults
 
 /**
  * The most conversations a sandbox seeds (it holds them all in memory).
@@ -70,16 +78,16 @@ const optionalRate = (name: string, description: string) =>
  * @since 0.1.0
  */
 export const flags = {
-  port: portFlag(Sandbox.defaults.port),
+  port: portFlag(Defaults.defaults.port),
   host: Flag.String("host").pipe(
-    Flag.withDescription(`Interface to listen on (default ${Sandbox.defaults.host})`),
-    Flag.withDefault(Sandbox.defaults.host)
+    Flag.withDescription(`Interface to listen on (default ${Defaults.defaults.host})`),
+    Flag.withDefault(Defaults.defaults.host)
   ),
   seed: Flag.Int("seed").pipe(
-    Flag.withDescription(`Seed of the generated data (default ${Sandbox.defaults.seed})`),
-    Flag.withDefault(Sandbox.defaults.seed)
+    Flag.withDescription(`Seed of the generated data (default ${Defaults.defaults.seed})`),
+    Flag.withDefault(Defaults.defaults.seed)
   ),
-  conversations: conversationsFlag("conversations", "Number of seeded conversations", Sandbox.defaults.conversations),
+  conversations: conversationsFlag("conversations", "Number of seeded conversations", Defaults.defaults.conversations),
   cursor: Flag.Literals("cursor", ["snapshot", "offset"]).pipe(
     Flag.withDescription(
       "List cursors: snapshot (every conversation once) or offset (pages shift on updates, like Drift) (default snapshot)"
@@ -96,17 +104,17 @@ export const flags = {
     Flag.withDescription(
       "Seed what Drift sends beyond its documents: edits, prompts, suggestions, an undocumented message type, numeric external ids"
     ),
-    Flag.withDefault(Store.DEFAULT_ODDITIES)
+    Flag.withDefault(Defaults.DEFAULT_ODDITIES)
   ),
   token: Flag.String("token").pipe(
-    Flag.withDescription(`Bearer token with every scope (default ${Sandbox.defaults.token})`),
-    Flag.withDefault(Sandbox.defaults.token)
+    Flag.withDescription(`Bearer token with every scope (default ${Defaults.defaults.token})`),
+    Flag.withDefault(Defaults.defaults.token)
   ),
   readonlyToken: Flag.String("readonly-token").pipe(
     Flag.withDescription(
-      `Bearer token with every scope but conversation_write (default ${Sandbox.defaults.readonlyToken})`
+      `Bearer token with every scope but conversation_write (default ${Defaults.defaults.readonlyToken})`
     ),
-    Flag.withDefault(Sandbox.defaults.readonlyToken)
+    Flag.withDefault(Defaults.defaults.readonlyToken)
   ),
   rateLimit: Flag.Finite("rate-limit").pipe(
     Flag.withDescription("Leaky-bucket rate limit in requests per second (429 beyond it; default: no limit)"),
@@ -231,6 +239,8 @@ export const make = (name: string) =>
     flags,
     Effect.fnUntraced(function*(args) {
       const where = { host: args.host, port: args.port }
+      // The server is loaded when the command runs, not when the command tree is built.
+      const Sandbox = yield* Effect.promise(() => import("./Sandbox.ts"))
       const sandbox = yield* Sandbox.start({
         port: args.port,
         host: args.host,

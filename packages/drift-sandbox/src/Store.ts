@@ -22,6 +22,7 @@
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import * as Cursor from "./Cursor.ts"
+import * as Defaults from "./internal/defaults.ts"
 import { InvalidParam, NotFound } from "./SandboxError.ts"
 import * as Seed from "./Seed.ts"
 
@@ -79,7 +80,7 @@ export const MAX_LIMIT: Record<ListApi, number> = { legacy: 50, new: 100 }
  *
  * @since 0.2.0
  */
-export const DEFAULT_ODDITIES = true
+export const DEFAULT_ODDITIES: boolean = Defaults.DEFAULT_ODDITIES
 
 /**
  * What a workspace is built from.

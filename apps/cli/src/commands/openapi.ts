@@ -3,10 +3,8 @@
  *
  * @since 0.1.0
  */
-import { DriftApi } from "@parley/drift-client"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
-import { OpenApi } from "effect/http-api"
 
 /**
  * `parley openapi`.
@@ -17,6 +15,10 @@ export const command = Command.make(
   "openapi",
   {},
   Effect.fn("parley.openapi")(function*() {
+    // The API declaration is loaded when the command runs: `parley --help` and the other commands never load it.
+    const [{ DriftApi }, { OpenApi }] = yield* Effect.promise(() =>
+      Promise.all([import("@parley/drift-client"), import("effect/http-api")])
+    )
     const document = OpenApi.fromApi(DriftApi.DriftApi)
     yield* Effect.sync(() => process.stdout.write(`${JSON.stringify(document, null, 2)}\n`))
   })

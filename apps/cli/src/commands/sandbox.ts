@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { SandboxCommand } from "@parley/drift-sandbox"
+import * as SandboxCommand from "@parley/drift-sandbox/SandboxCommand"
 
 /**
  * `parley sandbox`.

@@ -4,10 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Html } from "@parley/schema"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import * as Errors from "../Errors.ts"
 
 /**
  * The arguments and flags of `parley sanitize`.
@@ -31,27 +29,6 @@ export const flags = {
   )
 }
 
-const readStdin = Effect.callback<string, Errors.FileError>((resume) => {
-  if (process.stdin.isTTY === true) {
-    resume(Effect.fail(
-      new Errors.FileError({
-        path: "-",
-        operation: "read",
-        reason: "stdin is a terminal: give the body as an argument or pipe it in"
-      })
-    ))
-    return
-  }
-  const chunks: Array<string> = []
-  process.stdin.setEncoding("utf8")
-  process.stdin.on("data", (chunk: string) => chunks.push(chunk))
-  process.stdin.once("end", () => resume(Effect.succeed(chunks.join(""))))
-  process.stdin.once(
-    "error",
-    (error) => resume(Effect.fail(new Errors.FileError({ path: "-", operation: "read", reason: error.message })))
-  )
-})
-
 /**
  * `parley sanitize`.
  *
@@ -60,12 +37,8 @@ const readStdin = Effect.callback<string, Errors.FileError>((resume) => {
 export const command = Command.make(
   "sanitize",
   flags,
-  Effect.fn("parley.sanitize")(function*(args) {
-    const body = Option.isSome(args.body) && args.body.value !== "-" ? args.body.value : yield* readStdin
-    const policy = args.policy === "intercom" ? Html.intercom : Html.drift
-    const output = args.plain ? Html.toPlainText(body) : Html.sanitize(body, policy)
-    yield* Effect.sync(() => process.stdout.write(output.endsWith("\n") ? output : `${output}\n`))
-  })
+  // The sanitizer is loaded when the command runs: `parley --help` and the other commands never load it.
+  (args) => Effect.promise(() => import("../handlers/sanitize.ts")).pipe(Effect.flatMap((handler) => handler.run(args)))
 ).pipe(
   Command.withDescription("Sanitize an HTML message body (argument or stdin) with Drift's or Intercom's allow-list"),
   Command.withExamples([
