@@ -33,23 +33,29 @@ const timeOnce = (f: () => unknown): number => {
 
 /**
  * The time `sanitize` takes on `make(4n)` over the time on `make(n)`, both policies, interleaved, minimum of
- * {@link REPS}; n grows until the small body has `minChars` characters and takes at least 10 ms (up to 1M characters:
- * past that, memory effects on a 20 MB string inflate the ratio on some machines), so timer noise
- * does not dominate.
+ * {@link REPS}. n grows until the small body has `minChars` characters (at most 1M: past that, cache and memory
+ * effects on multi-megabyte strings inflate the ratio on some machines, which is not the sanitizer's algorithm);
+ * each measurement repeats the body enough times that the small one takes at least 10 ms, so timer noise does not
+ * dominate.
  */
 const scaling = (make: (n: number) => string, minChars: number): { ratio: number; bytes: number } => {
   let n = 500
   let small = make(n)
-  const run = (body: string) => () => {
-    Html.sanitize(body, Html.drift)
-    Html.sanitize(body, Html.intercom)
-  }
-  run(small)() // warm-up
-  while ((small.length < minChars || timeOnce(run(small)) < 10) && small.length < 1_000_000) {
+  while (small.length < minChars && make(2 * n).length <= 1_000_000) {
     n *= 2
     small = make(n)
   }
   const big = make(4 * n)
+  const once = (body: string) => {
+    Html.sanitize(body, Html.drift)
+    Html.sanitize(body, Html.intercom)
+  }
+  once(small) // warm-up
+  once(big)
+  const times = Math.max(1, Math.ceil(10 / Math.max(timeOnce(() => once(small)), 0.01)))
+  const run = (body: string) => () => {
+    for (let i = 0; i < times; i++) once(body)
+  }
   let a = Number.POSITIVE_INFINITY
   let b = Number.POSITIVE_INFINITY
   for (let r = 0; r < REPS; r++) {
