@@ -27,7 +27,7 @@
  * @since 0.1.0
  */
 import { Drift, Secret } from "@parley/schema"
-import { Config, Context, Duration, Effect, flow, identity, Layer, Option, Redacted, Schedule } from "effect"
+import { Config, Context, Duration, Effect, flow, identity, Layer, Option, Redacted, References, Schedule } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import { RateLimiter } from "effect/persistence"
@@ -36,6 +36,7 @@ import * as DriftApiError from "./DriftApiError.ts"
 import * as DriftError from "./DriftError.ts"
 import * as Classify from "./internal/classify.ts"
 import * as Lean from "./internal/lean.ts"
+import * as Timeout from "./internal/timeout.ts"
 
 // -----------------------------------------------------------------------------
 // Options
@@ -403,10 +404,12 @@ const transport = (http: HttpClient.HttpClient, options: Resolved, admit: Effect
       effect.pipe(
         // The body is read here, under the timeout and the size limit, and handed on as a response of its bytes.
         Effect.flatMap((response) => Classify.readBounded(request, response, options.maxResponseBytes)),
-        Effect.timeoutOrElse({
-          duration: options.timeout,
-          orElse: () => Effect.fail(new Classify.AttemptTimeout({ method: request.method, url: request.url }))
-        })
+        (attempt) =>
+          Timeout.timeoutOrElse(
+            attempt,
+            Duration.toMillis(options.timeout),
+            () => Effect.fail(new Classify.AttemptTimeout({ method: request.method, url: request.url }))
+          )
       )
     )
   )
@@ -571,10 +574,14 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 
   /**
    * The method's span (`DriftClient.<method>`), for the read methods, which run once per page: without the
-   * call-site stack trace `Effect.fn` captures on every call (an `Error` per call, measurable on an export).
+   * call-site stack trace `Effect.fn` captures on every call (an `Error` per call, measurable on an export), and
+   * with tracing off (`References.TracerEnabled`) no span at all, not even the no-op one `Effect.withSpan` would
+   * still set up and end.
    */
   const span = (name: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    Effect.withSpan(effect, name, { captureStackTrace: false })
+    Effect.withFiber((fiber) =>
+      fiber.getRef(References.TracerEnabled) ? Effect.withSpan(effect, name, { captureStackTrace: false }) : effect
+    )
 
   /**
    * One call: `attempt` (classifying its own failures) run on the retry schedule, every attempt counted, the
@@ -584,24 +591,27 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     attempt: (ctx: Classify.Context) => Effect.Effect<A, DriftError.DriftError>,
     options: { readonly write?: boolean } = {}
   ): Effect.Effect<A, DriftError.DriftError> =>
-    Effect.suspend(() => {
+    Effect.withFiber((fiber) => {
       let attempts = 0
+      const counted = (error: DriftError.DriftError) => {
+        if (error._tag === "RateLimited") counts.rateLimited++
+      }
       const once = Effect.suspend(() => {
         attempts++
         counts.requests++
         if (attempts > 1) counts.retries++
-        return attempt({ attempts, timeoutMillis, scrub }).pipe(
-          Effect.tapError((error) =>
-            Effect.sync(() => {
-              if (error._tag === "RateLimited") counts.rateLimited++
-            })
-          )
-        )
+        return attempt({ attempts, timeoutMillis, scrub })
       })
-      return once.pipe(
-        Effect.catch((first) => retryAfter(first, once, options.write === true ? writeSchedule : schedule)),
-        Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("drift.attempts", attempts)))
+      const retried = once.pipe(
+        Effect.catch((first) => {
+          counted(first)
+          const again = Effect.tapError(once, (error) => Effect.sync(() => counted(error)))
+          return retryAfter(first, again, options.write === true ? writeSchedule : schedule)
+        })
       )
+      return fiber.getRef(References.TracerEnabled)
+        ? Effect.ensuring(retried, Effect.suspend(() => Effect.annotateCurrentSpan("drift.attempts", attempts)))
+        : retried
     })
 
   /**

@@ -1,8 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Fiber } from "effect"
+import { Clock, type Duration, Effect, Exit, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { DriftApiError, DriftClient, DriftError } from "../src/index.ts"
 import { syntaxErrorOffset } from "../src/internal/jsonSyntax.ts"
+import * as Timeout from "../src/internal/timeout.ts"
 
 describe("syntaxErrorOffset", () => {
   it("is undefined for JSON", () => {
@@ -143,4 +144,57 @@ describe("retrySchedule", () => {
     assert.strictEqual(DriftClient.defaults.rateLimit.requestsPerMinute, 600)
     assert.strictEqual(DriftClient.DEFAULT_BASE_URL, "https://driftapi.com")
   })
+})
+
+describe("the per-attempt timeout (internal/timeout.ts)", () => {
+  const timedOut = () => Effect.fail("timed out" as const)
+
+  it.live("an effect that finishes in time keeps its value or its error, and leaves no timer behind", () =>
+    Effect.gen(function*() {
+      const timers = () =>
+        (process as unknown as { getActiveResourcesInfo(): Array<string> }).getActiveResourcesInfo()
+          .filter((kind) => kind === "Timeout").length
+      // The runtime keeps a timer of its own once a fiber has slept; count from there.
+      yield* Effect.sleep("1 millis")
+      const before = timers()
+      assert.strictEqual(yield* Timeout.timeoutOrElse(Effect.succeed(1), 1000, timedOut), 1)
+      assert.strictEqual(yield* Timeout.timeoutOrElse(Effect.as(Effect.sleep("5 millis"), 2), 1000, timedOut), 2)
+      const failed = yield* Effect.exit(Timeout.timeoutOrElse(Effect.fail("boom" as const), 1000, timedOut))
+      assert.deepStrictEqual(failed, Exit.fail("boom"))
+      // A pending 1 s timer would keep the event loop alive; none is left after the three calls.
+      assert.strictEqual(timers(), before)
+    }))
+
+  it.live("an effect still running at the deadline is interrupted, then orElse answers", () =>
+    Effect.gen(function*() {
+      let interrupted = false
+      const hang = Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => (interrupted = true))))
+      const exit = yield* Effect.exit(Timeout.timeoutOrElse(hang, 20, timedOut))
+      assert.deepStrictEqual(exit, Exit.fail("timed out"))
+      assert.isTrue(interrupted)
+    }))
+
+  it.live("interrupting the caller interrupts the effect and clears the timer", () =>
+    Effect.gen(function*() {
+      let interrupted = false
+      let orElseRan = false
+      const hang = Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => (interrupted = true))))
+      const fiber = yield* Effect.forkChild(
+        Timeout.timeoutOrElse(hang, 50, () => Effect.sync(() => (orElseRan = true)))
+      )
+      yield* Effect.sleep("5 millis")
+      yield* Fiber.interrupt(fiber)
+      assert.isTrue(interrupted)
+      yield* Effect.sleep("80 millis")
+      assert.isFalse(orElseRan)
+    }))
+
+  it.effect("under a TestClock the deadline is the clock's: moving time past it times out", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.forkChild(Effect.exit(Timeout.timeoutOrElse(Effect.never, 30_000, timedOut)))
+      yield* TestClock.adjust("29 seconds")
+      assert.isUndefined(fiber.pollUnsafe())
+      yield* TestClock.adjust("2 seconds")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), Exit.fail("timed out"))
+    }))
 })

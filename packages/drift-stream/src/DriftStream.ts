@@ -40,7 +40,7 @@
  */
 import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Drift } from "@parley/schema"
-import { Context, DateTime, Effect, Layer, Option, Result, Semaphore, Stream } from "effect"
+import { Context, DateTime, Effect, Layer, Option, References, Result, Semaphore, Stream } from "effect"
 import { EmittedIds, type Saved, type State } from "./Checkpoint.ts"
 import * as Checkpoint from "./Checkpoint.ts"
 import {
@@ -519,10 +519,17 @@ const make = (client: DriftClient.DriftClient["Service"]): DriftStream["Service"
         onNone: () => ({ conversation, messages: all }),
         onSome: (contact) => ({ conversation, messages: all, contact })
       })
-    }).pipe(
-      Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }, {
-        captureStackTrace: false
-      })
+    }).pipe((read) =>
+      // With tracing off (`References.TracerEnabled`), no span at all: not even the no-op one `withSpan` sets up.
+      Effect.withFiber((fiber) =>
+        fiber.getRef(References.TracerEnabled)
+          ? read.pipe(
+            Effect.withSpan("DriftStream.thread", { attributes: { conversationId: conversation.id } }, {
+              captureStackTrace: false
+            })
+          )
+          : read
+      )
     )
 
   /** A thread, or its quarantine record when Drift's answer for it does not decode (unless `strict`). */

@@ -13,6 +13,7 @@ import { Duration, Effect, Option, Schema } from "effect"
 import type { Redacted } from "effect"
 import { type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { AnswerTooLarge, AttemptTimeout, readBody } from "./classify.ts"
+import * as Timeout from "./timeout.ts"
 
 /** What one attempt read: the request sent, the response's status and headers, and its whole body. */
 export interface Answer {
@@ -39,6 +40,7 @@ export const makeGet = (options: Options) => {
     HttpClientRequest.bearerToken(options.token)
   )
   const limit = options.maxResponseBytes
+  const millis = Duration.toMillis(options.timeout)
   return (pathAndQuery: string): Effect.Effect<
     Answer,
     AnswerTooLarge | AttemptTimeout | HttpClientError.HttpClientError
@@ -48,10 +50,12 @@ export const makeGet = (options: Options) => {
       Effect.flatMap((response) =>
         Effect.map(readBody(request, response, limit), (body): Answer => ({ request, response, body }))
       ),
-      Effect.timeoutOrElse({
-        duration: options.timeout,
-        orElse: () => Effect.fail(new AttemptTimeout({ method: request.method, url: request.url }))
-      })
+      (effect) =>
+        Timeout.timeoutOrElse(
+          effect,
+          millis,
+          () => Effect.fail(new AttemptTimeout({ method: request.method, url: request.url }))
+        )
     )
     return Effect.andThen(options.admit, attempt)
   }
