@@ -24,7 +24,7 @@ import { DriftClient } from "@parley/drift-client"
 import * as UndiciHttpClient from "@parley/drift-client/UndiciHttpClient"
 import { DriftStream } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
-import { Context, Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { Context, Effect, Layer, Redacted, References, Schema, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { Agent } from "undici"
 import * as Minimal from "./export-minimal.ts"
@@ -179,8 +179,15 @@ const main = (rung: Rung, url: string, token: string, concurrency: number, round
       process.stdout.write(`${JSON.stringify(line)}\n`)
     }
   })
-  // No spans: the CLI runs with the tracer off too.
-  return Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(layer), Effect.withTracerEnabled(false)))
+  // No spans and no trace-context headers: the CLI runs so too without `PARLEY_DEBUG=1`.
+  return Effect.runPromise(
+    program.pipe(
+      Effect.scoped,
+      Effect.provide(layer),
+      Effect.withTracerEnabled(false),
+      Effect.provideService(References.DisablePropagation, true)
+    )
+  )
 }
 
 if (import.meta.main) {

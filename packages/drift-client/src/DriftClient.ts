@@ -27,7 +27,19 @@
  * @since 0.1.0
  */
 import { Drift, Secret } from "@parley/schema"
-import { Config, Context, Duration, Effect, flow, identity, Layer, Option, Redacted, References, Schedule } from "effect"
+import {
+  Config,
+  Context,
+  Duration,
+  Effect,
+  flow,
+  identity,
+  Layer,
+  Option,
+  Redacted,
+  References,
+  Schedule
+} from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import { RateLimiter } from "effect/persistence"

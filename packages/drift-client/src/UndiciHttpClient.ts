@@ -17,6 +17,10 @@
  * - Timeouts are left to Effect (undici's own are off).
  * - A body nobody reads is still read to its end (and the connection reused), then dropped with the response.
  *
+ * The client it makes also carries a direct `GET` that `DriftClient`'s reads use when the request would go
+ * untraced anyway (`DisablePropagation`, or `TracerDisabledWhen` true for it) and the client is not wrapped: one
+ * `dispatch` in one `Effect.callback`, with the same outcomes (see the package README).
+ *
  * @example
  * ```ts
  * import { DriftClient } from "@parley/drift-client"
@@ -44,6 +48,8 @@ import {
 } from "effect/http"
 import { pipeArguments } from "effect/Pipeable"
 import type * as Undici from "undici"
+import { AnswerTooLarge, AttemptTimeout } from "./internal/classify.ts"
+import * as Direct from "./internal/direct.ts"
 
 // -----------------------------------------------------------------------------
 // The body
@@ -349,6 +355,88 @@ const dispatchOne = (
     })
   })
 
+/** `DriftClient`'s direct `GET` on `dispatcher` (see `internal/direct.ts`): one `dispatch`, one callback. */
+const directGet = (dispatcher: Undici.Dispatcher): Direct.Get => (request, url, limit, timeoutMillis) =>
+  Effect.callback<Direct.Exchange, AnswerTooLarge | AttemptTimeout | HttpClientError.HttpClientError>((resume) => {
+    const body = new Body()
+    let response: UndiciBufferedResponse | undefined
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const settle = (
+      outcome: Effect.Effect<Direct.Exchange, AnswerTooLarge | AttemptTimeout | HttpClientError.HttpClientError>
+    ) => {
+      if (settled) return
+      settled = true
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+      resume(outcome)
+    }
+    const tooLarge = (status: number, received: number) => {
+      settle(Effect.fail(new AnswerTooLarge({ method: request.method, url: request.url, status, limit, received })))
+      body.abort()
+    }
+    if (timeoutMillis !== undefined) {
+      timer = setTimeout(() => {
+        timer = undefined
+        settle(Effect.fail(new AttemptTimeout({ method: request.method, url: request.url })))
+        body.abort()
+      }, timeoutMillis)
+    }
+    dispatcher.dispatch({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: "GET",
+      headers: request.headers as Record<string, string>,
+      body: null,
+      // Timeouts are the caller's.
+      headersTimeout: 60 * 60 * 1000,
+      bodyTimeout: 0
+    }, {
+      onRequestStart(controller) {
+        body.controller = controller
+        if (settled) controller.abort(new Error("aborted"))
+      },
+      onResponseStart(_controller, statusCode, headers) {
+        response = new UndiciBufferedResponse(
+          request,
+          statusCode,
+          headers as Record<string, string | ReadonlyArray<string> | undefined>,
+          body,
+          url
+        )
+        const header = headers["content-length"]
+        const declared = typeof header === "string" ? Number(header) : Number.NaN
+        if (declared > limit) tooLarge(statusCode, declared)
+      },
+      onResponseData(_controller, chunk) {
+        if (settled) return
+        body.push(chunk)
+        if (body.received > limit) tooLarge(response!.status, body.received)
+      },
+      onResponseEnd() {
+        body.end(true)
+        const whole = body.chunks.length === 1 ? body.chunks[0]! : new Uint8Array(body.whole())
+        settle(Effect.succeed({ request, response: response!, body: whole }))
+      },
+      onResponseError(_controller, error) {
+        if (response === undefined) {
+          return settle(Effect.fail(
+            new HttpClientError.HttpClientError({
+              reason: new HttpClientError.TransportError({ request, cause: error })
+            })
+          ))
+        }
+        body.end({ cause: error })
+        settle(Effect.fail(response.decodeError(error)))
+      }
+    })
+    return Effect.sync(() => {
+      settled = true
+      if (timer !== undefined) clearTimeout(timer)
+      body.abort()
+    })
+  })
+
 /**
  * An `HttpClient` on `dispatcher` (see the module's description).
  *
@@ -358,13 +446,16 @@ export const make = (dispatcher: Undici.Dispatcher): Effect.Effect<HttpClient.Ht
   Effect.map(
     Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher),
     (fallback) =>
-      HttpClient.make((request, url, signal) => {
-        const payload = request.headers["upgrade"] === undefined ? sendable(request) : undefined
-        // The fallback runs inside this client's own span: no second one.
-        return payload === undefined
-          ? Effect.provideService(fallback.execute(request), HttpClient.TracerDisabledWhen, () => true)
-          : dispatchOne(dispatcher, request, url, signal, payload)
-      })
+      Object.assign(
+        HttpClient.make((request, url, signal) => {
+          const payload = request.headers["upgrade"] === undefined ? sendable(request) : undefined
+          // The fallback runs inside this client's own span: no second one.
+          return payload === undefined
+            ? Effect.provideService(fallback.execute(request), HttpClient.TracerDisabledWhen, () => true)
+            : dispatchOne(dispatcher, request, url, signal, payload)
+        }),
+        { [Direct.TypeId]: directGet(dispatcher) }
+      )
   )
 
 /**

@@ -11,19 +11,24 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Drift } from "@parley/schema"
-import { Cause, Effect, Exit, Option, Redacted, Schema } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Option, Redacted, References, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { DriftApi, DriftApiError, DriftClient, DriftError } from "../src/index.ts"
+import * as Direct from "../src/internal/direct.ts"
 import * as UndiciHttpClient from "../src/UndiciHttpClient.ts"
 import { serve } from "./serve.ts"
 import { Sandbox } from "./support.ts"
 
+/** Trace propagation off, as `parley` runs without `PARLEY_DEBUG=1`: `UndiciHttpClient`'s direct `GET` answers. */
+const untraced = Layer.succeed(References.DisablePropagation, true)
+
 const layers = {
   fetch: FetchHttpClient.layer,
   undici: NodeHttpClient.layerUndici,
-  "undici, bodies gathered (UndiciHttpClient)": UndiciHttpClient.layer
+  "undici, bodies gathered (UndiciHttpClient)": UndiciHttpClient.layer,
+  "UndiciHttpClient untraced (its direct GET)": Layer.merge(UndiciHttpClient.layer, untraced)
 } as const
 
 const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
@@ -231,4 +236,113 @@ describe("the lean path's failures", () => {
         }).pipe(Effect.provide(httpLayer)))
     }
   }
+})
+
+describe("UndiciHttpClient's direct GET (the lean path, untraced)", () => {
+  const direct = Layer.merge(UndiciHttpClient.layer, untraced)
+
+  it.effect("only UndiciHttpClient's own client has it: a wrapped client keeps its wrapper", () =>
+    Effect.gen(function*() {
+      const http = yield* HttpClient.HttpClient
+      assert.isDefined(Direct.of(http))
+      assert.isUndefined(Direct.of(http.pipe(HttpClient.mapRequest((request) => request))))
+    }).pipe(Effect.provide(UndiciHttpClient.layer)))
+
+  it.live("a wrapped client's requests go through its wrapper", () => {
+    let seen = 0
+    const wrapped = Layer.effect(
+      HttpClient.HttpClient,
+      Effect.map(HttpClient.HttpClient, HttpClient.tapRequest(() => Effect.sync(() => seen++)))
+    ).pipe(Layer.provide(UndiciHttpClient.layer))
+    return Effect.gen(function*() {
+      const body = JSON.stringify({ data: [conversation], pagination: { more: false } })
+      const server = yield* serve(answer(200, body, { declared: true }))
+      const drift = yield* client(server.url)
+      yield* drift.listConversations({ limit: 5 })
+      assert.strictEqual(seen, 1)
+    }).pipe(Effect.provide(Layer.merge(wrapped, untraced)))
+  })
+
+  it.live("the request carries Accept and the bearer token, to the path and query asked for", () =>
+    Effect.gen(function*() {
+      const seen: Array<{ url: string | undefined; accept: string | undefined; authorization: string | undefined }> = []
+      const body = JSON.stringify({ data: [conversation], pagination: { more: false } })
+      const server = yield* serve((request, response) => {
+        seen.push({ url: request.url, accept: request.headers.accept, authorization: request.headers.authorization })
+        answer(200, body, { declared: true })(request, response)
+      })
+      const drift = yield* client(server.url)
+      yield* drift.listConversations({ limit: 5, statuses: ["open", "pending"] })
+      assert.deepStrictEqual(seen, [{
+        url: "/conversations/list?limit=5&statusId=1&statusId=3",
+        accept: "application/json",
+        authorization: "Bearer t0ken-lean"
+      }])
+    }).pipe(Effect.provide(direct)))
+
+  for (const stall of ["head", "body"] as const) {
+    it.live(`no ${stall} in time is a Timeout after every retry, and each attempt's connection is closed`, () =>
+      Effect.gen(function*() {
+        let closed = 0
+        const server = yield* serve((request, response) => {
+          request.socket.on("close", () => closed++)
+          if (stall === "body") {
+            response.writeHead(200, { "content-type": "application/json", "content-length": "100" })
+            response.write("{\"data\":")
+          }
+        })
+        const drift = yield* client(server.url, { timeout: "60 millis", retry: { times: 1 } })
+        const error = failure(yield* Effect.exit(drift.listConversations()))
+        if (!(error instanceof DriftError.Timeout)) return assert.fail(String(error))
+        assert.strictEqual(error.timeoutMillis, 60)
+        assert.strictEqual(server.hits(), 2)
+        yield* Effect.sleep("50 millis")
+        assert.strictEqual(closed, 2)
+      }).pipe(Effect.provide(direct)))
+  }
+
+  it.live("a refused connection is the TransportError Effect's path gives, retried", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.scoped(Effect.map(serve(() => {}), (server) => server.url))
+      const refused = (http: Layer.Layer<HttpClient.HttpClient>) =>
+        Effect.gen(function*() {
+          const drift = yield* client(url, { retry: { times: 1 } })
+          const error = failure(yield* Effect.exit(drift.listConversations()))
+          return { tag: error._tag, message: error.message, stats: yield* drift.stats }
+        }).pipe(Effect.provide(http))
+      const viaDirect = yield* refused(direct)
+      assert.strictEqual(viaDirect.tag, "TransportError")
+      assert.deepStrictEqual(viaDirect.stats, { requests: 2, retries: 1, rateLimited: 0 })
+      assert.deepStrictEqual(viaDirect, yield* refused(UndiciHttpClient.layer))
+    }))
+
+  it.live("a body cut short of its Content-Length fails the attempt and is retried; the retry's answer counts", () =>
+    Effect.gen(function*() {
+      const body = JSON.stringify({ data: [conversation], pagination: { more: false } })
+      const server = yield* serve((_request, response) => {
+        response.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) })
+        if (server.hits() === 1) {
+          response.write(body.slice(0, 10))
+          response.socket?.destroy()
+        } else response.end(body)
+      })
+      const drift = yield* client(server.url)
+      const page = yield* drift.listConversations({ limit: 5 })
+      assert.strictEqual(page.data[0]?.id, 7)
+      assert.deepStrictEqual(yield* drift.stats, { requests: 2, retries: 1, rateLimited: 0 })
+    }).pipe(Effect.provide(direct)))
+
+  it.live("interrupting a read aborts its request", () =>
+    Effect.gen(function*() {
+      let closed = false
+      const server = yield* serve((request) => {
+        request.socket.on("close", () => (closed = true))
+      })
+      const drift = yield* client(server.url, { timeout: "10 seconds" })
+      const fiber = yield* Effect.forkChild(drift.listConversations())
+      while (server.hits() === 0) yield* Effect.sleep("5 millis")
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.sleep("50 millis")
+      assert.isTrue(closed)
+    }).pipe(Effect.provide(direct)))
 })

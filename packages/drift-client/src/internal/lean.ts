@@ -13,6 +13,7 @@ import { Duration, Effect, Option, Schema } from "effect"
 import type { Redacted } from "effect"
 import { type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { AnswerTooLarge, AttemptTimeout, readBody } from "./classify.ts"
+import * as Direct from "./direct.ts"
 import * as Timeout from "./timeout.ts"
 
 /** What one attempt read: the request sent, the response's status and headers, and its whole body. */
@@ -33,7 +34,10 @@ export interface Options {
   readonly admit: Effect.Effect<void>
 }
 
-/** `GET baseUrl + pathAndQuery`: one attempt, its body read under the timeout and the size limit. */
+/**
+ * `GET baseUrl + pathAndQuery`: one attempt, its body read under the timeout and the size limit. On
+ * `UndiciHttpClient`'s own client, untraced, that is its direct `GET` (see `direct.ts`); otherwise `execute`.
+ */
 export const makeGet = (options: Options) => {
   const template = HttpClientRequest.get(options.baseUrl).pipe(
     HttpClientRequest.acceptJson,
@@ -41,23 +45,39 @@ export const makeGet = (options: Options) => {
   )
   const limit = options.maxResponseBytes
   const millis = Duration.toMillis(options.timeout)
+  const direct = Direct.of(options.http)
+  const timedOut = (request: HttpClientRequest.HttpClientRequest) => () =>
+    Effect.fail(new AttemptTimeout({ method: request.method, url: request.url }))
+  const viaClient = (request: HttpClientRequest.HttpClientRequest) =>
+    Timeout.timeoutOrElse(
+      options.http.execute(request).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(readBody(request, response, limit), (body): Answer => ({ request, response, body }))
+        )
+      ),
+      millis,
+      timedOut(request)
+    )
+  const admitted = <A, E>(attempt: Effect.Effect<A, E>) =>
+    options.admit === noAdmit ? attempt : Effect.andThen(options.admit, attempt)
+  if (direct === undefined) {
+    return (pathAndQuery: string): Effect.Effect<
+      Answer,
+      AnswerTooLarge | AttemptTimeout | HttpClientError.HttpClientError
+    > => admitted(viaClient(HttpClientRequest.setUrl(template, options.baseUrl + pathAndQuery)))
+  }
   return (pathAndQuery: string): Effect.Effect<
     Answer,
     AnswerTooLarge | AttemptTimeout | HttpClientError.HttpClientError
   > => {
     const request = HttpClientRequest.setUrl(template, options.baseUrl + pathAndQuery)
-    const attempt = options.http.execute(request).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(readBody(request, response, limit), (body): Answer => ({ request, response, body }))
-      ),
-      (effect) =>
-        Timeout.timeoutOrElse(
-          effect,
-          millis,
-          () => Effect.fail(new AttemptTimeout({ method: request.method, url: request.url }))
-        )
-    )
-    return Effect.andThen(options.admit, attempt)
+    return admitted(Effect.withFiber((fiber) => {
+      const url = Direct.untraced(fiber, request) && URL.canParse(request.url) ? new URL(request.url) : undefined
+      if (url === undefined) return viaClient(request)
+      return Timeout.usesTimer(fiber, millis)
+        ? direct(request, url, limit, millis)
+        : Timeout.timeoutOrElse(direct(request, url, limit, undefined), millis, timedOut(request))
+    }))
   }
 }
 

@@ -26,6 +26,10 @@ const isDefaultClock = (clock: Clock.Clock): boolean => {
   return clock.constructor === defaultClock
 }
 
+/** Whether a timer of `millis` on `fiber` can be a plain `setTimeout` (the default clock, a delay it keeps). */
+export const usesTimer = (fiber: Fiber.Fiber<unknown, unknown>, millis: number): boolean =>
+  millis > 0 && millis <= MAX_TIMER_MILLIS && isDefaultClock(fiber.getRef(Clock.Clock))
+
 /**
  * `self`, or `orElse()` when `self` has not finished after `millis` (its fiber is interrupted first). Same outcome as
  * `Effect.timeoutOrElse(self, { duration: millis, orElse })`.
@@ -36,7 +40,7 @@ export const timeoutOrElse = <A, E, R, A2, E2, R2>(
   orElse: () => Effect.Effect<A2, E2, R2>
 ): Effect.Effect<A | A2, E | E2, R | R2> =>
   Effect.withFiber((parent) => {
-    if (!(millis > 0 && millis <= MAX_TIMER_MILLIS) || !isDefaultClock(parent.getRef(Clock.Clock))) {
+    if (!usesTimer(parent, millis)) {
       return Effect.timeoutOrElse(self, { duration: millis, orElse })
     }
     return Effect.flatMap(
