@@ -583,6 +583,9 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   }
 
   const counts = { requests: 0, retries: 0, rateLimited: 0 }
+  const counted = (error: DriftError.DriftError) => {
+    if (error._tag === "RateLimited") counts.rateLimited++
+  }
 
   /**
    * The method's span (`DriftClient.<method>`), for the read methods, which run once per page: without the
@@ -605,9 +608,6 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   ): Effect.Effect<A, DriftError.DriftError> =>
     Effect.withFiber((fiber) => {
       let attempts = 0
-      const counted = (error: DriftError.DriftError) => {
-        if (error._tag === "RateLimited") counts.rateLimited++
-      }
       const once = Effect.suspend(() => {
         attempts++
         counts.requests++

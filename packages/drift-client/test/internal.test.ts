@@ -146,14 +146,16 @@ describe("retrySchedule", () => {
   })
 })
 
-describe("the per-attempt timeout (internal/timeout.ts)", () => {
-  const timedOut = () => Effect.fail("timed out" as const)
+const timedOut = () => Effect.fail("timed out" as const)
 
+/** The timers keeping the event loop alive. */
+const timers = () =>
+  (process as unknown as { getActiveResourcesInfo(): Array<string> }).getActiveResourcesInfo()
+    .filter((kind) => kind === "Timeout").length
+
+describe("the per-attempt timeout (internal/timeout.ts)", () => {
   it.live("an effect that finishes in time keeps its value or its error, and leaves no timer behind", () =>
     Effect.gen(function*() {
-      const timers = () =>
-        (process as unknown as { getActiveResourcesInfo(): Array<string> }).getActiveResourcesInfo()
-          .filter((kind) => kind === "Timeout").length
       // The runtime keeps a timer of its own once a fiber has slept; count from there.
       yield* Effect.sleep("1 millis")
       const before = timers()

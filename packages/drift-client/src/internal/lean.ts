@@ -34,6 +34,10 @@ export interface Options {
   readonly admit: Effect.Effect<void>
 }
 
+/** The failure of an attempt of `request` that ran out of time. */
+const timedOut = (request: HttpClientRequest.HttpClientRequest) => () =>
+  Effect.fail(new AttemptTimeout({ method: request.method, url: request.url }))
+
 /**
  * `GET baseUrl + pathAndQuery`: one attempt, its body read under the timeout and the size limit. On
  * `UndiciHttpClient`'s own client, untraced, that is its direct `GET` (see `direct.ts`); otherwise `execute`.
@@ -46,8 +50,6 @@ export const makeGet = (options: Options) => {
   const limit = options.maxResponseBytes
   const millis = Duration.toMillis(options.timeout)
   const direct = Direct.of(options.http)
-  const timedOut = (request: HttpClientRequest.HttpClientRequest) => () =>
-    Effect.fail(new AttemptTimeout({ method: request.method, url: request.url }))
   const viaClient = (request: HttpClientRequest.HttpClientRequest) =>
     Timeout.timeoutOrElse(
       options.http.execute(request).pipe(
