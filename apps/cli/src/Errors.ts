@@ -25,6 +25,7 @@ import type { Checkpoint, DriftStreamError, OutputGuard, RecordSink } from "@par
 import type { Bundle, Guard, ThreadSource } from "@parley/inbox"
 import type { Fleet, LedgerReader, Migration, Secrets } from "@parley/migrate"
 import * as Secret from "@parley/schema/Secret"
+import * as Text from "@parley/schema/Text"
 import type { Config, Effect, PlatformError } from "effect"
 import { Cause, Schema } from "effect"
 import { CliError } from "effect/cli"
@@ -219,8 +220,7 @@ export class RecordsRejected extends Schema.TaggedError<RecordsRejected>()("Reco
   rejects: Schema.String
 }) {
   override get message(): string {
-    const count = (n: number) => n.toLocaleString("en-US")
-    return `${count(this.rejected)} of ${count(this.records)} records rejected (written to ${
+    return `${Text.count(this.rejected)} of ${Text.count(this.records)} records rejected (written to ${
       this.rejects === "stderr" ? "stderr" : resolve(this.rejects)
     }); the others were converted`
   }

@@ -16,6 +16,7 @@
  */
 import type { DriftStream, DriftStreamError } from "@parley/drift-stream"
 import type { Drift } from "@parley/schema"
+import * as Text from "@parley/schema/Text"
 import type { Exit } from "effect"
 import { Cause, Effect, Option } from "effect"
 import * as Shared from "./commands/shared.ts"
@@ -266,18 +267,18 @@ export class Report {
       ? ""
       // Drift's stats count open, closed and pending conversations; the list also holds bulk-sent ones, so an
       // export of every status reads more than the stats count.
-      : `; complete: ${s.completeness.read.toLocaleString("en-US")} read, at least the ${
-        s.completeness.required.toLocaleString("en-US")
+      : `; complete: ${Text.count(s.completeness.read)} read, at least the ${
+        Text.count(s.completeness.required)
       } Drift's stats count`
     const checkpoint = this.where.checkpointPath
-    return `exported ${s.conversations.toLocaleString("en-US")} conversations (${
-      s.messages.toLocaleString("en-US")
+    return `exported ${Text.count(s.conversations)} conversations (${
+      Text.count(s.messages)
     } messages) as ${s.to} ${s.format} to ${this.where.toStdout ? "stdout" : this.where.out} in ${
       Progress.formatDuration(s.durationMs)
-    } (${Math.round(s.threadsPerSecond).toLocaleString("en-US")} threads/s)${resumed}; ${
-      s.rejects.toLocaleString("en-US")
-    } rejects; ${s.requests.toLocaleString("en-US")} requests, ${s.retries.toLocaleString("en-US")} retries${checked}${
-      s.watermark === null ? "" : `; watermark ${s.watermark}`
-    }${result.state.phase !== "done" || checkpoint === undefined ? "" : `; checkpoint ${checkpoint}`}`
+    } (${Text.count(Math.round(s.threadsPerSecond))} threads/s)${resumed}; ${Text.count(s.rejects)} rejects; ${
+      Text.count(s.requests)
+    } requests, ${Text.count(s.retries)} retries${checked}${s.watermark === null ? "" : `; watermark ${s.watermark}`}${
+      result.state.phase !== "done" || checkpoint === undefined ? "" : `; checkpoint ${checkpoint}`
+    }`
   }
 }

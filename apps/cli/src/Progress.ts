@@ -21,6 +21,7 @@
  * @since 0.1.0
  */
 import type { DriftClient } from "@parley/drift-client"
+import * as Text from "@parley/schema/Text"
 import cliProgress from "cli-progress"
 import { Effect, Schedule, type Scope } from "effect"
 
@@ -170,7 +171,7 @@ export const formatDuration = (ms: number): string => {
  *
  * @since 0.1.0
  */
-export const count = (n: number): string => Math.round(n).toLocaleString("en-US")
+export const count = (n: number): string => Text.count(Math.round(n))
 
 /**
  * One field of the progress line. `priority` 0 is never dropped; when the line is too wide for the terminal,

@@ -21,6 +21,7 @@ import { DriftClient, type DriftError } from "@parley/drift-client"
 import { Sandbox } from "@parley/drift-sandbox"
 import { DriftStream } from "@parley/drift-stream"
 import type { LedgerReader } from "@parley/migrate"
+import * as Text from "@parley/schema/Text"
 import { Config, Console, Context, Effect, Layer, Option, type PlatformError, Redacted, type Scope } from "effect"
 import { HttpClient, HttpRouter, HttpServer, type HttpServerError } from "effect/http"
 import { createServer } from "node:http"
@@ -151,9 +152,7 @@ export const sourceLayer = (
         const sandbox = yield* Sandbox.start({ port: 0, conversations, seed })
         return ThreadSource.fromDrift({
           kind: "sandbox",
-          label: `Embedded Drift sandbox at ${sandbox.url} (${
-            conversations.toLocaleString("en-US")
-          } conversations, seed ${seed})`,
+          label: `Embedded Drift sandbox at ${sandbox.url} (${Text.count(conversations)} conversations, seed ${seed})`,
           withContacts: true
         }).pipe(
           Layer.provide(driftLayers({

@@ -14,6 +14,7 @@
  *
  * @since 0.2.0
  */
+import * as Text from "@parley/schema/Text"
 import { Effect } from "effect"
 import { HttpClient, HttpClientResponse } from "effect/http"
 
@@ -30,9 +31,7 @@ export const MAX_BODY_CHARS = 128 * 1024
  * @since 0.2.0
  */
 export const cutNote = (length: number, max: number): string =>
-  `<p>[Parley Inbox: this body has ${length.toLocaleString("en-US")} characters; only the first ${
-    max.toLocaleString("en-US")
-  } are shown]</p>`
+  `<p>[Parley Inbox: this body has ${Text.count(length)} characters; only the first ${Text.count(max)} are shown]</p>`
 
 /**
  * Cuts, in place, the `body` of every message (wire shape) longer than `max`; returns how many were cut.

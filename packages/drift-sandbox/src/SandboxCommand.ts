@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Text from "@parley/schema/Text"
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { FaultSettings } from "./Faults.ts"
@@ -48,16 +49,14 @@ export const portFlag = (defaultPort: number) =>
 export const conversationsFlag = (name: string, description: string, defaultCount: number) =>
   Flag.Int(name).pipe(
     Flag.withDescription(
-      `${description}, 0 to ${MAX_CONVERSATIONS.toLocaleString("en-US")} (default ${
-        defaultCount.toLocaleString("en-US")
-      })`
+      `${description}, 0 to ${Text.count(MAX_CONVERSATIONS)} (default ${Text.count(defaultCount)})`
     ),
     Flag.withDefault(defaultCount),
     Flag.filter(
       (n) => n >= 0 && n <= MAX_CONVERSATIONS,
       (n) =>
         `the sandbox seeds 0 to ${
-          MAX_CONVERSATIONS.toLocaleString("en-US")
+          Text.count(MAX_CONVERSATIONS)
         } conversations (it holds them in memory), got ${n}; pass a smaller --${name}`
     )
   )

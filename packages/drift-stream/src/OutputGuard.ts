@@ -33,6 +33,7 @@
  *
  * @since 0.2.0
  */
+import * as Text from "@parley/schema/Text"
 import { Effect, FileSystem, Path, Schema, Scope } from "effect"
 import { hostname } from "node:os"
 
@@ -357,7 +358,7 @@ export const acquire = Effect.fn("OutputGuard.acquire")(function*(options: {
         reason: "WouldReplace",
         path: named.path,
         detail: `${named.name} ${named.path} already holds ${
-          Number(info.size).toLocaleString("en-US")
+          Text.count(Number(info.size))
         } bytes that this run would replace; ${
           options.resumable === false ? "" : "continue it with --resume, "
         }replace it with --overwrite, or choose another ${named.name}`

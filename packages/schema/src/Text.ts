@@ -25,3 +25,25 @@
  * @since 0.2.0
  */
 export const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim()
+
+/**
+ * `n` with its thousands grouped by commas, as `n.toLocaleString("en-US")` writes an integer (`-1,234,567`),
+ * without loading the locale data (the first `toLocaleString` in a process costs ~10 ms). Numbers that are not
+ * safe integers are left to `toLocaleString("en-US")`.
+ *
+ * @example
+ * ```ts
+ * import { Text } from "@parley/schema"
+ *
+ * Text.count(1234567) // "1,234,567"
+ * ```
+ *
+ * @since 0.2.0
+ */
+export const count = (n: number): string => {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US")
+  const digits = String(Math.abs(n))
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1)
+  for (let at = out.length; at < digits.length; at += 3) out += "," + digits.slice(at, at + 3)
+  return n < 0 ? "-" + out : out
+}

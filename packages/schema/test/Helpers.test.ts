@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { JsonPath, Secret, Text } from "@parley/schema"
+import { Schema } from "effect"
 
 describe("the helpers every package formats its errors with", () => {
   it("JsonPath.format prints paths as Effect's schema errors do", () => {
@@ -17,6 +18,21 @@ describe("the helpers every package formats its errors with", () => {
   it("Text.oneLine folds every run of whitespace and trims", () => {
     expect(Text.oneLine("  cannot\tread\r\n  the file \n")).toBe("cannot read the file")
   })
+
+  it("Text.count groups thousands exactly as toLocaleString(\"en-US\") does", () => {
+    expect(Text.count(1234567)).toBe("1,234,567")
+    expect(Text.count(-1000)).toBe("-1,000")
+    for (const n of [0, 999, 1000, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1.5, Number.NaN, Infinity]) {
+      expect(Text.count(n)).toBe(n.toLocaleString("en-US"))
+    }
+  })
+
+  it.prop(
+    "Text.count of any safe integer is toLocaleString(\"en-US\")",
+    [Schema.Int.check(Schema.isBetween({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }))],
+    ([n]) => Text.count(n) === n.toLocaleString("en-US"),
+    { arbitrary: { runs: 2000 } }
+  )
 
   it("Secret.scrubber removes the token whole, cut and base64'd", () => {
     const token = "tok_3f9a1c77e2b54d08"

@@ -12,6 +12,7 @@ import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
 import { Engine, Fleet, Ledger, MigrateWorkflow, Migration } from "@parley/migrate"
 import type { Drift } from "@parley/schema"
+import * as Text from "@parley/schema/Text"
 import { Config, DateTime, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import * as fs from "node:fs"
@@ -192,7 +193,7 @@ const environment = (args: Flags.CommonArgs) =>
     return { layer, database }
   })
 
-const formatCount = (n: number): string => n.toLocaleString("en-US")
+const formatCount = (n: number): string => Text.count(n)
 
 const print = (json: boolean, value: unknown, human: string) =>
   Effect.sync(() => {
