@@ -5,7 +5,6 @@
  * @internal
  */
 import { DriftApiError, DriftClient } from "@parley/drift-client"
-import { Sandbox } from "@parley/drift-sandbox"
 import { Checkpoint, DriftStream, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
@@ -216,12 +215,16 @@ const reportTotals = (statuses: ReadonlyArray<Drift.FilterableStatus>, tracker: 
 /** Where the records come from: the embedded sandbox or Drift (the token from the environment). */
 const source = (args: Args, overrides: Connection.Overrides) =>
   args.sandbox
-    ? Sandbox.start({
-      port: 0,
-      host: "127.0.0.1",
-      conversations: args.sandboxConversations,
-      seed: args.sandboxSeed
-    }).pipe(
+    // Loaded only for `--sandbox`: an export from Drift does not load the server.
+    ? Effect.promise(() => import("@parley/drift-sandbox")).pipe(
+      Effect.flatMap(({ Sandbox }) =>
+        Sandbox.start({
+          port: 0,
+          host: "127.0.0.1",
+          conversations: args.sandboxConversations,
+          seed: args.sandboxSeed
+        })
+      ),
       Effect.map((sandbox) => Connection.forSandbox(sandbox.url, sandbox.token, overrides)),
       Effect.mapError((e) => new Errors.UsageError({ reason: `cannot start the embedded sandbox: ${e.message}` }))
     )
