@@ -288,6 +288,22 @@ const sendable = (request: HttpClientRequest.HttpClientRequest): string | Uint8A
   }
 }
 
+/** What undici is asked to send for `request` at `url`; its own timeouts are off (timeouts are the caller's). */
+const dispatchOptions = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  method: Undici.Dispatcher.HttpMethod,
+  body: string | Uint8Array | null
+): Undici.Dispatcher.DispatchOptions => ({
+  origin: url.origin,
+  path: url.pathname + url.search,
+  method,
+  headers: request.headers as Record<string, string>,
+  body,
+  headersTimeout: 60 * 60 * 1000,
+  bodyTimeout: 0
+})
+
 const dispatchOne = (
   dispatcher: Undici.Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
@@ -308,16 +324,7 @@ const dispatchOne = (
         new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
       ))
     }
-    dispatcher.dispatch({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: request.method as Undici.Dispatcher.HttpMethod,
-      headers: request.headers as Record<string, string>,
-      body: payload,
-      // Timeouts are Effect's.
-      headersTimeout: 60 * 60 * 1000,
-      bodyTimeout: 0
-    }, {
+    dispatcher.dispatch(dispatchOptions(request, url, request.method as Undici.Dispatcher.HttpMethod, payload), {
       onRequestStart(controller) {
         body.controller = controller
         if (signal.aborted) controller.abort(signal.reason)
@@ -382,16 +389,7 @@ const directGet = (dispatcher: Undici.Dispatcher): Direct.Get => (request, url, 
         body.abort()
       }, timeoutMillis)
     }
-    dispatcher.dispatch({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: "GET",
-      headers: request.headers as Record<string, string>,
-      body: null,
-      // Timeouts are the caller's.
-      headersTimeout: 60 * 60 * 1000,
-      bodyTimeout: 0
-    }, {
+    dispatcher.dispatch(dispatchOptions(request, url, "GET", null), {
       onRequestStart(controller) {
         body.controller = controller
         if (settled) controller.abort(new Error("aborted"))

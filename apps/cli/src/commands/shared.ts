@@ -6,6 +6,7 @@
 import { Console, Effect } from "effect"
 import { Flag } from "effect/cli"
 import * as Errors from "../Errors.ts"
+import * as Vocabulary from "../internal/vocabulary.ts"
 
 /**
  * `--quiet`: no progress, no human summary (errors are still printed).
@@ -79,3 +80,27 @@ export const isStd = (path: string | undefined): boolean => path === undefined |
  */
 export const printJson = (summary: unknown, dataOnStdout: boolean): Effect.Effect<void> =>
   dataOnStdout ? Console.error(JSON.stringify(summary)) : Console.log(JSON.stringify(summary))
+
+/**
+ * The values of `--status` (repeated, or comma-separated), lower-cased, each once; any other value is a
+ * {@link Errors.UsageError}.
+ *
+ * @since 0.2.0
+ */
+export const parseStatuses = (
+  values: ReadonlyArray<string>
+): Effect.Effect<Array<Vocabulary.Status>, Errors.UsageError> =>
+  Effect.gen(function*() {
+    const out: Array<Vocabulary.Status> = []
+    for (const value of values.flatMap((v) => v.split(","))) {
+      const s = value.trim().toLowerCase()
+      if (s === "") continue
+      if (!(Vocabulary.statuses as ReadonlyArray<string>).includes(s)) {
+        return yield* new Errors.UsageError({
+          reason: `--status must be open, closed or pending, got ${JSON.stringify(value.trim())}`
+        })
+      }
+      if (!out.includes(s as Vocabulary.Status)) out.push(s as Vocabulary.Status)
+    }
+    return out
+  })

@@ -17,11 +17,8 @@ import * as Encoding from "../Encoding.ts"
 import * as Errors from "../Errors.ts"
 import * as ExportReport from "../ExportReport.ts"
 import * as Formats from "../Formats.ts"
-import * as Vocabulary from "../internal/vocabulary.ts"
 import * as Progress from "../Progress.ts"
 import * as Users from "../Users.ts"
-
-const statuses = Vocabulary.statuses
 
 /** What the export saves beside the positions in the checkpoint's sink record. */
 interface SinkMeta {
@@ -47,20 +44,6 @@ const readSink = (sink: Checkpoint.State["sink"]): SinkMeta => {
 
 const usage = (reason: string) => new Errors.UsageError({ reason })
 
-const parseStatuses = (values: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    const out: Array<Drift.FilterableStatus> = []
-    for (const value of values.flatMap((v) => v.split(","))) {
-      const s = value.trim().toLowerCase()
-      if (s === "") continue
-      if (!(statuses as ReadonlyArray<string>).includes(s)) {
-        return yield* usage(`--status must be open, closed or pending, got ${JSON.stringify(value.trim())}`)
-      }
-      if (!out.includes(s as Drift.FilterableStatus)) out.push(s as Drift.FilterableStatus)
-    }
-    return out
-  })
-
 /** The export to run, once flags and the saved checkpoint are reconciled. */
 interface Plan {
   readonly resume: boolean
@@ -79,7 +62,7 @@ const plan = Effect.fnUntraced(function*(
   checkpointPath: string | undefined
 ) {
   const notes: Array<string> = []
-  const flagStatuses = yield* parseStatuses(args.status)
+  const flagStatuses = yield* Shared.parseStatuses(args.status)
   const flagTo = Option.getOrUndefined(args.to)
   const flagFormat = Option.getOrUndefined(args.format)
   const flagPageSize = Option.getOrUndefined(args.pageSize)

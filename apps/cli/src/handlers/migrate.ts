@@ -11,13 +11,13 @@ import { DriftStream } from "@parley/drift-stream"
 import { IntercomClient } from "@parley/intercom-client"
 import { Sandbox as IntercomSandbox } from "@parley/intercom-sandbox"
 import { Engine, Fleet, Ledger, MigrateWorkflow, Migration } from "@parley/migrate"
-import type { Drift } from "@parley/schema"
 import * as Text from "@parley/schema/Text"
 import { Config, DateTime, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type * as Flags from "../commands/migrate.ts"
+import * as Shared from "../commands/shared.ts"
 import * as Connection from "../Connection.ts"
 import * as Errors from "../Errors.ts"
 import * as Progress from "../Progress.ts"
@@ -38,20 +38,6 @@ const parseDate = (flag: string, value: Option.Option<string>) =>
       )
     }
     return DateTime.makeUnsafe(ms)
-  })
-
-const parseStatuses = (values: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    const out: Array<Drift.FilterableStatus> = []
-    for (const value of values.flatMap((v) => v.split(","))) {
-      const s = value.trim().toLowerCase()
-      if (s === "") continue
-      if (s !== "open" && s !== "closed" && s !== "pending") {
-        return yield* usage(`--status must be open, closed or pending, got ${JSON.stringify(value.trim())}`)
-      }
-      if (!out.includes(s)) out.push(s)
-    }
-    return out
   })
 
 const readAdminMap = (file: Option.Option<string>) =>
@@ -88,7 +74,7 @@ const readAdminMap = (file: Option.Option<string>) =>
 /** The options of a run, from the flags. */
 const runOptions = (args: Flags.CommonArgs) =>
   Effect.gen(function*() {
-    const statuses = yield* parseStatuses(args.status)
+    const statuses = yield* Shared.parseStatuses(args.status)
     const until = yield* parseDate("--until", args.until)
     const since = yield* parseDate("--since", args.since)
     if (until !== undefined && since !== undefined) {

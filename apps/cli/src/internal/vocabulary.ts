@@ -13,3 +13,6 @@ export const formats = ["ndjson", "json", "csv"] as const
 
 /** The statuses `--status` filters on (Drift's filterable ones). */
 export const statuses = ["open", "closed", "pending"] as const
+
+/** One of {@link statuses} (the same strings as `Drift.FilterableStatus`). */
+export type Status = (typeof statuses)[number]
