@@ -238,6 +238,12 @@ describe("the lean path's failures", () => {
   }
 })
 
+/** Waits (5 ms steps, at most 5 s) until `done()`: a socket's close reaches the server a moment after the abort. */
+const eventually = (done: () => boolean) =>
+  Effect.gen(function*() {
+    for (let waited = 0; !done() && waited < 5000; waited += 5) yield* Effect.sleep("5 millis")
+  })
+
 describe("UndiciHttpClient's direct GET (the lean path, untraced)", () => {
   const direct = Layer.merge(UndiciHttpClient.layer, untraced)
 
@@ -296,7 +302,7 @@ describe("UndiciHttpClient's direct GET (the lean path, untraced)", () => {
         if (!(error instanceof DriftError.Timeout)) return assert.fail(String(error))
         assert.strictEqual(error.timeoutMillis, 60)
         assert.strictEqual(server.hits(), 2)
-        yield* Effect.sleep("50 millis")
+        yield* eventually(() => closed === 2)
         assert.strictEqual(closed, 2)
       }).pipe(Effect.provide(direct)))
   }
@@ -342,7 +348,7 @@ describe("UndiciHttpClient's direct GET (the lean path, untraced)", () => {
       const fiber = yield* Effect.forkChild(drift.listConversations())
       while (server.hits() === 0) yield* Effect.sleep("5 millis")
       yield* Fiber.interrupt(fiber)
-      yield* Effect.sleep("50 millis")
+      yield* eventually(() => closed)
       assert.isTrue(closed)
     }).pipe(Effect.provide(direct)))
 })

@@ -82,6 +82,13 @@ export const printJson = (summary: unknown, dataOnStdout: boolean): Effect.Effec
   dataOnStdout ? Console.error(JSON.stringify(summary)) : Console.log(JSON.stringify(summary))
 
 /**
+ * A {@link Errors.UsageError} saying `reason`: a flag or argument the command cannot take.
+ *
+ * @since 0.2.0
+ */
+export const usage = (reason: string): Errors.UsageError => new Errors.UsageError({ reason })
+
+/**
  * The values of `--status` (repeated, or comma-separated), lower-cased, each once; any other value is a
  * {@link Errors.UsageError}.
  *
@@ -96,9 +103,7 @@ export const parseStatuses = (
       const s = value.trim().toLowerCase()
       if (s === "") continue
       if (!(Vocabulary.statuses as ReadonlyArray<string>).includes(s)) {
-        return yield* new Errors.UsageError({
-          reason: `--status must be open, closed or pending, got ${JSON.stringify(value.trim())}`
-        })
+        return yield* usage(`--status must be open, closed or pending, got ${JSON.stringify(value.trim())}`)
       }
       if (!out.includes(s as Vocabulary.Status)) out.push(s as Vocabulary.Status)
     }

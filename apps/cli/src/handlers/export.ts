@@ -42,8 +42,6 @@ const readSink = (sink: Checkpoint.State["sink"]): SinkMeta => {
   }
 }
 
-const usage = (reason: string) => new Errors.UsageError({ reason })
-
 /** The export to run, once flags and the saved checkpoint are reconciled. */
 interface Plan {
   readonly resume: boolean
@@ -67,14 +65,16 @@ const plan = Effect.fnUntraced(function*(
   const flagFormat = Option.getOrUndefined(args.format)
   const flagPageSize = Option.getOrUndefined(args.pageSize)
   if (flagPageSize !== undefined && (flagPageSize < 1 || flagPageSize > 100)) {
-    return yield* usage(`--page-size must be 1 to 100 (Drift's legacy list API takes 50 at most), got ${flagPageSize}`)
+    return yield* Shared.usage(
+      `--page-size must be 1 to 100 (Drift's legacy list API takes 50 at most), got ${flagPageSize}`
+    )
   }
   const sinceFlag = Option.getOrUndefined(args.since)
   let resume = args.resume && Option.isSome(saved)
   let since: number | null | undefined = undefined
   if (sinceFlag !== undefined && sinceFlag.trim().toLowerCase() === "checkpoint") {
     if (Option.isNone(saved)) {
-      return yield* usage(
+      return yield* Shared.usage(
         `--since checkpoint: there is no checkpoint at ${
           checkpointPath ?? "(none: give --checkpoint FILE)"
         }; run a full export with that --checkpoint first`
@@ -92,14 +92,14 @@ const plan = Effect.fnUntraced(function*(
     } else if (args.resume) {
       since = state.options.since
     } else {
-      return yield* usage(
+      return yield* Shared.usage(
         `--since checkpoint: the export in ${checkpointPath} has not finished; finish it first with --resume`
       )
     }
   } else if (sinceFlag !== undefined) {
     const ms = parseSince(sinceFlag)
     if (ms === undefined) {
-      return yield* usage(
+      return yield* Shared.usage(
         `--since must be an ISO date (2024-05-01 or 2024-05-01T12:00:00Z), epoch milliseconds or \`checkpoint\`, got ${
           JSON.stringify(sinceFlag)
         }`
@@ -114,17 +114,17 @@ const plan = Effect.fnUntraced(function*(
     const state = saved.value.state
     const sink = readSink(state.sink)
     if (flagTo !== undefined && sink.to !== undefined && flagTo !== sink.to) {
-      return yield* usage(
+      return yield* Shared.usage(
         `--to ${flagTo}: the output being resumed was written with --to ${sink.to}; resume with --to ${sink.to} or start over without --resume`
       )
     }
     if (args.withContacts && sink.withContacts === false) {
-      return yield* usage(
+      return yield* Shared.usage(
         "--with-contacts: the output being resumed was written without contacts; resume without --with-contacts or start over without --resume"
       )
     }
     if (flagFormat !== undefined && flagFormat !== (sink.format ?? "ndjson")) {
-      return yield* usage(
+      return yield* Shared.usage(
         `--format ${flagFormat}: the output being resumed was written with --format ${
           sink.format ?? "ndjson"
         }; resume with that format or start over without --resume`
@@ -145,7 +145,7 @@ const plan = Effect.fnUntraced(function*(
   }
   const format = flagFormat ?? "ndjson"
   if (!Encoding.supports(format, flagTo ?? "drift")) {
-    return yield* usage(`--format ${format} writes Drift's shape only: use --to drift (or leave --to out)`)
+    return yield* Shared.usage(`--format ${format} writes Drift's shape only: use --to drift (or leave --to out)`)
   }
   return {
     resume: false,
@@ -233,17 +233,19 @@ const paths = (args: Args): ExportReport.Where => {
 /** The flag checks that need no checkpoint; the client's overrides. */
 const checkFlags = Effect.fnUntraced(function*(args: Args, where: ExportReport.Where) {
   if (args.resume && where.toStdout) {
-    return yield* usage("--resume needs --out FILE: stdout cannot be cut back to the checkpoint")
+    return yield* Shared.usage("--resume needs --out FILE: stdout cannot be cut back to the checkpoint")
   }
   if (args.concurrency < 1 || args.concurrency > 64) {
-    return yield* usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
+    return yield* Shared.usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
   }
   if (args.withUsers && where.toStdout) {
-    return yield* usage("--with-users needs --out FILE: the user directory is written beside it, to <out>.users.json")
+    return yield* Shared.usage(
+      "--with-users needs --out FILE: the user directory is written beside it, to <out>.users.json"
+    )
   }
   const requestsPerMinute = Option.getOrUndefined(args.requestsPerMinute)
   if (requestsPerMinute !== undefined && !(requestsPerMinute >= 0)) {
-    return yield* usage(`--requests-per-minute must be 0 (no limit) or more, got ${requestsPerMinute}`)
+    return yield* Shared.usage(`--requests-per-minute must be 0 (no limit) or more, got ${requestsPerMinute}`)
   }
   return requestsPerMinute === undefined ? {} : { requestsPerMinute }
 })
@@ -339,7 +341,7 @@ const stages = Effect.fnUntraced(function*(
       (reason, error): Effect.Effect<never, Errors.UsageError | DriftStreamError.PageFailed> =>
         reason.param === "limit" && thePlan.pageSize > 50
           ? Effect.fail(
-            usage(
+            Shared.usage(
               `--page-size ${thePlan.pageSize}: this Drift answers with the legacy list API, which takes 50 at most; use --page-size 50 or less`
             )
           )

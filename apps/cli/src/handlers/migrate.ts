@@ -25,15 +25,13 @@ import * as Progress from "../Progress.ts"
 /** Exit code of `verify` when a migrated conversation differs from its plan. */
 const MISMATCH_EXIT = 4
 
-const usage = (reason: string) => new Errors.UsageError({ reason })
-
 const parseDate = (flag: string, value: Option.Option<string>) =>
   Effect.gen(function*() {
     if (Option.isNone(value)) return undefined
     const trimmed = value.value.trim()
     const ms = /^\d+$/.test(trimmed) ? Number(trimmed) : /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : NaN
     if (!Number.isFinite(ms)) {
-      return yield* usage(
+      return yield* Shared.usage(
         `${flag} must be an ISO date (2024-05-01) or epoch milliseconds, got ${JSON.stringify(trimmed)}`
       )
     }
@@ -56,15 +54,19 @@ const readAdminMap = (file: Option.Option<string>) =>
     const parsed = yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
       catch: () =>
-        usage(`--admin-map ${resolved} is not JSON: expected {"<drift user id or email>": "<admin id or email>"}`)
+        Shared.usage(
+          `--admin-map ${resolved} is not JSON: expected {"<drift user id or email>": "<admin id or email>"}`
+        )
     })
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      return yield* usage(`--admin-map ${resolved} must hold one JSON object of strings`)
+      return yield* Shared.usage(`--admin-map ${resolved} must hold one JSON object of strings`)
     }
     const out: Record<string, string> = {}
     for (const [k, v] of Object.entries(parsed)) {
       if (typeof v !== "string" && typeof v !== "number") {
-        return yield* usage(`--admin-map ${resolved}: the value of ${JSON.stringify(k)} must be an admin id or email`)
+        return yield* Shared.usage(
+          `--admin-map ${resolved}: the value of ${JSON.stringify(k)} must be an admin id or email`
+        )
       }
       out[k] = String(v)
     }
@@ -78,13 +80,13 @@ const runOptions = (args: Flags.CommonArgs) =>
     const until = yield* parseDate("--until", args.until)
     const since = yield* parseDate("--since", args.since)
     if (until !== undefined && since !== undefined) {
-      return yield* usage("--until (initial run) and --since (cutover run) are two runs: give one of them")
+      return yield* Shared.usage("--until (initial run) and --since (cutover run) are two runs: give one of them")
     }
     if (args.concurrency < 1 || args.concurrency > 64) {
-      return yield* usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
+      return yield* Shared.usage(`--concurrency must be 1 to 64, got ${args.concurrency}`)
     }
     const sample = Option.getOrUndefined(args.sample)
-    if (sample !== undefined && sample < 1) return yield* usage(`--sample must be at least 1, got ${sample}`)
+    if (sample !== undefined && sample < 1) return yield* Shared.usage(`--sample must be at least 1, got ${sample}`)
     const mapping = yield* readAdminMap(args.adminMap)
     return {
       ...(statuses.length === 0 ? {} : { statuses }),
@@ -112,7 +114,7 @@ const environment = (args: Flags.CommonArgs) =>
       ? given
       : path.resolve(cwd, given)
     if (given !== undefined && given.trim() === "") {
-      return yield* usage("--database must be a file path or a postgres:// URL")
+      return yield* Shared.usage("--database must be a file path or a postgres:// URL")
     }
     let drift: DriftClient.Options
     let intercom: Layer.Layer<IntercomClient.IntercomClient, Config.ConfigError>
@@ -160,7 +162,7 @@ const environment = (args: Flags.CommonArgs) =>
       drift = yield* Connection.fromEnv({})
       const token = yield* Config.option(Config.Redacted("INTERCOM_TOKEN"))
       if (Option.isNone(token) || Redacted.value(token.value).trim() === "") {
-        return yield* usage(
+        return yield* Shared.usage(
           "INTERCOM_TOKEN is not set. Create an access token in Intercom's Developer Hub (your app > Authentication), export INTERCOM_TOKEN=<token> (and INTERCOM_REGION=eu|au outside the US), or run with --sandbox"
         )
       }
@@ -178,8 +180,6 @@ const environment = (args: Flags.CommonArgs) =>
     )
     return { layer, database }
   })
-
-const formatCount = (n: number): string => Text.count(n)
 
 const print = (json: boolean, value: unknown, human: string) =>
   Effect.sync(() => {
@@ -201,17 +201,17 @@ export const plan = Effect.fn("parley.migrate.plan")(
       // The embedded Drift sandbox has no rate limit; against Drift the client's default (600/min) applies.
       ...(args.sandbox ? { intercomPerMinute: args.sandboxPerMinute, driftPerMinute: Number.POSITIVE_INFINITY } : {})
     }).pipe(Effect.provide(env.layer))
-    const counts = Object.entries(report.driftCounts).map(([k, v]) => `${formatCount(v)} ${k}`).join(", ")
+    const counts = Object.entries(report.driftCounts).map(([k, v]) => `${Text.count(v)} ${k}`).join(", ")
     const human = [
-      `parley: Drift holds ${counts}; this run takes ${formatCount(report.conversations)} conversations.`,
+      `parley: Drift holds ${counts}; this run takes ${Text.count(report.conversations)} conversations.`,
       `parley: from a sample of ${report.sampled} (${report.sampledRejected} would be rejected): ${
         report.callsPerConversation.toFixed(1)
       } Intercom calls and ${report.driftRequestsPerConversation.toFixed(1)} Drift requests per conversation.`,
-      `parley: about ${formatCount(report.intercomCalls)} Intercom calls (${
+      `parley: about ${Text.count(report.intercomCalls)} Intercom calls (${
         Progress.formatDuration(report.minutesAtIntercomLimit * 60_000)
-      } at ${formatCount(report.intercomPerMinute)}/min) and ${formatCount(report.driftRequests)} Drift requests (${
+      } at ${Text.count(report.intercomPerMinute)}/min) and ${Text.count(report.driftRequests)} Drift requests (${
         Progress.formatDuration(report.minutesAtDriftLimit * 60_000)
-      } at ${formatCount(report.driftPerMinute)}/min); the run takes the longer.`,
+      } at ${Text.count(report.driftPerMinute)}/min); the run takes the longer.`,
       report.unmatchedUsers.length === 0
         ? "parley: every Drift user has an Intercom admin."
         : `parley: ${report.unmatchedUsers.length} Drift users have no Intercom admin (their messages go to the default admin; map them with --admin-map): ${
@@ -286,14 +286,14 @@ export const run = Effect.fn("parley.migrate.run")(
         ...(rejected > 0 ? { rejects: rejectsPath } : {})
       }
     }).pipe(Effect.provide(env.layer))
-    const human = `parley: migrated ${formatCount(summary.migrated)} conversations (${
-      formatCount(summary.replies)
+    const human = `parley: migrated ${Text.count(summary.migrated)} conversations (${
+      Text.count(summary.replies)
     } later messages) in ${Progress.formatDuration(summary.elapsedMs)}; ${
-      formatCount(summary.alreadyMigrated)
-    } were already migrated; ${formatCount(summary.intercomRequests)} Intercom requests, ${
-      formatCount(summary.intercomRetries)
-    } retries, ${formatCount(summary.intercomRateLimited)} answered 429${
-      summary.rejected > 0 ? `; ${formatCount(summary.rejected)} rejected (see ${rejectsPath})` : ""
+      Text.count(summary.alreadyMigrated)
+    } were already migrated; ${Text.count(summary.intercomRequests)} Intercom requests, ${
+      Text.count(summary.intercomRetries)
+    } retries, ${Text.count(summary.intercomRateLimited)} answered 429${
+      summary.rejected > 0 ? `; ${Text.count(summary.rejected)} rejected (see ${rejectsPath})` : ""
     }`
     const { verified, ...rest } = summary
     if (!args.quiet || args.json) {
@@ -338,7 +338,7 @@ export const status = Effect.fn("parley.migrate.status")(function*(args: Flags.S
   const given = Option.getOrElse(args.database, () => "parley-migrate.db")
   const database = Engine.isPostgres(given) ? given : path.resolve(cwd, given)
   if (!Engine.isPostgres(database) && !fs.existsSync(database)) {
-    return yield* usage(`no migration database at ${database}: run parley migrate run first, or pass --database`)
+    return yield* Shared.usage(`no migration database at ${database}: run parley migrate run first, or pass --database`)
   }
   if (Engine.isPostgres(database)) {
     const fleet = yield* fleetStatus(database)
@@ -353,9 +353,9 @@ export const status = Effect.fn("parley.migrate.status")(function*(args: Flags.S
   yield* print(
     args.json,
     { database, ...counts },
-    `parley: ${database}: ${formatCount(counts.migrated)} migrated, ${formatCount(counts.pending)} pending, ${
-      formatCount(counts.rejected)
-    } rejected, ${formatCount(counts.mismatch)} mismatched`
+    `parley: ${database}: ${Text.count(counts.migrated)} migrated, ${Text.count(counts.pending)} pending, ${
+      Text.count(counts.rejected)
+    } rejected, ${Text.count(counts.mismatch)} mismatched`
   )
 }, Errors.typed)
 
@@ -371,8 +371,8 @@ const reportVerify = (report: Migration.VerifyReport, file: Option.Option<string
       yield* print(
         false,
         undefined,
-        `parley: verified ${formatCount(report.checked)} migrated conversations against Intercom: ${
-          formatCount(report.matching)
+        `parley: verified ${Text.count(report.checked)} migrated conversations against Intercom: ${
+          Text.count(report.matching)
         } match${report.mismatches.length > 0 ? `, ${report.mismatches.length} differences (see ${reportPath})` : ""}`
       )
     }
@@ -420,16 +420,16 @@ const formatFleet = (rows: ReadonlyArray<Fleet.WorkspaceStatus>): string =>
   rows.length === 0
     ? "parley: no workspace was submitted to this fleet (parley migrate submit --workspace NAME)"
     : rows.map((r) =>
-      `parley: ${r.workspace} (run ${r.run}): ${formatCount(r.migrated)}${
-        r.total === null ? "" : ` of ${formatCount(r.total)}`
-      } migrated, ${formatCount(r.pending)} pending, ${formatCount(r.rejected)} rejected; ${
-        formatCount(r.perMinute)
+      `parley: ${r.workspace} (run ${r.run}): ${Text.count(r.migrated)}${
+        r.total === null ? "" : ` of ${Text.count(r.total)}`
+      } migrated, ${Text.count(r.pending)} pending, ${Text.count(r.rejected)} rejected; ${
+        Text.count(r.perMinute)
       }/min, ${
         r.etaMs === null ? (r.walked ? "ETA unknown" : "still walking Drift") : r.etaMs === 0
           ? "done"
           : `ETA ${Progress.formatDuration(r.etaMs)}`
-      }; Intercom ${formatCount(r.intercomCallsLastMinute)} calls in the last minute (limit ${
-        formatCount(r.intercomPerMinute)
+      }; Intercom ${Text.count(r.intercomCallsLastMinute)} calls in the last minute (limit ${
+        Text.count(r.intercomPerMinute)
       }/min)${r.error === null ? "" : `; error: ${r.error}`}`
     ).join("\n")
 
@@ -437,29 +437,29 @@ const formatFleet = (rows: ReadonlyArray<Fleet.WorkspaceStatus>): string =>
 export const submit = Effect.fn("parley.migrate.submit")(
   function*(args: Flags.SubmitArgs) {
     if (!Engine.isPostgres(args.database)) {
-      return yield* usage("--database must be a postgres:// URL: a fleet shares one PostgreSQL database")
+      return yield* Shared.usage("--database must be a postgres:// URL: a fleet shares one PostgreSQL database")
     }
     if (!Fleet.isWorkspaceName(args.workspace)) {
-      return yield* usage(
+      return yield* Shared.usage(
         `--workspace must be 1 to 64 letters, digits, dots, dashes or underscores, got ${
           JSON.stringify(args.workspace)
         }`
       )
     }
     if (args.intercomPerMinute < 6 || args.driftPerMinute < 60) {
-      return yield* usage("--intercom-per-minute must be at least 6 and --drift-per-minute at least 60")
+      return yield* Shared.usage("--intercom-per-minute must be at least 6 and --drift-per-minute at least 60")
     }
     const options = yield* runOptions({ ...args, concurrency: 8 } as unknown as Flags.CommonArgs)
     const drift = yield* Connection.fromEnv({})
     const intercomToken = yield* Config.option(Config.Redacted("INTERCOM_TOKEN"))
     if (Option.isNone(intercomToken) || Redacted.value(intercomToken.value).trim() === "") {
-      return yield* usage(
+      return yield* Shared.usage(
         "INTERCOM_TOKEN is not set: export the workspace's Intercom access token (and INTERCOM_REGION=eu|au outside the US, or INTERCOM_BASE_URL)"
       )
     }
     const region = yield* Config.String("INTERCOM_REGION").pipe(Config.withDefault("us"))
     if (region !== "us" && region !== "eu" && region !== "au") {
-      return yield* usage(`INTERCOM_REGION must be us, eu or au, got ${JSON.stringify(region)}`)
+      return yield* Shared.usage(`INTERCOM_REGION must be us, eu or au, got ${JSON.stringify(region)}`)
     }
     const intercomBaseUrl = yield* Config.option(Config.String("INTERCOM_BASE_URL"))
     const settings: Fleet.Settings = {

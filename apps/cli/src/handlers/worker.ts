@@ -6,10 +6,8 @@
  */
 import { Fleet, Secrets } from "@parley/migrate"
 import { Effect, Option } from "effect"
+import * as Shared from "../commands/shared.ts"
 import { type Args, parseListen } from "../commands/worker.ts"
-import * as Errors from "../Errors.ts"
-
-const usage = (reason: string) => new Errors.UsageError({ reason })
 
 /** The database's host and name, without its credentials, for the log line. */
 const where = (url: string): string => {
@@ -24,14 +22,14 @@ const where = (url: string): string => {
 /** Checks the flags, joins the fleet and serves until interrupted. */
 export const run = Effect.fn("parley.worker")(function*(args: Args) {
   if (!/^postgres(ql)?:\/\//i.test(args.database)) {
-    return yield* usage("--database must be a postgres:// URL (a fleet shares one PostgreSQL database)")
+    return yield* Shared.usage("--database must be a postgres:// URL (a fleet shares one PostgreSQL database)")
   }
   const listen = Option.isNone(args.listen) ? { host: "127.0.0.1", port: 34431 } : parseListen(args.listen.value)
   if (listen === undefined) {
-    return yield* usage(`--listen must be HOST:PORT, e.g. 0.0.0.0:34431, got ${JSON.stringify(args.listen)}`)
+    return yield* Shared.usage(`--listen must be HOST:PORT, e.g. 0.0.0.0:34431, got ${JSON.stringify(args.listen)}`)
   }
   if (args.concurrency < 1 || args.concurrency > 256) {
-    return yield* usage(`--concurrency must be 1 to 256, got ${args.concurrency}`)
+    return yield* Shared.usage(`--concurrency must be 1 to 256, got ${args.concurrency}`)
   }
   // The key is checked before joining: a worker that cannot open the tokens would fail every conversation.
   yield* Secrets.key

@@ -74,8 +74,9 @@ export const makeGet = (options: Options) => {
   > => {
     const request = HttpClientRequest.setUrl(template, options.baseUrl + pathAndQuery)
     return admitted(Effect.withFiber((fiber) => {
-      const url = Direct.untraced(fiber, request) && URL.canParse(request.url) ? new URL(request.url) : undefined
-      if (url === undefined) return viaClient(request)
+      // A URL that does not parse takes `execute`, which reports it as an `InvalidUrlError`.
+      const url = Direct.untraced(fiber, request) ? URL.parse(request.url) : null
+      if (url === null) return viaClient(request)
       return Timeout.usesTimer(fiber, millis)
         ? direct(request, url, limit, millis)
         : Timeout.timeoutOrElse(direct(request, url, limit, undefined), millis, timedOut(request))
