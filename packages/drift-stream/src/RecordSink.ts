@@ -1,9 +1,9 @@
 /**
  * Where an export's records go: a file written with the exactly-once protocol, or stdout / stderr.
  *
- * The protocol: {@link RecordSink.append} writes whole records (each text ends with its newline) in one write,
- * flushes them to disk (`fsync`) and only then returns the new {@link Position}; the caller saves that
- * position in the {@link Checkpoint.Checkpoint} afterwards. A crash between the two leaves records the
+ * The protocol: {@link RecordSink.append} writes whole records (each text ends with its newline) in one write
+ * and returns the new {@link Position}; before the caller saves a position in the {@link Checkpoint.Checkpoint},
+ * {@link RecordSink.sync} flushes what was appended to disk (`fsync`). A crash after an append leaves records the
  * checkpoint does not vouch for; on resume {@link RecordSink.truncate} cuts the file back to the saved
  * position and the resumed export writes those records again. `DriftStream.runExport` follows it for the
  * output and the rejects file alike; {@link openExport} opens both sinks of an export for it (the checkpoint
@@ -65,8 +65,16 @@ export interface RecordSink {
   readonly target: string
   /** Whether {@link truncate} can cut it back (a file). */
   readonly seekable: boolean
-  /** Appends whole records (each text with its trailing newline), flushes them, returns the new position. */
+  /**
+   * Appends whole records (each text with its trailing newline) and returns the new position (a file sink
+   * opened with `fsync` also flushes them to disk first).
+   */
   readonly append: (records: ReadonlyArray<string>) => Effect.Effect<Position, SinkError>
+  /**
+   * Flushes everything appended so far to disk (`fsync`), so that a checkpoint may vouch for it; nothing to do
+   * for stdout, stderr and memory.
+   */
+  readonly sync: Effect.Effect<void, SinkError>
   /** Cuts the sink back to a position a checkpoint saved; fails when it holds less (it was changed since). */
   readonly truncate: (position: Position) => Effect.Effect<void, SinkError>
   /** What it holds so far. */
@@ -77,7 +85,8 @@ const encoder = new TextEncoder()
 
 /**
  * A file sink at `path`, open for the scope. `mode: "truncate"` starts an empty file; `"keep"` keeps what is
- * there (a resume then calls `truncate`). Every append is flushed with fsync unless `fsync: false`. With
+ * there (a resume then calls `truncate`). Every append is flushed with fsync unless `fsync: false` (then
+ * {@link RecordSink.sync} flushes them, as `DriftStream.runExport` does before each checkpoint). With
  * `lazy`, the file is created on the first record only (a rejects file: a run without rejects leaves none,
  * and `"truncate"` removes one an earlier run left).
  *
@@ -134,6 +143,7 @@ export const file = Effect.fn("RecordSink.file")(function*(
         position = { bytes: position.bytes + bytes.byteLength, records: position.records + records.length }
         return position
       }),
+    sync: Effect.suspend(() => handle === undefined ? Effect.void : handle.sync.pipe(Effect.mapError(fail("sync")))),
     truncate: (to) =>
       Effect.gen(function*() {
         if (handle === undefined) {
@@ -186,6 +196,7 @@ const stream = (target: "-" | "stderr", out: () => NodeJS.WriteStream): Effect.E
           position = { bytes: position.bytes + Buffer.byteLength(text), records: position.records + records.length }
           return position
         }),
+      sync: Effect.void,
       truncate: () =>
         Effect.fail(new SinkError({ path: target, operation: "truncate", reason: `${target} cannot be cut back` })),
       position: Effect.sync(() => position)
@@ -227,6 +238,7 @@ export const memory: Effect.Effect<RecordSink & { readonly records: Effect.Effec
           }
           return { bytes, records: held.length }
         }),
+      sync: Effect.void,
       truncate: (to) =>
         Effect.sync(() => {
           while (bytes > to.bytes && held.length > 0) bytes -= Buffer.byteLength(held.pop()!)
@@ -315,8 +327,11 @@ export const openExport = Effect.fn("RecordSink.openExport")(function*<E = never
   const mode = options.resume ? "keep" : "truncate"
   if (!options.resume) yield* checkpoint.clear
   const toStdout = options.output === "-"
-  const output = toStdout ? yield* stdout : yield* file(options.output, { mode })
-  const rejects = options.rejects === "-" ? yield* stderr : yield* file(options.rejects, { mode, lazy: true })
+  // No fsync per append: `runExport` syncs both before each checkpoint save.
+  const output = toStdout ? yield* stdout : yield* file(options.output, { mode, fsync: false })
+  const rejects = options.rejects === "-"
+    ? yield* stderr
+    : yield* file(options.rejects, { mode, lazy: true, fsync: false })
   return {
     output,
     rejects,

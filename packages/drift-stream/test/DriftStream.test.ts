@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { DriftClient } from "@parley/drift-client"
 import { Checkpoint, DriftStream, RecordSink } from "@parley/drift-stream"
 import { Drift } from "@parley/schema"
-import { DateTime, Effect, Layer, Option, Redacted, Stream } from "effect"
+import { DateTime, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { startSandbox } from "../../../test-support/sandbox.ts"
 
@@ -46,6 +46,7 @@ const idSink = (written: Array<number>, limit: number): RecordSink.RecordSink =>
         }
         return Effect.succeed({ bytes, records: written.length })
       }),
+    sync: Effect.void,
     truncate: () => Effect.void,
     position: Effect.sync(() => ({ bytes, records: written.length }))
   }
@@ -243,6 +244,114 @@ describe("DriftStream against the sandbox", () => {
         }).pipe(Effect.provide(layer))
         expectExactlyOnce(written, expected)
       }
+    }))
+})
+
+/**
+ * What the checkpoint cadence test sees: an output sink that counts the records appended and the records flushed
+ * (`sync`), and a checkpoint store (in memory) that logs every save with how many records it vouches for and how
+ * many were on disk at that moment.
+ */
+const cadence = () => {
+  let appended = 0
+  let synced = 0
+  const saves: Array<{ readonly vouches: number; readonly onDisk: number; readonly phase: string }> = []
+  const output: RecordSink.RecordSink = {
+    target: "cadence",
+    seekable: true,
+    append: (records) => Effect.sync(() => ({ bytes: appended += records.length, records: appended })),
+    sync: Effect.sync(() => {
+      synced = appended
+    }),
+    truncate: () => Effect.void,
+    position: Effect.sync(() => ({ bytes: appended, records: appended }))
+  }
+  const checkpoint = Layer.effect(Checkpoint.Checkpoint)(Effect.gen(function*() {
+    const memory = yield* Checkpoint.Checkpoint
+    return Checkpoint.Checkpoint.of({
+      ...memory,
+      save: (state, emitted) =>
+        Effect.suspend(() => {
+          saves.push({ vouches: Number(state.sink?.["lines"] ?? 0), onDisk: synced, phase: state.phase })
+          return memory.save(state, emitted)
+        })
+    })
+  })).pipe(Layer.provide(Checkpoint.Checkpoint.layerMemory))
+  return { output, checkpoint, saves }
+}
+
+/** Every save vouched for records already flushed to disk. */
+const expectSafe = (saves: ReadonlyArray<{ readonly vouches: number; readonly onDisk: number }>) => {
+  for (const save of saves) expect(save.vouches).toBeLessThanOrEqual(save.onDisk)
+}
+
+describe("DriftStream checkpoint cadence", () => {
+  it.live("checkpointEvery: every page with 0, once at the end when nothing is due, periodically as pages come; each save vouches only for records on disk", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 200, faults: { latency: { ms: 5 } } })
+      const run = (checkpointEvery: Duration.Input) => {
+        const { checkpoint, output, saves } = cadence()
+        return Effect.gen(function*() {
+          const summary = yield* DriftStream.runExport({
+            pageSize: 10,
+            concurrency: 2,
+            output,
+            rejects: yield* RecordSink.memory,
+            encode: encodeId,
+            checkpointEvery
+          })
+          const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
+          return { summary, saves, saved }
+        }).pipe(
+          Effect.provide(
+            Layer.mergeAll(DriftStream.DriftStream.layer, checkpoint).pipe(Layer.provideMerge(clientLayer(sandbox)))
+          )
+        )
+      }
+      // 0: after every page (20 pages of 10, then the catch-up pass's).
+      const everyPage = yield* run(0)
+      const pages = everyPage.summary.state.counts.pages
+      expect(pages).toBeGreaterThan(20)
+      expect(everyPage.saves.length).toBe(pages)
+      expect(everyPage.saves.map((s) => s.vouches)).toStrictEqual(
+        Array.from({ length: pages }, (_, i) => Math.min(200, (i + 1) * 10))
+      )
+      expectSafe(everyPage.saves)
+      // An hour: nothing is due before the end, which saves once.
+      const atEnd = yield* run("1 hour")
+      expect(atEnd.saves).toStrictEqual([{ vouches: 200, onDisk: 200, phase: "done" }])
+      // 20 ms: the list pages alone take 20 x 5 ms one after the other, so at least one save comes before the last.
+      const periodic = yield* run("20 millis")
+      expect(periodic.saves.length).toBeGreaterThanOrEqual(2)
+      expect(periodic.saves.length).toBeLessThanOrEqual(pages)
+      expect(periodic.saves.at(-1)).toStrictEqual({ vouches: 200, onDisk: 200, phase: "done" })
+      expectSafe(periodic.saves)
+      for (const { saved, summary } of [everyPage, atEnd, periodic]) {
+        expect(summary.written.threads).toBe(200)
+        expect(Option.map(saved, (s) => s.state.phase)).toStrictEqual(Option.some("done"))
+      }
+    }))
+
+  it.live("a run that fails saves the pages it wrote before failing, though no save was due", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 200 })
+      const written: Array<number> = []
+      const program = Effect.gen(function*() {
+        const failed = yield* Effect.flip(DriftStream.runExport({
+          pageSize: 20,
+          output: idSink(written, 3),
+          rejects: yield* RecordSink.memory,
+          encode: encodeId,
+          checkpointEvery: "1 hour"
+        }))
+        expect(failed._tag).toBe("SinkError")
+        const saved = yield* Checkpoint.Checkpoint.use((c) => c.load)
+        expect(Option.map(saved, (s) => [s.state.emittedCount, s.state.sink?.["lines"]])).toStrictEqual(
+          Option.some([60, 60])
+        )
+      })
+      yield* program.pipe(Effect.provide(streamLayer(sandbox)))
+      expect(written.length).toBe(60)
     }))
 })
 

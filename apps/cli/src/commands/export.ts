@@ -6,8 +6,9 @@
  * The command parses flags and composes the stages; the stages live in the packages: the source is
  * `DriftStream` (its thread pages, a quarantine for conversations Drift answers undecodably), the mapper the
  * `@parley/intercom` mapping (or the identity for Drift's shape), the encoder {@link Encoding}, and the sinks
- * `RecordSink.openExport` opens for the exactly-once protocol of `DriftStream.runExport` (whole records, fsync,
- * then the checkpoint with both files' byte lengths; checked and cut back on resume), for the output and the
+ * `RecordSink.openExport` opens for the exactly-once protocol of `DriftStream.runExport` (whole records; about
+ * once a second an fsync, then the checkpoint with both files' byte lengths; checked and cut back on resume), for
+ * the output and the
  * rejects file. How the run is reported (the `--json` summary, the closing line, the exit code) is
  * {@link ExportReport}.
  *
