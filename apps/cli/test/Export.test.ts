@@ -145,6 +145,47 @@ describe("parley export", () => {
       }))
   }
 
+  it.live("stopped (SIGINT) with no save due: the checkpoint vouches for every line written; --resume ends it exactly once", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* startSandbox({ conversations: 400, seed: 7, faults: { latency: { ms: 4 } } })
+      const initial = yield* sandbox.admin.ids()
+      const dir = tempDir()
+      const out = join(dir, "stopped.ndjson")
+      const checkpoint = `${out}.checkpoint.json`
+      // An hour between saves: only the save made when the run stops can vouch for what it wrote.
+      const args = ["export", "--out", out, "--page-size", "10", "--concurrency", "2", "--checkpoint-every", "3600"]
+      const env = driftEnv(sandbox.url, sandbox.token)
+      // From the 10th list request on every list request hangs: 9 pages of 10 are written, then nothing.
+      yield* sandbox.admin.setFaults({
+        latency: { ms: 4 },
+        schedule: [{ fault: "pageTimeout", from: 10, mode: "hang" }]
+      })
+      const lines = () => (existsSync(out) ? readFileSync(out, "utf8").split("\n").length - 1 : 0)
+      const child = spawnCli(args, { env })
+      const done = yield* Effect.forkChild(wait(child, { args }))
+      // A condition it is bound to reach, however slow this process is (if it dies first, the loop ends).
+      while (child.exitCode === null && lines() < 90) yield* Effect.sleep("25 millis")
+      child.kill("SIGINT")
+      const stopped = yield* Fiber.join(done)
+      assert.notStrictEqual(stopped.code, 0, stopped.stderr)
+      assert.strictEqual(lines(), 90)
+      const saved = JSON.parse(readFileSync(checkpoint, "utf8")) as {
+        emittedCount: number
+        phase: string
+        sink: { lines: number }
+      }
+      assert.notStrictEqual(saved.phase, "done")
+      assert.strictEqual(saved.emittedCount, 90)
+      assert.strictEqual(saved.sink.lines, 90)
+
+      yield* sandbox.admin.setFaults({ latency: { ms: 4 } })
+      const resumed = yield* runCli([...args, "--resume", "--json", "--quiet"], { env })
+      assert.strictEqual(resumed.code, 0, resumed.stderr)
+      const ids = readNdjson(out).map((t) => (t as { conversation: { id: number } }).conversation.id)
+      assert.strictEqual(new Set(ids).size, ids.length, "no conversation twice")
+      assert.deepStrictEqual(sorted(ids), sorted(initial), "every conversation")
+    }))
+
   it.live("--since checkpoint: only what changed since the last export's watermark", () =>
     Effect.gen(function*() {
       const sandbox = yield* startSandbox({ conversations: 200, seed: 6 })

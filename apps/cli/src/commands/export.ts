@@ -82,6 +82,13 @@ export const flags = {
     Flag.withDescription("Checkpoint file (default: <out>.checkpoint.json when --out is a file)"),
     Flag.optional
   ),
+  checkpointEvery: Flag.Finite("checkpoint-every").pipe(
+    Flag.withDescription(
+      "Seconds between checkpoint saves (each flushes the output to disk first; it is also saved when the export ends, fails or is stopped; 0: after every page; default 1)"
+    ),
+    Flag.withDefault(1),
+    Flag.filter((n) => n >= 0, (n) => `--checkpoint-every must be 0 or more seconds, got ${n}`)
+  ),
   resume: Flag.Boolean("resume").pipe(
     Flag.withDescription(
       "Continue the export the checkpoint describes (cuts the output back to it first; default: off)"

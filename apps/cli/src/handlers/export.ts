@@ -8,7 +8,7 @@ import { DriftApiError, DriftClient } from "@parley/drift-client"
 import { Checkpoint, DriftStream, DriftStreamError, OutputGuard, RecordSink } from "@parley/drift-stream"
 import { MapperConfig, Mapping } from "@parley/intercom"
 import type { Drift } from "@parley/schema"
-import { DateTime, Effect, Layer, Option, Redacted } from "effect"
+import { DateTime, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { resolve } from "node:path"
 import { type Args, parseSince } from "../commands/export.ts"
 import * as Shared from "../commands/shared.ts"
@@ -331,6 +331,7 @@ const stages = Effect.fnUntraced(function*(
     strict: args.strict,
     encode: encoding.encode,
     header: encoding.header,
+    checkpointEvery: Duration.seconds(args.checkpointEvery),
     workspace: workspaceOf(args, connection),
     onProgress: report.progress
   }).pipe(
