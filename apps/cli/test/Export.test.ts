@@ -17,6 +17,21 @@ const idsOf = (lines: ReadonlyArray<unknown>, pick: (line: never) => unknown): A
 
 const sorted = (xs: Iterable<string | number>) => [...xs].map(String).toSorted()
 
+type Sandbox = Effect.Success<ReturnType<typeof startSandbox>>
+
+/**
+ * From the 10th list request on, every list request of `sandbox` hangs (until the process is stopped): an export
+ * of 10 a page writes 9 pages at most, however slow this machine is, and cannot finish.
+ */
+const hangAfterNinePages = (sandbox: Sandbox) =>
+  sandbox.admin.setFaults({ latency: { ms: 4 }, schedule: [{ fault: "pageTimeout", from: 10, mode: "hang" }] })
+
+/** `ids` holds every id of `initial`, each once. */
+const assertEveryOnce = (ids: ReadonlyArray<string | number>, initial: ReadonlyArray<string | number>) => {
+  assert.strictEqual(new Set(ids).size, ids.length, "no conversation twice")
+  assert.deepStrictEqual(sorted(ids), sorted(initial), "every conversation")
+}
+
 describe("parley export", () => {
   it.live("exports every conversation once from Drift (DRIFT_BASE_URL, DRIFT_TOKEN) as Intercom classic", () =>
     Effect.gen(function*() {
@@ -29,8 +44,7 @@ describe("parley export", () => {
       assert.strictEqual(ran.code, 0, ran.stderr)
       const lines = readNdjson(out)
       const ids = idsOf(lines, (c: { id: string }) => c.id)
-      assert.strictEqual(new Set(ids).size, ids.length, "no conversation twice")
-      assert.deepStrictEqual(sorted(ids), sorted(yield* sandbox.admin.ids()))
+      assertEveryOnce(ids, yield* sandbox.admin.ids())
       const decode = Schema.decodeUnknownSync(Intercom.Conversation)
       for (const line of lines) decode(line)
       // --json: the summary on stdout (the data went to a file), the human summary on stderr.
@@ -107,12 +121,8 @@ describe("parley export", () => {
         const checkpoint = `${out}.checkpoint.json`
         const args = ["export", "--out", out, "--page-size", "10", "--concurrency", "2", "--to", "intercom-2.11"]
         const env = driftEnv(sandbox.url, sandbox.token)
-        // The export cannot finish before the kill, however slow this process is: from the 10th list request on
-        // (9 pages of 10 written at most) every list request hangs, until the kill.
-        yield* sandbox.admin.setFaults({
-          latency: { ms: 4 },
-          schedule: [{ fault: "pageTimeout", from: 10, mode: "hang" }]
-        })
+        // The export cannot finish before the kill.
+        yield* hangAfterNinePages(sandbox)
         const child = spawnCli(args, { env })
         const done = yield* Effect.forkChild(wait(child, { args }))
         // Kill it once a few pages are checkpointed (a condition it is bound to reach, however long it takes; if the
@@ -137,9 +147,7 @@ describe("parley export", () => {
         const resumed = yield* runCli([...args, "--resume", "--json", "--quiet"], { env })
         assert.strictEqual(resumed.code, 0, resumed.stderr)
         const decode = Schema.decodeUnknownSync(Intercom.ConversationV2)
-        const ids = readNdjson(out).map((line) => decode(line).id as string)
-        assert.strictEqual(new Set(ids).size, ids.length, "no conversation twice")
-        assert.deepStrictEqual(sorted(ids), sorted(initial), "every conversation")
+        assertEveryOnce(readNdjson(out).map((line) => decode(line).id as string), initial)
         const summary = JSON.parse(resumed.stdout) as { resumed: boolean; totalConversations: number }
         assert.deepInclude(summary, { resumed: true, totalConversations: 400 })
       }))
@@ -155,11 +163,8 @@ describe("parley export", () => {
       // An hour between saves: only the save made when the run stops can vouch for what it wrote.
       const args = ["export", "--out", out, "--page-size", "10", "--concurrency", "2", "--checkpoint-every", "3600"]
       const env = driftEnv(sandbox.url, sandbox.token)
-      // From the 10th list request on every list request hangs: 9 pages of 10 are written, then nothing.
-      yield* sandbox.admin.setFaults({
-        latency: { ms: 4 },
-        schedule: [{ fault: "pageTimeout", from: 10, mode: "hang" }]
-      })
+      // 9 pages of 10 are written, then nothing.
+      yield* hangAfterNinePages(sandbox)
       const lines = () => (existsSync(out) ? readFileSync(out, "utf8").split("\n").length - 1 : 0)
       const child = spawnCli(args, { env })
       const done = yield* Effect.forkChild(wait(child, { args }))
@@ -181,9 +186,7 @@ describe("parley export", () => {
       yield* sandbox.admin.setFaults({ latency: { ms: 4 } })
       const resumed = yield* runCli([...args, "--resume", "--json", "--quiet"], { env })
       assert.strictEqual(resumed.code, 0, resumed.stderr)
-      const ids = readNdjson(out).map((t) => (t as { conversation: { id: number } }).conversation.id)
-      assert.strictEqual(new Set(ids).size, ids.length, "no conversation twice")
-      assert.deepStrictEqual(sorted(ids), sorted(initial), "every conversation")
+      assertEveryOnce(readNdjson(out).map((t) => (t as { conversation: { id: number } }).conversation.id), initial)
     }))
 
   it.live("--since checkpoint: only what changed since the last export's watermark", () =>

@@ -108,12 +108,8 @@ export interface Summary {
 export const command = Command.make(
   "convert",
   flags,
-  // The converters are loaded when the command runs: `parley --help` and the other commands never load them.
-  (args) =>
-    Effect.promise(() => import("../handlers/convert.ts")).pipe(
-      Effect.flatMap((handler) => handler.run(args)),
-      Effect.withSpan("parley.convert")
-    )
+  // The converters are loaded when the command runs.
+  (args) => Shared.runHandler(() => import("../handlers/convert.ts"), args).pipe(Effect.withSpan("parley.convert"))
 )
   .pipe(
     Command.withDescription(

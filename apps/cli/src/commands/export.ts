@@ -173,10 +173,9 @@ export type Summary = ExportReport.Summary
 export const command = Command.make(
   "export",
   flags,
-  // The export's stages are loaded when it runs: `parley --help` and the other commands never load them.
+  // The export's stages are loaded when it runs.
   (args) =>
-    Effect.promise(() => import("../handlers/export.ts")).pipe(
-      Effect.flatMap((handler) => handler.run(args)),
+    Shared.runHandler(() => import("../handlers/export.ts"), args).pipe(
       Effect.withSpan("parley.export"),
       Errors.typed
     )

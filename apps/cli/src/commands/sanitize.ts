@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import * as Shared from "./shared.ts"
 
 /**
  * The arguments and flags of `parley sanitize`.
@@ -37,8 +37,8 @@ export const flags = {
 export const command = Command.make(
   "sanitize",
   flags,
-  // The sanitizer is loaded when the command runs: `parley --help` and the other commands never load it.
-  (args) => Effect.promise(() => import("../handlers/sanitize.ts")).pipe(Effect.flatMap((handler) => handler.run(args)))
+  // The sanitizer is loaded when the command runs.
+  (args) => Shared.runHandler(() => import("../handlers/sanitize.ts"), args)
 ).pipe(
   Command.withDescription("Sanitize an HTML message body (argument or stdin) with Drift's or Intercom's allow-list"),
   Command.withExamples([

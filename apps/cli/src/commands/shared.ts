@@ -89,6 +89,17 @@ export const printJson = (summary: unknown, dataOnStdout: boolean): Effect.Effec
 export const usage = (reason: string): Errors.UsageError => new Errors.UsageError({ reason })
 
 /**
+ * Runs a command's handler module, loaded with `load` (an `import()` of it) only when the command runs, so that
+ * `parley --help` and the other commands never load it.
+ *
+ * @since 0.2.0
+ */
+export const runHandler = <A, B, E, R>(
+  load: () => Promise<{ readonly run: (args: A) => Effect.Effect<B, E, R> }>,
+  args: A
+): Effect.Effect<B, E, R> => Effect.flatMap(Effect.promise(load), (handler) => handler.run(args))
+
+/**
  * The values of `--status` (repeated, or comma-separated), lower-cased, each once; any other value is a
  * {@link Errors.UsageError}.
  *

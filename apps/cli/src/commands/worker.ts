@@ -9,9 +9,9 @@
  *
  * @since 0.2.0
  */
-import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Errors from "../Errors.ts"
+import * as Shared from "./shared.ts"
 
 /**
  * Parses `HOST:PORT` (`[::1]:PORT` for IPv6; port 0 for any free port).
@@ -66,12 +66,8 @@ export type Args = Command.Command.Config.Infer<typeof flags>
 export const command = Command.make(
   "worker",
   flags,
-  // The fleet (PostgreSQL, the cluster) is loaded when the command runs: `parley --help` never loads it.
-  (args) =>
-    Effect.promise(() => import("../handlers/worker.ts")).pipe(
-      Effect.flatMap((handler) => handler.run(args)),
-      Errors.typed
-    )
+  // The fleet (PostgreSQL, the cluster) is loaded when the command runs.
+  (args) => Shared.runHandler(() => import("../handlers/worker.ts"), args).pipe(Errors.typed)
 ).pipe(
   Command.withDescription(
     "Run one worker of a fleet: migrates the workspaces submitted with parley migrate submit (PostgreSQL)"
